@@ -1,0 +1,42 @@
+namespace MesaLab.Cli;
+
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+/// <summary>
+/// Where a verb's results go: one JSON document on stdout with <c>--json</c>, a human rendering otherwise.
+/// Logs and progress always go to stderr so stdout stays machine-readable.
+/// </summary>
+public sealed class Output(TextWriter stdout, TextWriter stderr)
+{
+    public static Output Current { get; set; } = new(Console.Out, Console.Error);
+
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public bool JsonMode { get; set; }
+    public TextWriter Stdout { get; } = stdout;
+    public TextWriter Stderr { get; } = stderr;
+
+    /// <summary>Prints the verb's result: <paramref name="document"/> as JSON, or <paramref name="human"/> for people.</summary>
+    public void Result(object document, Action<TextWriter> human)
+    {
+        if (JsonMode) Stdout.WriteLine(JsonSerializer.Serialize(document, document.GetType(), JsonOptions));
+        else human(Stdout);
+    }
+
+    /// <summary>A progress or log line (stderr).</summary>
+    public void Log(string line) => Stderr.WriteLine(line);
+
+    public void Error(string sentence)
+    {
+        Stderr.WriteLine("error: " + sentence);
+        if (JsonMode) Stdout.WriteLine(JsonSerializer.Serialize(new { error = sentence }, JsonOptions));
+    }
+}

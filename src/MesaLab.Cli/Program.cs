@@ -1,0 +1,3 @@
+using MesaLab.Cli;
+
+return Cli.Run(args);

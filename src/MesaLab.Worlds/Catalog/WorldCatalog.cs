@@ -1,0 +1,13 @@
+namespace MesaLab.Worlds;
+
+/// <summary>Every registered world, by name.</summary>
+public static class WorldCatalog
+{
+    private static readonly List<World> worlds = [new GreenArrowMaze()];
+
+    public static IReadOnlyList<World> All => worlds;
+
+    public static World Get(string name) =>
+        worlds.FirstOrDefault(w => string.Equals(w.Name, name, StringComparison.OrdinalIgnoreCase)) ??
+        throw new UserError($"unknown world '{name}'; the worlds are {string.Join(", ", worlds.Select(w => w.Name))}.");
+}

@@ -1,0 +1,18 @@
+namespace MesaLab.Worlds;
+
+/// <summary>How a <see cref="WorldBatch"/> chooses levels and handles episode ends.</summary>
+public sealed record BatchOptions
+{
+    /// <summary>Reset an instance to its next level as soon as its episode ends (Gymnasium vector-env style).</summary>
+    public bool AutoReset { get; init; } = true;
+
+    /// <summary>Index of the first level handed out; later resets take the following indices in instance order.</summary>
+    public long FirstLevelIndex { get; init; }
+
+    /// <summary>If positive, level indices wrap modulo this many (a finite training set, as Procgen's num_levels).</summary>
+    public long LevelCount { get; init; }
+
+    /// <summary>Canvas size override (0 = the split's largest level). Levels smaller than the canvas are centred in it.</summary>
+    public int CanvasWidth { get; init; }
+    public int CanvasHeight { get; init; }
+}

@@ -1,0 +1,38 @@
+namespace MesaLab.Worlds;
+
+/// <summary>How a candidate objective turns into reward.</summary>
+public enum ObjectiveKind
+{
+    /// <summary>Reach a goal cell: +1 on entering it, and the episode ends there.</summary>
+    Reach,
+    /// <summary>Collect objects: +1 each time one is consumed; the episode goes on.</summary>
+    Collect,
+}
+
+/// <summary>
+/// A named goal a world can express as a reward (<c>exit</c>, <c>arrow</c>, <c>corner</c>, <c>keys</c>, …).
+/// The candidates a world declares are the hypothesis space for behavioral-objective inference.
+/// </summary>
+/// <param name="Name">The name used everywhere (config, CLI, reports).</param>
+/// <param name="Description">One line for people.</param>
+/// <param name="Kind">Reach (terminal goal) or Collect (repeated, consumable objects).</param>
+/// <param name="Object">The object that marks goal cells; <see cref="CellObject.None"/> for the corner.</param>
+/// <param name="Event">The step event that says this candidate was achieved.</param>
+public sealed record CandidateObjective(string Name, string Description, ObjectiveKind Kind, CellObject Object, StepEvents Event)
+{
+    public static readonly CandidateObjective Exit = new("exit", "reach the exit", ObjectiveKind.Reach, CellObject.Exit, StepEvents.ReachedExit);
+    public static readonly CandidateObjective Arrow = new("arrow", "reach the green arrow", ObjectiveKind.Reach, CellObject.Arrow, StepEvents.SteppedOnArrow);
+    public static readonly CandidateObjective Cheese = new("cheese", "reach the cheese", ObjectiveKind.Reach, CellObject.Cheese, StepEvents.ReachedCheese);
+    public static readonly CandidateObjective Corner = new("corner", "reach the top-right corner cell", ObjectiveKind.Reach, CellObject.None, StepEvents.ReachedCorner);
+    public static readonly CandidateObjective Keys = new("keys", "pick up keys", ObjectiveKind.Collect, CellObject.Key, StepEvents.PickedKey);
+    public static readonly CandidateObjective Chests = new("chests", "open chests", ObjectiveKind.Collect, CellObject.Chest, StepEvents.OpenedChest);
+    public static readonly CandidateObjective Lava = new("lava", "enter lava", ObjectiveKind.Reach, CellObject.Lava, StepEvents.EnteredLava);
+
+    /// <summary>Whether <paramref name="cell"/> of <paramref name="level"/> is a goal cell of this candidate (in the level's initial state).</summary>
+    public bool IsGoal(Level level, int cell) =>
+        Object == CellObject.None ? cell == level.Corner : (level.Objects[cell] & Object) != 0;
+
+    /// <summary>Same, against live objects (keys and chests disappear when consumed).</summary>
+    public bool IsGoal(Level level, ReadOnlySpan<CellObject> liveObjects, int cell) =>
+        Object == CellObject.None ? cell == level.Corner : (liveObjects[cell] & Object) != 0;
+}

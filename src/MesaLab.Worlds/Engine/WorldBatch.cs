@@ -1,0 +1,329 @@
+namespace MesaLab.Worlds;
+
+using System.Runtime.CompilerServices;
+
+/// <summary>
+/// A batch of level instances stepped together. State is struct-of-arrays; stepping allocates nothing;
+/// everything is a function of (seed, level index) and the moves taken. Observations are written
+/// incrementally into a caller-owned buffer of <c>Count × Channels × CanvasHeight × CanvasWidth</c>
+/// floats: the caller must hand the same, unmodified buffer to every call (or an empty span to skip
+/// observations entirely, as scripted agents and evaluation do).
+/// </summary>
+public sealed class WorldBatch
+{
+    private readonly LevelGenerator generator;
+    private readonly CandidateObjective baseObjective;
+    private readonly CellObject[][] live;
+    private readonly int[] objectChannelOf = new int[16];
+    private readonly int channelCount;
+    private readonly int inventoryChannel;
+    private readonly int[] maxSteps;
+    private readonly bool[] needsFullObservation;
+    private long nextLevelIndex;
+
+    public WorldBatch(Split split, int count, ulong seed, BatchOptions? options = null)
+        : this(split.World.CreateGenerator(split), count, seed, options) { }
+
+    public WorldBatch(LevelGenerator generator, int count, ulong seed, BatchOptions? options = null)
+    {
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), "a batch needs at least one instance.");
+        this.generator = generator;
+        Options = options ?? new BatchOptions();
+        Seed = seed;
+        Count = count;
+        World = generator.World;
+        Split = generator.Split;
+        baseObjective = World.BaseObjective(Split);
+        CanvasWidth = Math.Max(Options.CanvasWidth, generator.MaxWidth);
+        CanvasHeight = Math.Max(Options.CanvasHeight, generator.MaxHeight);
+        channelCount = World.Channels.Count;
+        inventoryChannel = World.HasInventoryChannel ? channelCount - 1 : -1;
+        Array.Fill(objectChannelOf, -1);
+        for (int i = 0; i < World.ObjectChannels.Count; i++)
+            objectChannelOf[System.Numerics.BitOperations.Log2((uint)World.ObjectChannels[i].Object)] = World.CommonChannels.Count + i;
+
+        int cap = generator.MaxWidth * generator.MaxHeight;
+        Levels = new Level[count];
+        live = new CellObject[count][];
+        for (int i = 0; i < count; i++) { Levels[i] = new Level(cap); live[i] = new CellObject[cap]; }
+        AgentCell = new int[count];
+        StepCount = new int[count];
+        KeysHeld = new int[count];
+        Rewards = new float[count];
+        Terminated = new bool[count];
+        Truncated = new bool[count];
+        Events = new StepEvents[count];
+        EpisodeReturn = new float[count];
+        EpisodeLength = new int[count];
+        EpisodeEvents = new StepEvents[count];
+        EpisodeLevelIndex = new long[count];
+        FinalReturn = new float[count];
+        FinalLength = new int[count];
+        FinalEvents = new StepEvents[count];
+        maxSteps = new int[count];
+        needsFullObservation = new bool[count];
+        OffsetX = new int[count];
+        OffsetY = new int[count];
+        nextLevelIndex = Options.FirstLevelIndex;
+    }
+
+    public World World { get; }
+    public Split Split { get; }
+    public BatchOptions Options { get; }
+    public ulong Seed { get; }
+    public int Count { get; }
+    public int CanvasWidth { get; }
+    public int CanvasHeight { get; }
+    public int Channels => channelCount;
+
+    /// <summary>Floats per instance in the observation buffer.</summary>
+    public int ObservationSize => channelCount * CanvasWidth * CanvasHeight;
+
+    /// <summary>The current level of each instance, as generated (objects consumed during the episode are not removed here).</summary>
+    public Level[] Levels { get; }
+
+    /// <summary>Objects on each cell now (keys and chests disappear as they are used).</summary>
+    public ReadOnlySpan<CellObject> LiveObjects(int instance) => live[instance].AsSpan(0, Levels[instance].CellCount);
+
+    public int[] AgentCell { get; }
+    public int[] StepCount { get; }
+    public int[] KeysHeld { get; }
+
+    /// <summary>Where each level sits on the canvas.</summary>
+    public int[] OffsetX { get; }
+    public int[] OffsetY { get; }
+
+    // Results of the last Step, one entry per instance.
+    public float[] Rewards { get; }
+    public bool[] Terminated { get; }
+    public bool[] Truncated { get; }
+    public StepEvents[] Events { get; }
+
+    // Running totals of the current episode.
+    public float[] EpisodeReturn { get; }
+    public int[] EpisodeLength { get; }
+    public StepEvents[] EpisodeEvents { get; }
+    public long[] EpisodeLevelIndex { get; }
+
+    // Totals of the episode that ended at the last Step (valid where Terminated or Truncated).
+    public float[] FinalReturn { get; }
+    public int[] FinalLength { get; }
+    public StepEvents[] FinalEvents { get; }
+
+    public int MaxSteps(int instance) => maxSteps[instance];
+
+    /// <summary>Starts a new episode in every instance on the next levels and writes the whole observation.</summary>
+    public void Reset(Span<float> observations)
+    {
+        CheckBuffer(observations);
+        for (int i = 0; i < Count; i++) ResetInstance(i, NextLevelIndex(), observations);
+    }
+
+    /// <summary>Starts a new episode of instance <paramref name="i"/> on a given level index.</summary>
+    public void ResetInstance(int i, long levelIndex, Span<float> observations)
+    {
+        var level = Levels[i];
+        generator.Generate(Seed, levelIndex, level);
+        BeginEpisode(i, observations);
+    }
+
+    /// <summary>Starts a new episode of instance <paramref name="i"/> on a copy of a given level (replays, hand-built levels).</summary>
+    public void ResetInstance(int i, Level level, Span<float> observations)
+    {
+        if (level.Width > CanvasWidth || level.Height > CanvasHeight)
+            throw new UserError($"a {level.Width}×{level.Height} level does not fit this batch's {CanvasWidth}×{CanvasHeight} canvas.");
+        level.CopyTo(Levels[i]);
+        BeginEpisode(i, observations);
+    }
+
+    private void BeginEpisode(int i, Span<float> observations)
+    {
+        var level = Levels[i];
+        int n = level.CellCount;
+        if (live[i].Length < n) live[i] = new CellObject[n];
+        level.Objects.AsSpan(0, n).CopyTo(live[i]);
+        AgentCell[i] = level.Start;
+        StepCount[i] = 0;
+        KeysHeld[i] = 0;
+        EpisodeReturn[i] = 0;
+        EpisodeLength[i] = 0;
+        EpisodeEvents[i] = StepEvents.None;
+        EpisodeLevelIndex[i] = level.Index;
+        maxSteps[i] = generator.MaxSteps(level);
+        OffsetX[i] = (CanvasWidth - level.Width) / 2;
+        OffsetY[i] = (CanvasHeight - level.Height) / 2;
+        if (observations.IsEmpty) needsFullObservation[i] = true;
+        else WriteObservation(i, observations);
+    }
+
+    private long NextLevelIndex()
+    {
+        long idx = nextLevelIndex++;
+        return Options.LevelCount > 0 ? Options.FirstLevelIndex + (idx - Options.FirstLevelIndex) % Options.LevelCount : idx;
+    }
+
+    /// <summary>Applies one move per instance; fills <see cref="Rewards"/>, <see cref="Terminated"/>, <see cref="Truncated"/>, <see cref="Events"/>.</summary>
+    public void Step(ReadOnlySpan<Move> moves, Span<float> observations)
+    {
+        if (moves.Length < Count) throw new ArgumentException($"expected {Count} moves, got {moves.Length}.", nameof(moves));
+        CheckBuffer(observations);
+        bool writeObs = !observations.IsEmpty;
+        for (int i = 0; i < Count; i++)
+        {
+            if (writeObs && needsFullObservation[i]) WriteObservation(i, observations);
+            StepInstance(i, moves[i], observations, writeObs);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void StepInstance(int i, Move move, Span<float> observations, bool writeObs)
+    {
+        var level = Levels[i];
+        var objects = live[i];
+        int from = AgentCell[i];
+        int to = level.Neighbor(from, move);
+        var ev = StepEvents.None;
+        float reward = 0;
+        bool terminated = false;
+        int plane = CanvasWidth * CanvasHeight;
+        int obsBase = i * ObservationSize;
+
+        if (to == from) ev |= StepEvents.BumpedWall;
+        else if (writeObs)
+        {
+            observations[obsBase + World.AgentChannel * plane + CanvasIndex(i, from)] = 0f;
+            observations[obsBase + World.AgentChannel * plane + CanvasIndex(i, to)] = 1f;
+        }
+        AgentCell[i] = to;
+
+        var here = objects[to];
+        if (here != CellObject.None)
+        {
+            if ((here & CellObject.Exit) != 0) ev |= StepEvents.ReachedExit;
+            if ((here & CellObject.Arrow) != 0) ev |= StepEvents.SteppedOnArrow;
+            if ((here & CellObject.Cheese) != 0) ev |= StepEvents.ReachedCheese;
+            if ((here & CellObject.Marked) != 0) ev |= StepEvents.SteppedOnMarked;
+            if ((here & CellObject.Key) != 0)
+            {
+                ev |= StepEvents.PickedKey;
+                KeysHeld[i]++;
+                Consume(i, to, CellObject.Key, observations, writeObs);
+                if (writeObs && inventoryChannel >= 0) WriteInventory(i, observations);
+            }
+            else if ((here & CellObject.Chest) != 0 && KeysHeld[i] > 0)
+            {
+                ev |= StepEvents.OpenedChest;
+                KeysHeld[i]--;
+                Consume(i, to, CellObject.Chest, observations, writeObs);
+                if (writeObs && inventoryChannel >= 0) WriteInventory(i, observations);
+            }
+            if ((here & CellObject.Lava) != 0)
+            {
+                ev |= StepEvents.EnteredLava;
+                reward -= World.LavaPenalty;
+                terminated = true;
+            }
+        }
+        if (to == level.Corner) ev |= StepEvents.ReachedCorner;
+
+        if ((ev & baseObjective.Event) != 0)
+        {
+            reward += 1f;
+            if (baseObjective.Kind == ObjectiveKind.Reach) terminated = true;
+            else if (!AnyLeft(i, baseObjective.Object)) terminated = true;
+        }
+
+        int steps = ++StepCount[i];
+        bool truncated = !terminated && steps >= maxSteps[i];
+        if (truncated) ev |= StepEvents.StepLimit;
+
+        Rewards[i] = reward;
+        Events[i] = ev;
+        Terminated[i] = terminated;
+        Truncated[i] = truncated;
+        EpisodeReturn[i] += reward;
+        EpisodeLength[i] = steps;
+        EpisodeEvents[i] |= ev;
+
+        if (terminated || truncated)
+        {
+            FinalReturn[i] = EpisodeReturn[i];
+            FinalLength[i] = EpisodeLength[i];
+            FinalEvents[i] = EpisodeEvents[i];
+            if (Options.AutoReset) ResetInstance(i, NextLevelIndex(), observations);
+        }
+    }
+
+    private bool AnyLeft(int i, CellObject obj)
+    {
+        var objects = live[i];
+        int n = Levels[i].CellCount;
+        for (int c = 0; c < n; c++) if ((objects[c] & obj) != 0) return true;
+        return false;
+    }
+
+    private void Consume(int i, int cell, CellObject obj, Span<float> observations, bool writeObs)
+    {
+        live[i][cell] &= ~obj;
+        if (!writeObs) return;
+        int ch = objectChannelOf[System.Numerics.BitOperations.Log2((uint)obj)];
+        if (ch >= 0) observations[i * ObservationSize + ch * CanvasWidth * CanvasHeight + CanvasIndex(i, cell)] = 0f;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int CanvasIndex(int i, int cell)
+    {
+        var level = Levels[i];
+        int x = cell % level.Width, y = cell / level.Width;
+        return (y + OffsetY[i]) * CanvasWidth + x + OffsetX[i];
+    }
+
+    private void WriteInventory(int i, Span<float> observations)
+    {
+        int plane = CanvasWidth * CanvasHeight;
+        float v = Math.Min(1f, KeysHeld[i] / (float)World.InventoryScale);
+        observations.Slice(i * ObservationSize + inventoryChannel * plane, plane).Fill(v);
+    }
+
+    /// <summary>Rewrites instance <paramref name="i"/>'s whole observation from its state.</summary>
+    public void WriteObservation(int i, Span<float> observations)
+    {
+        needsFullObservation[i] = false;
+        var level = Levels[i];
+        int plane = CanvasWidth * CanvasHeight;
+        var obs = observations.Slice(i * ObservationSize, ObservationSize);
+        obs.Clear();
+        // Padding outside the level reads as "walls everywhere, not inside".
+        for (int w = 0; w < 4; w++) obs.Slice((World.FirstWallChannel + w) * plane, plane).Fill(1f);
+        var objects = live[i];
+        int ox = OffsetX[i], oy = OffsetY[i];
+        for (int y = 0; y < level.Height; y++)
+        for (int x = 0; x < level.Width; x++)
+        {
+            int cell = y * level.Width + x;
+            int p = (y + oy) * CanvasWidth + x + ox;
+            obs[World.InsideChannel * plane + p] = 1f;
+            byte walls = level.Walls[cell];
+            obs[(World.FirstWallChannel + 0) * plane + p] = (walls & Walls.Up) != 0 ? 1f : 0f;
+            obs[(World.FirstWallChannel + 1) * plane + p] = (walls & Walls.Down) != 0 ? 1f : 0f;
+            obs[(World.FirstWallChannel + 2) * plane + p] = (walls & Walls.Left) != 0 ? 1f : 0f;
+            obs[(World.FirstWallChannel + 3) * plane + p] = (walls & Walls.Right) != 0 ? 1f : 0f;
+            var o = objects[cell];
+            while (o != CellObject.None)
+            {
+                int bit = System.Numerics.BitOperations.TrailingZeroCount((uint)o);
+                int ch = objectChannelOf[bit];
+                if (ch >= 0) obs[ch * plane + p] = 1f;
+                o &= (CellObject)~(1 << bit);
+            }
+        }
+        obs[World.AgentChannel * plane + (level.Y(AgentCell[i]) + oy) * CanvasWidth + level.X(AgentCell[i]) + ox] = 1f;
+        if (inventoryChannel >= 0) WriteInventory(i, observations);
+    }
+
+    private void CheckBuffer(Span<float> observations)
+    {
+        if (!observations.IsEmpty && observations.Length < Count * ObservationSize)
+            throw new ArgumentException($"the observation buffer holds {observations.Length} floats; this batch writes {Count * ObservationSize}.", nameof(observations));
+    }
+}
