@@ -12,12 +12,15 @@ public sealed class Picture : IDisposable
         Assert.True(png.Length > 8, "PNG is empty");
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
         bitmap = SKBitmap.Decode(png) ?? throw new Xunit.Sdk.XunitException("PNG does not decode");
+        pixels = bitmap.Pixels;
     }
+
+    private readonly SKColor[] pixels;
 
     public int Width => bitmap.Width;
     public int Height => bitmap.Height;
 
-    public SKColor Pixel(int x, int y) => bitmap.GetPixel(x, y);
+    public SKColor Pixel(int x, int y) => pixels[y * Width + x];
 
     /// <summary>Pixels in the rectangle whose colour is within <paramref name="tolerance"/> of <paramref name="color"/> (per channel).</summary>
     public int Count(SKColor color, int tolerance = 24, SKRectI? region = null)
@@ -27,7 +30,7 @@ public sealed class Picture : IDisposable
         for (int y = r.Top; y < r.Bottom; y++)
         for (int x = r.Left; x < r.Right; x++)
         {
-            var p = bitmap.GetPixel(x, y);
+            var p = pixels[y * Width + x];
             if (Math.Abs(p.Red - color.Red) <= tolerance && Math.Abs(p.Green - color.Green) <= tolerance && Math.Abs(p.Blue - color.Blue) <= tolerance) n++;
         }
         return n;
@@ -48,7 +51,7 @@ public sealed class Picture : IDisposable
         int n = 0;
         for (int y = 0; y < Height; y++)
         for (int x = 0; x < Width; x++)
-            if (bitmap.GetPixel(x, y) != other.bitmap.GetPixel(x, y)) n++;
+            if (pixels[y * Width + x] != other.pixels[y * Width + x]) n++;
         return n;
     }
 
