@@ -34,8 +34,8 @@ public sealed record RunSummary
     public long EnvSteps { get; init; }
     public DateTimeOffset? CreatedAt { get; init; }
     public IReadOnlyList<SplitDescription> Splits { get; init; } = [];
-    /// <summary>Configuration settings as displayed (name → value).</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Config { get; init; } = [];
+    /// <summary>The effective configuration (YAML text that reproduces the run); empty when not recorded.</summary>
+    public string Config { get; init; } = "";
     public IReadOnlyList<StageTiming> Timings { get; init; } = [];
 }
 
