@@ -23,6 +23,7 @@ public static class Cli
     private static IEnumerable<Command> Verbs() =>
     [
         WorldsVerb.Create(),
+        QuantilizeVerb.Create(),
     ];
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
