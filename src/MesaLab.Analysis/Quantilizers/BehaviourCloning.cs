@@ -13,7 +13,7 @@ using static TorchSharp.torch;
 /// <param name="BatchSize">Demonstration steps per Adam update.</param>
 /// <param name="LearningRate">Adam step size.</param>
 public sealed record BehaviourCloningSettings(
-    int Levels = 150, int EpisodesPerLevel = 3, int Radius = 3, int Hidden = 64, int Epochs = 8, int BatchSize = 256, double LearningRate = 3e-3);
+    int Levels = 300, int EpisodesPerLevel = 3, int Radius = 3, int Hidden = 64, int Epochs = 10, int BatchSize = 256, double LearningRate = 3e-3);
 
 /// <summary>What behaviour cloning achieved on held-out levels.</summary>
 /// <param name="Demonstrations">(state, move) pairs trained on.</param>

@@ -28,7 +28,7 @@ public sealed record QuantilizerSettings
     public string Cost { get; init; } = "marked";
 
     /// <summary>Weight of the cost in the true utility.</summary>
-    public double CostWeight { get; init; } = 0.25;
+    public double CostWeight { get; init; } = 0.4;
 
     /// <summary>Fraction of the closed interior walls opened so detours around beds exist.</summary>
     public double Loops { get; init; } = 0.25;

@@ -103,3 +103,20 @@ public class GoodhartExperimentTests
         Assert.Contains("quantilizer.proxxy", e.Message);
     }
 }
+
+public class QuantilizeConfigFileTests
+{
+    [Fact]
+    public void The_shipped_config_equals_the_embedded_defaults()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MesaLab.sln"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        var file = QuantilizerConfig.Load(Path.Combine(dir!.FullName, "configs", "quantilize.yaml"));
+        var d = new QuantilizerSettings();
+        Assert.Equal(d.Q, file.Q);
+        Assert.Equal(d.Bases, file.Bases);
+        Assert.Equal(d.Parameters.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()), file.Parameters.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()));
+        Assert.Equal(d with { Q = file.Q, Bases = file.Bases, Parameters = file.Parameters }, file);
+    }
+}

@@ -1,0 +1,61 @@
+namespace MesaLab.Cli.Tests;
+
+using System.Text.Json;
+
+public class QuantilizeVerbTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = Cli.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    private static string Config(string body)
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory("mesalab-q").FullName, "q.yaml");
+        File.WriteAllText(path, body);
+        return path;
+    }
+
+    [Fact]
+    public void Json_prints_one_document_with_bits_utilities_and_the_bound_check()
+    {
+        string cfg = Config("""
+            quantilizer:
+              q: [1, 0.1, 0.01]
+              n: 800
+              levels: 1
+              bootstrap: 20
+              bases: [demonstrator, random]
+            """);
+        var (code, stdout, stderr) = Run("quantilize", cfg, "--seed", "3", "--json");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.Equal("quantilize", root.GetProperty("kind").GetString());
+        Assert.True(root.GetProperty("bound_holds").GetBoolean());
+        var bases = root.GetProperty("result").GetProperty("bases");
+        Assert.Equal(2, bases.GetArrayLength());
+        var points = bases[0].GetProperty("trajectory");
+        Assert.Equal(3, points.GetArrayLength());
+        Assert.Equal(0, points[0].GetProperty("bits").GetDouble(), 9);
+        Assert.Equal(Math.Log2(100), points[2].GetProperty("bits").GetDouble(), 9);
+        Assert.True(points[2].GetProperty("bound").GetProperty("holds").GetBoolean());
+        Assert.Equal(3UL, root.GetProperty("result").GetProperty("seed").GetUInt64());
+    }
+
+    [Theory]
+    [InlineData("quantilizer:\n  q: [0.5, 1.2]\n", "outside (0, 1]")]
+    [InlineData("quantilizer:\n  q: [0.001]\n  n: 100\n", "too few")]
+    [InlineData("quantilizer:\n  proxy: keys\n", "no candidate objective 'keys'")]
+    public void User_errors_exit_2_with_one_sentence(string yaml, string expected)
+    {
+        var (code, _, stderr) = Run("quantilize", Config(yaml));
+        Assert.Equal(2, code);
+        Assert.Contains(expected, stderr);
+        Assert.StartsWith("error: ", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+}
