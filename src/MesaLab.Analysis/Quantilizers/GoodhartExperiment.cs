@@ -16,7 +16,14 @@ public static class GoodhartExperiment
     {
         settings.Validate(where);
         var world = WorldCatalog.Get(settings.World);
-        var split = world.Split(settings.Split, settings.Parameters, where);
+        return Run(settings, world.Split(settings.Split, settings.Parameters, where), log, where);
+    }
+
+    /// <summary>Runs on a given split (e.g. one resolved by an experiment file, with its world parameters applied).</summary>
+    public static GoodhartCurve Run(QuantilizerSettings settings, Split split, Action<string>? log = null, string where = "quantilizer")
+    {
+        settings.Validate(where);
+        var world = split.World;
         var proxy = world.RequireCandidate(settings.Proxy, $"{where}: quantilizer.proxy");
         var gardens = new GardenLevels(split, proxy, new FlowerBeds(settings.Loops, settings.MarkedFraction), settings.CostWeight, settings.Seed);
         var levels = gardens.Take(settings.Levels, 0);

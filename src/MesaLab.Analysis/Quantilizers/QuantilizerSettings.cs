@@ -5,7 +5,8 @@ using MesaLab.Worlds;
 
 /// <summary>
 /// One quantilizer experiment: the world and split whose levels become gardens, the proxy and the hidden
-/// true utility, the q values, the sample size and the bases. The <c>quantilizer</c> section of a config.
+/// true utility, the q values, the sample size and the bases. Experiment files give it through
+/// <see cref="QuantilizerSection"/> plus the core fields (world, world_parameters, seed).
 /// </summary>
 public sealed record QuantilizerSettings
 {

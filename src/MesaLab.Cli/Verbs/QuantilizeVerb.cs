@@ -3,8 +3,11 @@ namespace MesaLab.Cli;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using MesaLab.Analysis.Quantilizers;
 using MesaLab.Learning;
+using MesaLab.Store;
+using MesaLab.Worlds.Config;
 
 /// <summary>
 /// <c>mesalab quantilize [CONFIG]</c>: the Goodhart curve of quantilizers on garden levels — bits of
@@ -14,49 +17,89 @@ public static class QuantilizeVerb
 {
     public static Command Create()
     {
-        var config = new Argument<string?>("config") { Description = "YAML file with world, split, parameters and a quantilizer section (default: the embedded configs/quantilize.yaml settings)", Arity = ArgumentArity.ZeroOrOne };
-        var world = new Option<string?>("--world") { Description = "world whose levels become gardens (its train split and default parameters when it differs from the config's)" };
-        var seed = new Option<int?>("--seed") { Description = "seed of levels, sampling, bootstrap and behaviour cloning" };
-        var n = new Option<int?>("--n") { Description = "base trajectories sampled per level (n·q ≥ 1 for every q)" };
-        var levels = new Option<int?>("--levels") { Description = "garden levels averaged over" };
-        var plot = new Option<string?>("--plot") { Description = "also write the Goodhart curve as a PNG to this file" };
+        var config = new Argument<string?>("config") { Description = "experiment YAML (world, world_parameters, seed, threads and a quantilizer section); default: the built-in garden experiment, the same as configs/quantilize.yaml", Arity = ArgumentArity.ZeroOrOne };
+        var world = new Option<string?>("--world") { Description = "world whose levels become gardens (its own default parameters when it differs from the config's world)" };
+        var seed = new Option<long?>("--seed") { Description = "seed of levels, sampling, bootstrap and behaviour cloning" };
+        var n = new Option<int?>("--n") { Description = "base trajectories sampled per level (quantilizer.n; n·q ≥ 1 for every q)" };
+        var levels = new Option<int?>("--levels") { Description = "garden levels averaged over (quantilizer.levels)" };
+        var set = new Option<string[]>("--set") { Description = "override a config field, e.g. --set quantilizer.cost_weight=0.5 (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var plot = new Option<string?>("--plot") { Description = "also write the first base's Goodhart curve as a PNG to this file" };
+        var workspace = RunsVerb.WorkspaceOption();
+        var noStore = new Option<bool>("--no-store") { Description = "do not record the run in the run store" };
         var cmd = new Command("quantilize", "limit optimization with quantilizers: bits, the Goodhart curve (proxy vs true utility) and Taylor's cost bound")
         {
-            config, world, seed, n, levels, plot,
+            config, world, seed, n, levels, set, plot, workspace, noStore,
         };
-        cmd.SetAction(parse => Run(parse.GetValue(config), parse.GetValue(world), parse.GetValue(seed), parse.GetValue(n), parse.GetValue(levels), parse.GetValue(plot)));
+        cmd.SetAction(parse => Run(parse.GetValue(config), parse.GetValue(world), parse.GetValue(seed), parse.GetValue(n), parse.GetValue(levels),
+            parse.GetValue(set) ?? [], parse.GetValue(plot), parse.GetValue(workspace), parse.GetValue(noStore)));
         return cmd;
     }
 
-    private static int Run(string? configPath, string? world, int? seed, int? n, int? levels, string? plotPath)
+    /// <summary>Loads the experiment: the file (or the built-in one), then --world, --seed, --n, --levels and --set in that order.</summary>
+    public static ExperimentConfig LoadConfig(string? path, string? world, long? seed, int? n, int? levels, IEnumerable<string> sets)
     {
-        var output = Output.Current;
-        var settings = configPath is null ? new QuantilizerSettings() : QuantilizerConfig.Load(configPath);
-        string where = configPath ?? "command line";
-        if (world is not null && !string.Equals(world, settings.World, StringComparison.OrdinalIgnoreCase))
-            settings = settings with { World = world, Split = "train", Parameters = new Dictionary<string, object>() };
-        if (seed is { } sd)
+        var loaded = path is null
+            ? ExperimentConfig.Parse(QuantilizerSection.DefaultExperiment, "built-in quantilize experiment")
+            : ExperimentConfig.Load(path);
+        var overrides = new List<ConfigOverride>();
+        // Another world starts from its own default parameters (the file's may not exist there).
+        if (world is not null && !string.Equals(world, loaded.World.Name, StringComparison.OrdinalIgnoreCase))
         {
-            if (sd < 0) throw new MesaLab.Worlds.UserError($"--seed is {sd}, but it must be 0 or more.");
-            settings = settings with { Seed = (ulong)sd };
+            overrides.Add(ConfigOverride.Option("world", world, "--world"));
+            overrides.Add(new ConfigOverride("world_parameters", "{}", "--world " + world));
         }
-        if (n is { } nn) settings = settings with { N = nn };
-        if (levels is { } l) settings = settings with { Levels = l };
-
-        TorchSetup.SetThreads(1);
-        var clock = Stopwatch.StartNew();
-        var curve = GoodhartExperiment.Run(settings, output.Log, where);
-        output.Log($"quantilize: done in {clock.Elapsed.TotalSeconds:F1} s");
-        if (plotPath is not null)
-        {
-            MesaLab.Reports.Quantilizers.GoodhartPlot.Save(curve, plotPath);
-            output.Log($"quantilize: wrote {plotPath}");
-        }
-        output.Result(new { kind = "quantilize", bound_holds = curve.BoundHolds, result = curve }, o => Human(o, curve));
-        return 0;
+        if (seed is { } s) overrides.Add(ConfigOverride.Option("seed", s.ToString(CultureInfo.InvariantCulture), "--seed"));
+        if (n is { } nn) overrides.Add(ConfigOverride.Option("quantilizer.n", nn.ToString(CultureInfo.InvariantCulture), "--n"));
+        if (levels is { } l) overrides.Add(ConfigOverride.Option("quantilizer.levels", l.ToString(CultureInfo.InvariantCulture), "--levels"));
+        overrides.AddRange(sets.Select(ConfigOverride.Parse));
+        return overrides.Count == 0 ? loaded : loaded.With(overrides);
     }
 
-    private static void Human(TextWriter o, GoodhartCurve c)
+    private static int Run(string? configPath, string? world, long? seed, int? n, int? levels, string[] sets, string? plotPath, string? workspace, bool noStore)
+    {
+        var output = Output.Current;
+        var config = LoadConfig(configPath, world, seed, n, levels, sets);
+        var section = config.Section<QuantilizerSection>("quantilizer");
+        var settings = section.ToSettings(config);
+        string where = config.Source;
+        settings.Validate(where);
+        var split = config.Split(section.Split);
+
+        TorchSetup.SetThreads(config.Threads);
+        IRunStore? store = noStore ? null : RunStores.OpenWorkspace(workspace);
+        try
+        {
+            var run = store?.CreateRun(new NewRun(config.Name, "quantilize", config.World.Name, config.ToYaml(), config.Seed));
+            if (run is not null) output.Log($"quantilize: run {run.Id} ({run.Name}) in {store!.Location}");
+            var clock = Stopwatch.StartNew();
+            GoodhartCurve curve;
+            try
+            {
+                curve = GoodhartExperiment.Run(settings, split, output.Log, where);
+            }
+            catch
+            {
+                if (run is not null) store!.UpdateRun(run.Id, RunStatus.Failed, clock.Elapsed.TotalSeconds);
+                throw;
+            }
+            output.Log($"quantilize: done in {clock.Elapsed.TotalSeconds:F1} s");
+            if (run is not null)
+            {
+                store!.AddResult(run.Id, null, "quantilize", "goodhart-curve", JsonSerializer.Serialize(curve, Output.JsonOptions));
+                store.UpdateRun(run.Id, RunStatus.Completed, clock.Elapsed.TotalSeconds);
+            }
+            if (plotPath is not null)
+            {
+                MesaLab.Reports.Quantilizers.GoodhartPlot.Save(curve, plotPath);
+                output.Log($"quantilize: wrote {plotPath}");
+            }
+            output.Result(new { kind = "quantilize", run_id = run?.Id, store = store?.Location, bound_holds = curve.BoundHolds, result = curve }, o => Human(o, curve, run?.Id));
+            return 0;
+        }
+        finally { store?.Dispose(); }
+    }
+
+    private static void Human(TextWriter o, GoodhartCurve c, string? runId)
     {
         var inv = CultureInfo.InvariantCulture;
         o.WriteLine($"quantilizers on {c.World}/{c.Split}: proxy '{c.Proxy}' (shortest/steps on reaching it), true = proxy − {c.CostWeight.ToString(inv)} × {c.Cost} cells entered; n = {c.N} per level, {c.Levels.Count} levels");
@@ -80,5 +123,6 @@ public static class QuantilizeVerb
         o.WriteLine();
         o.WriteLine($"maximizer: {c.MaximizerKind}");
         o.WriteLine($"Taylor's bound E_Q[cost] ≤ E_base[cost]/q: {(c.BoundHolds ? "holds at every q for every base" : "VIOLATED somewhere (see above)")}");
+        if (runId is not null) o.WriteLine($"stored as run {runId} (mesalab runs show {runId})");
     }
 }

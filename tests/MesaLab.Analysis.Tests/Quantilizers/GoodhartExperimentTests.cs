@@ -2,6 +2,7 @@ namespace MesaLab.Analysis.Tests.Quantilizers;
 
 using MesaLab.Analysis.Quantilizers;
 using MesaLab.Worlds;
+using MesaLab.Worlds.Config;
 
 public class GoodhartExperimentTests
 {
@@ -75,48 +76,52 @@ public class GoodhartExperimentTests
     }
 
     [Fact]
-    public void Config_yaml_sets_the_quantilizer_section_and_rejects_unknown_keys()
+    public void The_quantilizer_section_binds_from_an_experiment_file_and_rejects_unknown_keys()
     {
-        var s = QuantilizerConfig.Parse("""
+        var config = ExperimentConfig.Parse("""
             world: green-arrow-maze
-            split: train
-            parameters: { min_size: 6, max_size: 6 }
+            world_parameters: { min_size: 6, max_size: 6 }
+            seed: 4
             quantilizer:
               proxy: exit
               cost: marked
               cost_weight: 0.5
               q: [1, 0.1, 0.01]
               n: 500
-              seed: 4
               bases: [random]
               demonstrator: { care: 0.6, wander: 0.3, hesitate: 0.1 }
             """, "test.yaml");
+        var s = config.Section<QuantilizerSection>("quantilizer").ToSettings(config);
         Assert.Equal(0.5, s.CostWeight);
         Assert.Equal([1, 0.1, 0.01], s.Q);
         Assert.Equal(500, s.N);
         Assert.Equal(4UL, s.Seed);
         Assert.Equal(["random"], s.Bases);
         Assert.Equal(0.6, s.Demonstrator.Care);
-        Assert.Equal("6", s.Parameters["min_size"]);
-        var e = Assert.Throws<UserError>(() => QuantilizerConfig.Parse("quantilizer:\n  proxxy: exit\n", "bad.yaml"));
+        Assert.Equal(6, s.Demonstrator.BedPenalty); // unspecified fields keep their defaults
+        var curve = GoodhartExperiment.Run(s, config.Split("train"));
+        Assert.All(curve.Levels, l => Assert.Equal(6, l.Width));   // world_parameters reached the levels
+
+        var e = Assert.Throws<UserError>(() => ExperimentConfig.Parse("world: green-arrow-maze\nquantilizer:\n  proxxy: exit\n", "bad.yaml").Section<QuantilizerSection>("quantilizer"));
         Assert.Contains("bad.yaml", e.Message);
-        Assert.Contains("quantilizer.proxxy", e.Message);
+        Assert.Contains("proxxy", e.Message);
     }
 }
 
 public class QuantilizeConfigFileTests
 {
     [Fact]
-    public void The_shipped_config_equals_the_embedded_defaults()
+    public void The_shipped_config_equals_the_built_in_experiment()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MesaLab.sln"))) dir = dir.Parent;
         Assert.NotNull(dir);
-        var file = QuantilizerConfig.Load(Path.Combine(dir!.FullName, "configs", "quantilize.yaml"));
-        var d = new QuantilizerSettings();
-        Assert.Equal(d.Q, file.Q);
-        Assert.Equal(d.Bases, file.Bases);
-        Assert.Equal(d.Parameters.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()), file.Parameters.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()));
-        Assert.Equal(d with { Q = file.Q, Bases = file.Bases, Parameters = file.Parameters }, file);
+        var file = ExperimentConfig.Load(Path.Combine(dir!.FullName, "configs", "quantilize.yaml"));
+        var builtIn = ExperimentConfig.Parse(QuantilizerSection.DefaultExperiment, "built-in");
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(builtIn.Section<QuantilizerSection>("quantilizer").ToSettings(builtIn)),
+                     System.Text.Json.JsonSerializer.Serialize(file.Section<QuantilizerSection>("quantilizer").ToSettings(file)));
+        Assert.Equal(builtIn.TrainSplit.Fingerprint(), file.TrainSplit.Fingerprint());
+        Assert.Equal(builtIn.Seed, file.Seed);
+        Assert.Equal(builtIn.Threads, file.Threads);
     }
 }
