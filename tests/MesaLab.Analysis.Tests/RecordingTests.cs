@@ -56,11 +56,16 @@ public class RecordingTests
     }
 
     [Fact]
-    public void Deploy_episodes_take_under_three_bytes_per_step()
+    public void Recorded_steps_take_under_one_byte_each_beyond_the_header()
     {
-        var records = Evaluator.Run(GreenArrow.Split("deploy"), new SeekerAgent(CandidateObjective.Exit, 0.3, 5), 20, 4);
-        double perStep = records.Sum(r => r.Encode().Length) / (double)records.Sum(r => r.Length);
-        Assert.True(perStep < 3, $"{perStep:0.00} bytes per step");
+        foreach (var agent in new IPolicy[] { new SeekerAgent(CandidateObjective.Exit, 0.3, 5), new UniformAgent(5) })
+        {
+            var records = Evaluator.Run(GreenArrow.Split("deploy"), agent, 10, 4);
+            foreach (var r in records) AssertSame(r, EpisodeRecord.Decode(r.Encode()));
+            double header = records.Sum(r => (r with { Actions = [], Positions = [], Events = [] }).Encode().Length);
+            double perStep = (records.Sum(r => r.Encode().Length) - header) / records.Sum(r => r.Length);
+            Assert.True(perStep < 1, $"{agent.Name}: {perStep:0.00} bytes per step");
+        }
     }
 
     [Fact]
