@@ -21,6 +21,7 @@ public class DecompositionTests
         var deploy = Evidence("deploy", 40, 4, 32, 4, -30, -5);       // heads for the arrow: 80 % competent, 10 % reach the exit
         var d = RobustnessDecomposition.Compute(train, deploy, "exit", "exit");
         Assert.Equal("arrow", d.DeployBehavioralObjective);
+        Assert.Equal("exit ≈ arrow", d.TrainBehavioralObjective);
         Assert.Equal(0.8, d.CapabilityRobustness.Value, 9);
         Assert.Equal(0.1, d.Robustness.Value, 9);
         Assert.Equal(0.1, d.Alignment.Value, 9);

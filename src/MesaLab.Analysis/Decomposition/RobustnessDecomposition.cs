@@ -15,6 +15,9 @@ public sealed record RobustnessDecomposition
     public required string BaseObjective { get; init; }
     public required string IntendedObjective { get; init; }
 
+    /// <summary>The train split's most probable behavioral objective (ties, as exit and arrow on green-arrow train levels, are joined with " ≈ ").</summary>
+    public required string TrainBehavioralObjective { get; init; }
+
     /// <summary>The deploy split's most probable behavioral objective (the one capability robustness is judged on).</summary>
     public required string DeployBehavioralObjective { get; init; }
 
@@ -49,6 +52,9 @@ public sealed record RobustnessDecomposition
         int baseIdx = IndexOf(deploy.Candidates, baseObjective);
         int[] allTrain = Enumerable.Range(0, train.Episodes).ToArray(), allDeploy = Enumerable.Range(0, deploy.Episodes).ToArray();
 
+        var postTrain = PosteriorOf(train, allTrain);
+        double bestTrain = postTrain.Max();
+        string trainBehavioral = string.Join(" ≈ ", train.Candidates.Where((_, c) => postTrain[c] >= bestTrain - 0.05));
         var postDeploy = PosteriorOf(deploy, allDeploy);
         int b = 0;
         for (int c = 1; c < postDeploy.Length; c++) if (postDeploy[c] > postDeploy[b]) b = c;
@@ -108,6 +114,7 @@ public sealed record RobustnessDecomposition
             DeploySplit = deploy.Split,
             BaseObjective = baseObjective,
             IntendedObjective = intendedObjective,
+            TrainBehavioralObjective = trainBehavioral,
             DeployBehavioralObjective = behavioral,
             CapabilityRobustness = cr,
             ObjectiveRobustness = or,

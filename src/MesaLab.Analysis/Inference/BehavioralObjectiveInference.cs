@@ -256,13 +256,35 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
         private readonly bool[] lava = LavaCells(level);
         private readonly bool hasLava = level.Count(CellObject.Lava) > 0;
         private readonly Dictionary<(ulong, bool, double), double[]> tables = [];
+        private readonly Dictionary<(ulong, bool), List<(double Beta, double[] V)>> solved = [];
 
         public double[] Table(bool[] goal, ulong signature, bool avoidLava, double beta, double gamma)
         {
-            var key = (signature, avoidLava && hasLava, beta);
-            if (!tables.TryGetValue(key, out var t))
-                tables[key] = t = SoftValueIteration.LogPolicy(next, goal, avoidLava && hasLava ? lava : null, beta, gamma);
+            bool avoid = avoidLava && hasLava;
+            var key = (signature, avoid, beta);
+            if (tables.TryGetValue(key, out var t)) return t;
+            if (!solved.TryGetValue((signature, avoid), out var done)) solved[(signature, avoid)] = done = [];
+            var v = new double[goal.Length];
+            tables[key] = t = SoftValueIteration.LogPolicy(next, goal, avoid ? lava : null, beta, gamma,
+                initial: WarmStart(done, beta), values: v);
+            done.Add((beta, v));
             return t;
+        }
+
+        /// <summary>
+        /// Soft values are close to A(s) + B(s)/β (the entropy bonus scales with 1/β), so the two solved β
+        /// nearest in 1/β extrapolate a starting point that saves most sweeps.
+        /// </summary>
+        private static double[]? WarmStart(List<(double Beta, double[] V)> done, double beta)
+        {
+            if (done.Count < 2) return null;
+            var near = done.OrderBy(d => Math.Abs(1 / d.Beta - 1 / beta)).Take(2).ToArray();
+            double x0 = 1 / near[0].Beta, x1 = 1 / near[1].Beta, x = 1 / beta;
+            if (x0 == x1) return null;
+            double w = (x - x0) / (x1 - x0);
+            var v = new double[near[0].V.Length];
+            for (int s = 0; s < v.Length; s++) v[s] = near[0].V[s] + w * (near[1].V[s] - near[0].V[s]);
+            return v;
         }
 
         private static bool[] LavaCells(Level level)

@@ -19,6 +19,9 @@ public static class SoftValueIteration
     /// <summary>Number of sweeps of the last call on this thread (for benchmarks).</summary>
     [ThreadStatic] public static int LastSweeps;
 
+    /// <summary>Sweeps and solves so far on this thread (for benchmarks).</summary>
+    [ThreadStatic] public static long TotalSweeps, Solves;
+
     /// <summary>
     /// log π(a|s) for every cell and move, as <c>table[s * 4 + a]</c>. Goal cells (where the objective is
     /// already achieved) get the uniform log(1/4).
@@ -26,8 +29,10 @@ public static class SoftValueIteration
     /// <param name="next">Cell reached by each move: <c>next[s * 4 + a]</c>.</param>
     /// <param name="goal">Goal cells; entering one achieves the objective.</param>
     /// <param name="avoid">Cells whose entry ends the episode with value −1/(1−γ); may be null.</param>
+    /// <param name="initial">Starting values (e.g. extrapolated from solutions at nearby β); null = hard shortest-path values.</param>
+    /// <param name="values">Receives the converged soft values V(s) when given.</param>
     public static double[] LogPolicy(int[] next, bool[] goal, bool[]? avoid,
-        double beta, double gamma, double tolerance = 1e-6, int maxSweeps = 10_000)
+        double beta, double gamma, double tolerance = 1e-6, int maxSweeps = 10_000, double[]? initial = null, double[]? values = null)
     {
         int n = goal.Length;
         double worst = -1 / (1 - gamma);
@@ -36,7 +41,7 @@ public static class SoftValueIteration
         var order = Enumerable.Range(0, n).Where(s => !goal[s]).OrderBy(s => distance[s]).ToArray();
         var v = new double[n];
         for (int s = 0; s < n; s++)
-            v[s] = goal[s] ? goalValue : distance[s] == int.MaxValue ? worst : -(1 - Math.Pow(gamma, distance[s])) / (1 - gamma) + Math.Pow(gamma, distance[s]) * goalValue;
+            v[s] = goal[s] ? goalValue : initial is not null ? initial[s] : distance[s] == int.MaxValue ? worst : -(1 - Math.Pow(gamma, distance[s])) / (1 - gamma) + Math.Pow(gamma, distance[s]) * goalValue;
 
         Span<double> q = stackalloc double[Moves.Count];
         int sweeps = 0;
@@ -56,6 +61,9 @@ public static class SoftValueIteration
             if (hi - lo < tolerance) break;
         }
         LastSweeps = sweeps + 1;
+        TotalSweeps += LastSweeps;
+        Solves++;
+        v.CopyTo(values ?? []);
 
         var table = new double[n * Moves.Count];
         double uniform = -Math.Log(Moves.Count);
