@@ -63,7 +63,7 @@ public static class SoftValueIteration
         LastSweeps = sweeps + 1;
         TotalSweeps += LastSweeps;
         Solves++;
-        v.CopyTo(values ?? []);
+        if (values is not null) v.CopyTo(values, 0);
 
         var table = new double[n * Moves.Count];
         double uniform = -Math.Log(Moves.Count);
