@@ -24,7 +24,6 @@ public static class Cli
     [
         WorldsVerb.Create(),
         RunsVerb.Create(),
-        EvaluateVerb.Create(),
     ];
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
