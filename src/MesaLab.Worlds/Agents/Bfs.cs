@@ -78,28 +78,67 @@ public static class Bfs
 
     /// <summary>
     /// Same, from any cell, object state and number of keys held (0 when <paramref name="from"/> is itself a goal
-    /// cell). Allocates two maps; analysis code that calls this per step should use the span overloads instead.
+    /// cell). Allocates its maps; code that needs many lengths should use the span overloads instead.
     /// </summary>
     public static int ShortestPathLength(Level level, ReadOnlySpan<CellObject> objects, int from, CandidateObjective candidate, int keysHeld = 0)
     {
         int n = level.CellCount;
         var distance = new int[n];
-        var queue = new int[n];
         if (candidate.Object == CellObject.Chest && keysHeld == 0)
         {
-            // A chest opens only with a key: min over keys k of d(from, k) + d(k, nearest chest).
-            DistancesToObject(level, objects, CellObject.Chest, distance, queue, CellObject.Lava);
-            var fromStart = new int[n];
-            Span<int> source = [from];
-            Distances(level, source, fromStart, queue, objects, CellObject.Lava);
-            long best = Unreachable;
-            for (int c = 0; c < n; c++)
-                if ((objects[c] & CellObject.Key) != 0 && fromStart[c] != Unreachable && distance[c] != Unreachable)
-                    best = Math.Min(best, (long)fromStart[c] + distance[c]);
-            return (int)best;
+            var withoutKey = new int[n];
+            ChestDistances(level, objects, distance, withoutKey, new int[2 * n]);
+            return withoutKey[from];
         }
-        DistancesToCandidate(level, objects, candidate, distance, queue);
+        DistancesToCandidate(level, objects, candidate, distance, new int[n]);
         return distance[from];
+    }
+
+    /// <summary>
+    /// Distance maps for opening a chest, which needs a key: <paramref name="withKey"/> gets each cell's
+    /// distance to the nearest chest (for an agent holding a key), <paramref name="withoutKey"/> the length of
+    /// the shortest path that first enters a key cell and then a chest (for an agent holding none). Exact: one
+    /// breadth-first search backwards over (cell, holds a key) states. Lava is never passed through.
+    /// <paramref name="queue"/> needs twice the cell count.
+    /// </summary>
+    public static void ChestDistances(Level level, ReadOnlySpan<CellObject> objects, Span<int> withKey, Span<int> withoutKey, Span<int> queue)
+    {
+        int n = level.CellCount;
+        CheckBuffers(n, withKey, withoutKey);
+        if (queue.Length < 2 * n) throw new ArgumentException($"the queue needs at least {2 * n} entries (twice the cell count).", nameof(queue));
+        withKey[..n].Fill(Unreachable);
+        withoutKey[..n].Fill(Unreachable);
+        int head = 0, tail = 0, w = level.Width;
+        var walls = level.Walls;
+        for (int c = 0; c < n; c++)
+            if ((objects[c] & CellObject.Chest) != 0) { withKey[c] = 0; queue[tail++] = c; }
+        // State s < n: cell s holding a key; s ≥ n: cell s − n holding none. We search backwards from the goals.
+        while (head < tail)
+        {
+            int s = queue[head++];
+            bool holding = s < n;
+            int x = holding ? s : s - n;
+            int d = (holding ? withKey[x] : withoutKey[x]) + 1;
+            bool xIsKey = (objects[x] & CellObject.Key) != 0;
+            byte wx = walls[x];
+            for (int m = 0; m < Moves.Count; m++)
+            {
+                if ((wx & Moves.WallBit[m]) != 0) continue;
+                int y = x + Moves.Dx[m] + Moves.Dy[m] * w;
+                if ((objects[y] & CellObject.Lava) != 0) continue;
+                if (holding)
+                {
+                    // Holding at x came from holding at y, or (x a key) from empty-handed at y.
+                    if (withKey[y] == Unreachable) { withKey[y] = d; queue[tail++] = y; }
+                    if (xIsKey && withoutKey[y] == Unreachable) { withoutKey[y] = d; queue[tail++] = y + n; }
+                }
+                else if (!xIsKey && withoutKey[y] == Unreachable)
+                {
+                    withoutKey[y] = d;
+                    queue[tail++] = y + n;
+                }
+            }
+        }
     }
 
     private static int Search(Level level, Span<int> distance, Span<int> queue, int head, int tail,

@@ -3,7 +3,7 @@ namespace MesaLab.Worlds;
 /// <summary>
 /// A scripted agent that competently pursues one candidate objective: it follows an exact BFS distance map
 /// to the nearest live goal of that candidate (the nearest remaining object for collect candidates; for
-/// <c>chests</c>, the nearest key while it holds none), never entering lava unless lava is its goal. With
+/// <c>chests</c>, while it holds no key, along the shortest path through a key to a chest), never entering lava unless lava is its goal. With
 /// <c>epsilon</c> &gt; 0 it takes a uniformly random move with that probability (the ε-noisy version).
 /// Distance maps are recomputed per instance only when an episode starts or an object is consumed, into
 /// buffers owned by the agent, so acting allocates nothing. Deterministic from its seed.
@@ -16,7 +16,7 @@ public sealed class ShortestPathAgent : IPolicy
     private Rng rng;
     private WorldBatch? boundTo;
     private int[][] toGoal = [];
-    private int[][] toKey = [];
+    private int[][] toKey = []; // chests only: the empty-handed (key-then-chest) map
     private int[] queue = [];
     private long[] mapLevel = [];
 
@@ -45,8 +45,9 @@ public sealed class ShortestPathAgent : IPolicy
             if (batch.StepCount[i] == 0 || mapLevel[i] != level.Index || (batch.Events[i] & (StepEvents.PickedKey | StepEvents.OpenedChest)) != 0)
                 Recompute(batch, i);
             if (epsilon > 0 && rng.NextDouble() < epsilon) { moves[i] = (Move)rng.Next(Moves.Count); continue; }
-            var map = keysFirst && batch.KeysHeld[i] == 0 ? toKey[i] : toGoal[i];
-            moves[i] = Downhill(level, map, batch.AgentCell[i]);
+            moves[i] = keysFirst && batch.KeysHeld[i] == 0
+                ? DownhillToKeyThenChest(level, batch.LiveObjects(i), toKey[i], toGoal[i], batch.AgentCell[i])
+                : Downhill(level, toGoal[i], batch.AgentCell[i]);
         }
     }
 
@@ -68,6 +69,23 @@ public sealed class ShortestPathAgent : IPolicy
         return Move.Right;
     }
 
+    /// <summary>Empty-handed towards a chest: the next cell is on a shortest key-then-chest path (its "holding" distance if it is a key).</summary>
+    private Move DownhillToKeyThenChest(Level level, ReadOnlySpan<CellObject> objects, int[] withoutKey, int[] withKey, int cell)
+    {
+        int d = withoutKey[cell];
+        if (d == Bfs.Unreachable || d == 0) return (Move)rng.Next(Moves.Count); // no key can reach a chest
+        int w = level.Width;
+        byte walls = level.Walls[cell];
+        for (int m = 0; m < Moves.Count; m++)
+        {
+            if ((walls & Moves.WallBit[m]) != 0) continue;
+            int y = cell + Moves.Dx[m] + Moves.Dy[m] * w;
+            int dy = (objects[y] & CellObject.Key) != 0 ? withKey[y] : withoutKey[y];
+            if (dy == d - 1) return (Move)m;
+        }
+        return (Move)rng.Next(Moves.Count);
+    }
+
     private void Bind(WorldBatch batch)
     {
         int cap = batch.Levels[0].Walls.Length;
@@ -78,7 +96,7 @@ public sealed class ShortestPathAgent : IPolicy
             toGoal[i] = new int[cap];
             if (keysFirst) toKey[i] = new int[cap];
         }
-        queue = new int[cap];
+        queue = new int[2 * cap];
         mapLevel = new long[batch.Count];
         Array.Fill(mapLevel, long.MinValue);
         boundTo = batch;
@@ -93,11 +111,11 @@ public sealed class ShortestPathAgent : IPolicy
             // A hand-built level larger than the split's levels (ResetInstance with a Level).
             toGoal[i] = new int[n];
             if (keysFirst) toKey[i] = new int[n];
-            if (queue.Length < n) queue = new int[n];
+            if (queue.Length < 2 * n) queue = new int[2 * n];
         }
         var objects = batch.LiveObjects(i);
-        Bfs.DistancesToCandidate(level, objects, candidate, toGoal[i], queue);
-        if (keysFirst) Bfs.DistancesToObject(level, objects, CellObject.Key, toKey[i], queue, CellObject.Lava);
+        if (keysFirst) Bfs.ChestDistances(level, objects, toGoal[i], toKey[i], queue);
+        else Bfs.DistancesToCandidate(level, objects, candidate, toGoal[i], queue);
         mapLevel[i] = level.Index;
     }
 }
