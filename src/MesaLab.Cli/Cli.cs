@@ -25,6 +25,7 @@ public static class Cli
         WorldsVerb.Create(),
         PlayVerb.Create(),
         BenchVerb.Create(),
+        RunsVerb.Create(),
     ];
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)

@@ -4,7 +4,6 @@ using System.Text.Json;
 using MesaLab.Cli;
 
 /// <summary>The world verbs through the real command line: exit codes, one JSON document, one-sentence errors.</summary>
-[Collection("cli")] // Output.Current is process-wide
 public class WorldVerbTests
 {
     private static (int Code, string Out, string Err) Run(params string[] args)
