@@ -24,6 +24,8 @@ public static class Cli
     [
         WorldsVerb.Create(),
         QuantilizeVerb.Create(),
+        PlayVerb.Create(),
+        BenchVerb.Create(),
         RunsVerb.Create(),
     ];
 
