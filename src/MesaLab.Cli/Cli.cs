@@ -26,6 +26,7 @@ public static class Cli
         PlayVerb.Create(),
         BenchVerb.Create(),
         RunsVerb.Create(),
+        ConfigVerb.Create(),
     ];
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
