@@ -23,6 +23,7 @@ public static class Cli
     private static IEnumerable<Command> Verbs() =>
     [
         WorldsVerb.Create(),
+        QuantilizeVerb.Create(),
         PlayVerb.Create(),
         BenchVerb.Create(),
         RunsVerb.Create(),
