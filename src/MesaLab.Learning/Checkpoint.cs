@@ -186,9 +186,10 @@ public sealed class Checkpoint
     /// A learner that continues exactly where this checkpoint stopped: same split, seed, settings, weights,
     /// optimizer moments, generators, counters and episodes in progress.
     /// </summary>
-    public Ppo Resume(TorchSharp.torch.Device? device = null)
+    /// <remarks><paramref name="settings"/> may change the budget (total_steps); the learning-rate schedule follows it.</remarks>
+    public Ppo Resume(TorchSharp.torch.Device? device = null, PpoSettings? settings = null)
     {
-        var learner = new Ppo(TrainSplit(), Meta.Seed, Meta.Ppo, Meta.Network, device);
+        var learner = new Ppo(TrainSplit(), Meta.Seed, settings ?? Meta.Ppo, Meta.Network, device);
         LoadModel(learner.Network);
         LoadOptimizer(learner.Optimizer);
         learner.RestoreState(Meta.Learner);
