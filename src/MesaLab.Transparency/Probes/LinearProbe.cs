@@ -1,0 +1,176 @@
+namespace MesaLab.Transparency;
+
+using MesaLab.Worlds;
+using TorchSharp;
+using static TorchSharp.torch;
+
+/// <summary>What a probe measured on held-out samples.</summary>
+/// <param name="Score">Held-out accuracy (classifier) or R² (ridge).</param>
+/// <param name="Chance">Accuracy of always guessing the most common training class (classifier), 0 for R².</param>
+/// <param name="TrainSamples">Samples the probe was fitted on.</param>
+/// <param name="TestSamples">Held-out samples it was scored on.</param>
+public sealed record ProbeScore(double Score, double Chance, int TrainSamples, int TestSamples);
+
+/// <summary>
+/// A fitted linear probe on one layer: multinomial logistic regression for classes (positions, moves) or ridge
+/// regression for scalars, on standardized (and, for wide layers, PCA-reduced) activations, scored on held-out rows.
+/// </summary>
+public sealed class LinearProbe
+{
+    private readonly ProbeFeatures features;
+    private readonly float[] weights; // outputs × reduced
+    private readonly float[] bias;    // outputs
+
+    private LinearProbe(ProbeFeatures features, int outputs, float[] weights, float[] bias, ProbeScore score)
+    {
+        this.features = features;
+        Outputs = outputs;
+        this.weights = weights;
+        this.bias = bias;
+        Score = score;
+    }
+
+    public int Features => features.Features;
+
+    /// <summary>Number of classes (classifier) or 1 (ridge).</summary>
+    public int Outputs { get; }
+
+    public bool IsClassifier => Outputs > 1;
+    public ProbeScore Score { get; }
+
+    /// <summary>Probe outputs (logits or the scalar) for every row of raw activations, row-major [rows × outputs].</summary>
+    public float[] Apply(FeatureMatrix x)
+    {
+        if (x.Columns != Features) throw new ArgumentException($"probe expects {Features} features, got {x.Columns}.", nameof(x));
+        using var scope = NewDisposeScope();
+        var z = (tensor(x.Data, [x.Rows, x.Columns]) - tensor(features.Mean)) / tensor(features.Scale);
+        if (features.Basis is not null) z = z.matmul(tensor(features.Basis, [Features, features.Reduced]));
+        return Linear(z).contiguous().data<float>().ToArray();
+    }
+
+    private Tensor Linear(Tensor reducedRows) => reducedRows.matmul(tensor(weights, [Outputs, features.Reduced]).t()) + tensor(bias);
+
+    /// <summary>The predicted class of every row (classifier).</summary>
+    public int[] Predict(FeatureMatrix x) => ArgMaxRows(Apply(x), x.Rows, Outputs);
+
+    private static int[] ArgMaxRows(float[] logits, int rows, int outputs)
+    {
+        var p = new int[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            int best = 0;
+            for (int k = 1; k < outputs; k++) if (logits[i * outputs + k] > logits[i * outputs + best]) best = k;
+            p[i] = best;
+        }
+        return p;
+    }
+
+    /// <summary>
+    /// The gradient of output <paramref name="output"/> with respect to the raw activations: the direction in which
+    /// that class's logit (or the scalar) grows.
+    /// </summary>
+    public float[] Direction(int output)
+    {
+        int k = features.Reduced, d = Features;
+        var dir = new float[d];
+        var basis = features.Basis;
+        for (int f = 0; f < d; f++)
+        {
+            double s = 0;
+            if (basis is null) s = weights[output * k + f];
+            else for (int j = 0; j < k; j++) s += basis[f * k + j] * weights[output * k + j];
+            dir[f] = (float)(s / features.Scale[f]);
+        }
+        return dir;
+    }
+
+    /// <summary>The seeded train/test split used by every probe with these settings: (train rows, test rows).</summary>
+    public static (int[] Train, int[] Test) SplitRows(int rows, ProbeSettings settings)
+    {
+        var order = Enumerable.Range(0, rows).ToArray();
+        var rng = new Rng(settings.Seed ^ 0x5EED_0F_90BEUL);
+        for (int i = rows - 1; i > 0; i--) { int j = rng.Next(i + 1); (order[i], order[j]) = (order[j], order[i]); }
+        int test = Math.Clamp((int)Math.Round(rows * settings.TestFraction), 1, rows - 1);
+        return (order[test..], order[..test]);
+    }
+
+    public static LinearProbe FitClassifier(FeatureMatrix x, int[] labels, int classes, ProbeSettings settings, bool shuffleLabels = false) =>
+        FitClassifier(ProbeFeatures.Prepare(x, settings), labels, classes, settings, shuffleLabels);
+
+    /// <summary>
+    /// Multinomial logistic regression of <paramref name="labels"/> (0..classes−1, one per row of the original matrix), fitted
+    /// on the training rows by full-batch Adam and scored by held-out accuracy. <paramref name="shuffleLabels"/> permutes the
+    /// training labels (the control: a probe that can memorize noise is not evidence of a representation).
+    /// </summary>
+    public static LinearProbe FitClassifier(ProbeFeatures x, int[] labels, int classes, ProbeSettings settings, bool shuffleLabels = false)
+    {
+        if (classes < 2) throw new ArgumentException("a classifier needs at least two classes.", nameof(classes));
+        var trainLabels = x.Train.Select(i => labels[i]).ToArray();
+        if (shuffleLabels) Shuffle(trainLabels, settings.Seed ^ 0xC0117201UL);
+        int k = x.Reduced;
+        float[] w, b, testLogits;
+        using (var scope = NewDisposeScope())
+        {
+            var X = tensor(x.TrainRows, [x.Train.Length, k]);
+            var Y = tensor(trainLabels.Select(l => (long)l).ToArray());
+            var W = new TorchSharp.Modules.Parameter(zeros(classes, k));
+            var B = new TorchSharp.Modules.Parameter(zeros(classes));
+            var opt = optim.Adam([W, B], settings.LearningRate);
+            for (int it = 0; it < settings.Iterations; it++)
+            {
+                using var step = NewDisposeScope();
+                opt.zero_grad();
+                var loss = nn.functional.cross_entropy(X.matmul(W.t()) + B, Y) + settings.WeightDecay * W.pow(2).sum();
+                loss.backward();
+                opt.step();
+            }
+            w = W.detach().contiguous().data<float>().ToArray();
+            b = B.detach().contiguous().data<float>().ToArray();
+            using var _ = no_grad();
+            testLogits = (tensor(x.TestRows, [x.Test.Length, k]).matmul(W.t()) + B).contiguous().data<float>().ToArray();
+        }
+        var pred = ArgMaxRows(testLogits, x.Test.Length, classes);
+        double acc = x.Test.Where((row, i) => pred[i] == labels[row]).Count() / (double)x.Test.Length;
+        int majority = trainLabels.GroupBy(l => l).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
+        double chance = x.Test.Count(row => labels[row] == majority) / (double)x.Test.Length;
+        return new LinearProbe(x, classes, w, b, new ProbeScore(acc, chance, x.Train.Length, x.Test.Length));
+    }
+
+    public static LinearProbe FitRidge(FeatureMatrix x, float[] targets, ProbeSettings settings, bool shuffleLabels = false) =>
+        FitRidge(ProbeFeatures.Prepare(x, settings), targets, settings, shuffleLabels);
+
+    /// <summary>Ridge regression of a scalar (one per row of the original matrix), in closed form, scored by held-out R².</summary>
+    public static LinearProbe FitRidge(ProbeFeatures x, float[] targets, ProbeSettings settings, bool shuffleLabels = false)
+    {
+        var trainY = x.Train.Select(i => targets[i]).ToArray();
+        if (shuffleLabels) Shuffle(trainY, settings.Seed ^ 0xC0117201UL);
+        float yMean = trainY.Average();
+        int k = x.Reduced;
+        float[] w, pred;
+        using (var scope = NewDisposeScope())
+        {
+            var X = tensor(x.TrainRows, [x.Train.Length, k]).to(ScalarType.Float64);
+            var Y = tensor(trainY.Select(v => (double)(v - yMean)).ToArray(), [x.Train.Length, 1]);
+            var A = X.t().matmul(X) + eye(k, dtype: ScalarType.Float64) * (settings.RidgeLambda * x.Train.Length);
+            var sol = linalg.solve(A, X.t().matmul(Y));
+            w = sol.reshape(k).to(ScalarType.Float32).contiguous().data<float>().ToArray();
+            pred = (tensor(x.TestRows, [x.Test.Length, k]).to(ScalarType.Float64).matmul(sol) + yMean).reshape(-1).to(ScalarType.Float32).data<float>().ToArray();
+        }
+        double testMean = x.Test.Average(r => (double)targets[r]);
+        double sse = 0, sst = 0;
+        for (int i = 0; i < x.Test.Length; i++)
+        {
+            double y = targets[x.Test[i]];
+            sse += (y - pred[i]) * (y - pred[i]);
+            sst += (y - testMean) * (y - testMean);
+        }
+        double r2 = sst > 0 ? 1 - sse / sst : 0;
+        return new LinearProbe(x, 1, w, [yMean], new ProbeScore(r2, 0, x.Train.Length, x.Test.Length));
+    }
+
+    private static void Shuffle<T>(T[] a, ulong seed)
+    {
+        var rng = new Rng(seed);
+        for (int i = a.Length - 1; i > 0; i--) { int j = rng.Next(i + 1); (a[i], a[j]) = (a[j], a[i]); }
+    }
+}
