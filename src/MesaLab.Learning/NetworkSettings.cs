@@ -1,10 +1,13 @@
 namespace MesaLab.Learning;
 
+using MesaLab.Worlds.Config;
+
 /// <summary>
 /// The shape of the policy/value network. Saved in every checkpoint, so a checkpoint rebuilds its own network.
 /// YAML section <c>network:</c>; field names are the snake_case forms of the property names.
 /// </summary>
-public sealed record NetworkSettings
+[ConfigSection("network")]
+public sealed record NetworkSettings : ICheckedSettings
 {
     /// <summary>
     /// <c>maze</c>: the size-agnostic wall-gated propagation network (one checkpoint runs on any level size);
@@ -43,14 +46,18 @@ public sealed record NetworkSettings
     /// <summary>Throws <see cref="MesaLab.Worlds.UserError"/> naming the first bad field.</summary>
     public void Validate(string where)
     {
-        if (Kind is not ("maze" or "mlp"))
-            throw new MesaLab.Worlds.UserError($"{where}: network.kind is '{Kind}', but it must be one of maze, mlp.");
-        Settings.Positive(Channels, "network.channels", where);
-        Settings.Positive(Hidden, "network.hidden", where);
-        Settings.Positive(MinIterations, "network.min_iterations", where);
-        Settings.Positive(CoreSize, "network.core_size", where);
-        if (Iterations < 0) throw new MesaLab.Worlds.UserError($"{where}: network.iterations is {Iterations}, but it must be 0 (automatic) or a positive integer.");
-        if (!(IterationsPerSide > 0 && IterationsPerSide <= 64))
-            throw new MesaLab.Worlds.UserError($"{where}: network.iterations_per_side is {IterationsPerSide}, but it must be a number above 0 and at most 64.");
+        foreach (var (field, problem) in Check()) throw new MesaLab.Worlds.UserError($"{where}: network.{field} {problem}.");
+    }
+
+    /// <summary>Every problem with these settings, as (YAML field, what is wrong and what is allowed).</summary>
+    public IEnumerable<(string Field, string Problem)> Check()
+    {
+        if (Kind is not ("maze" or "mlp")) yield return ("kind", $"is '{Kind}', but it must be one of maze, mlp");
+        if (Channels < 1) yield return ("channels", $"is {Channels}, but it must be at least 1");
+        if (Hidden < 1) yield return ("hidden", $"is {Hidden}, but it must be at least 1");
+        if (MinIterations < 1) yield return ("min_iterations", $"is {MinIterations}, but it must be at least 1");
+        if (CoreSize < 1) yield return ("core_size", $"is {CoreSize}, but it must be at least 1");
+        if (Iterations < 0) yield return ("iterations", $"is {Iterations}, but it must be 0 (automatic) or a positive integer");
+        if (!(IterationsPerSide > 0 && IterationsPerSide <= 64)) yield return ("iterations_per_side", $"is {IterationsPerSide}, but it must be above 0 and at most 64");
     }
 }

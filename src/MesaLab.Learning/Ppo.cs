@@ -3,6 +3,7 @@ namespace MesaLab.Learning;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using MesaLab.Worlds;
+using MesaLab.Worlds.Config;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,7 +15,8 @@ using static TorchSharp.torch;
 /// Every PPO hyperparameter, documented, with defaults that train the default green-arrow-maze agent.
 /// YAML section <c>ppo:</c>; field names are the snake_case forms of the property names.
 /// </summary>
-public sealed record PpoSettings
+[ConfigSection("ppo")]
+public sealed record PpoSettings : ICheckedSettings
 {
     /// <summary>Level instances stepped together (the vector of environments).</summary>
     public int NumEnvs { get; init; } = 32;
@@ -70,21 +72,27 @@ public sealed record PpoSettings
     /// <summary>Throws <see cref="UserError"/> naming the first bad field.</summary>
     public void Validate(string where)
     {
-        Settings.Positive(NumEnvs, "ppo.num_envs", where);
-        Settings.Positive(NumSteps, "ppo.num_steps", where);
-        Settings.Positive(TotalSteps, "ppo.total_steps", where);
-        Settings.Positive(LearningRate, "ppo.learning_rate", where);
-        Settings.Range(Gamma, 0, 1, "ppo.gamma", where);
-        Settings.Range(GaeLambda, 0, 1, "ppo.gae_lambda", where);
-        Settings.Positive(Epochs, "ppo.epochs", where);
-        Settings.Positive(Minibatches, "ppo.minibatches", where);
-        Settings.Positive(ClipCoef, "ppo.clip_coef", where);
-        Settings.Range(EntCoef, 0, 10, "ppo.ent_coef", where);
-        Settings.Range(VfCoef, 0, 100, "ppo.vf_coef", where);
-        Settings.Positive(MaxGradNorm, "ppo.max_grad_norm", where);
-        if (TargetKl is { } kl) Settings.Positive(kl, "ppo.target_kl", where);
-        if (BatchSize % Minibatches != 0)
-            throw new UserError($"{where}: ppo.minibatches ({Minibatches}) must divide num_envs × num_steps ({BatchSize}).");
+        foreach (var (field, problem) in Check()) throw new UserError($"{where}: ppo.{field} {problem}.");
+    }
+
+    /// <summary>Every problem with these settings, as (YAML field, what is wrong and what is allowed).</summary>
+    public IEnumerable<(string Field, string Problem)> Check()
+    {
+        if (NumEnvs < 1) yield return ("num_envs", $"is {NumEnvs}, but it must be at least 1");
+        if (NumSteps < 1) yield return ("num_steps", $"is {NumSteps}, but it must be at least 1");
+        if (TotalSteps < 1) yield return ("total_steps", $"is {TotalSteps}, but it must be at least 1");
+        if (!(LearningRate > 0)) yield return ("learning_rate", $"is {LearningRate}, but it must be above 0");
+        if (!(Gamma >= 0 && Gamma <= 1)) yield return ("gamma", $"is {Gamma}, but it must be from 0 to 1");
+        if (!(GaeLambda >= 0 && GaeLambda <= 1)) yield return ("gae_lambda", $"is {GaeLambda}, but it must be from 0 to 1");
+        if (Epochs < 1) yield return ("epochs", $"is {Epochs}, but it must be at least 1");
+        if (Minibatches < 1) yield return ("minibatches", $"is {Minibatches}, but it must be at least 1");
+        if (!(ClipCoef > 0)) yield return ("clip_coef", $"is {ClipCoef}, but it must be above 0");
+        if (!(EntCoef >= 0)) yield return ("ent_coef", $"is {EntCoef}, but it must be 0 or more");
+        if (!(VfCoef >= 0)) yield return ("vf_coef", $"is {VfCoef}, but it must be 0 or more");
+        if (!(MaxGradNorm > 0)) yield return ("max_grad_norm", $"is {MaxGradNorm}, but it must be above 0");
+        if (TargetKl is { } kl && !(kl > 0)) yield return ("target_kl", $"is {kl}, but it must be above 0 (or null for no early stop)");
+        if (NumEnvs >= 1 && NumSteps >= 1 && Minibatches >= 1 && BatchSize % Minibatches != 0)
+            yield return ("minibatches", $"({Minibatches}) must divide num_envs × num_steps ({BatchSize})");
     }
 }
 
