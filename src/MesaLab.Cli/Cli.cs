@@ -24,6 +24,8 @@ public static class Cli
     [
         WorldsVerb.Create(),
         RunsVerb.Create(),
+        TrainVerb.Create(),
+        LearningBench.Create(),
     ];
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)

@@ -13,6 +13,15 @@ using MesaLab.Worlds.Config;
 /// </summary>
 public static class LearningBench
 {
+    /// <summary>A <c>bench</c> verb holding only the learning benchmarks (when no other layer made one).</summary>
+    public static Command Create()
+    {
+        var bench = new Command("bench", "measure speed (medians of repetitions; not a test)");
+        AddTo(bench);
+        return bench;
+    }
+
+    /// <summary>Adds <c>ppo</c> and <c>competence</c> to an existing <c>bench</c> verb.</summary>
     public static void AddTo(Command bench)
     {
         var ppo = new Command("ppo", "PPO training throughput: 2×64 MLP, fully observed 8×8 maze, 8 envs × 128 steps, 4 epochs × 4 minibatches");
