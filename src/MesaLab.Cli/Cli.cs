@@ -27,7 +27,6 @@ public static class Cli
         BenchVerb.Create(),
         RunsVerb.Create(),
         TrainVerb.Create(),
-        LearningBench.Create(),
     ];
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
