@@ -29,6 +29,9 @@ public static class Cli
         RunsVerb.Create(),
         TrainVerb.Create(),
         ConfigVerb.Create(),
+        ReportVerb.Create(),
+        DemoVerb.Create(),
+        SweepVerb.Create(),
     ];
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
