@@ -24,6 +24,7 @@ public static class Cli
     [
         WorldsVerb.Create(),
         RunsVerb.Create(),
+        EvaluateVerb.Create(),
     ];
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
