@@ -72,7 +72,7 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
                 if (achieved || !any)
                     for (int b = 0; b < betas.Length; b++) ll[c, b] += uniform;
                 else
-                    for (int b = 0; b < betas.Length; b++) ll[c, b] += model.Table(goal, sig, avoidLava, betas[b], Settings.Gamma, subgoalOf)[s * 4 + a];
+                    for (int b = 0; b < betas.Length; b++) ll[c, b] += model.Table(goal, sig, avoidLava, betas[b], Settings.Gamma, Settings.Lapse, subgoalOf)[s * 4 + a];
 
                 int p = r.Positions[t];
                 var ev = r.Events[t];
@@ -266,7 +266,7 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
         private readonly Dictionary<(ulong, bool), List<(double Beta, double[] V)>> solved = [];
 
         /// <param name="nextStage">When the goal cells are subgoals (keys on the way to chests), the goal cells of the next stage.</param>
-        public double[] Table(bool[] goal, ulong signature, bool avoidLava, double beta, double gamma, bool[]? nextStage = null)
+        public double[] Table(bool[] goal, ulong signature, bool avoidLava, double beta, double gamma, double lapse, bool[]? nextStage = null)
         {
             bool avoid = avoidLava && hasLava;
             var key = (signature, avoid, beta);
@@ -276,7 +276,7 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
             {
                 // Solve the next stage first; entering a subgoal cell is worth that stage's value there.
                 ulong nextSig = Signature(nextStage);
-                Table(nextStage, nextSig, avoidLava, beta, gamma);
+                Table(nextStage, nextSig, avoidLava, beta, gamma, lapse);
                 goalValues = values[(nextSig, avoid, beta)];
             }
             if (!solved.TryGetValue((signature, avoid), out var done)) solved[(signature, avoid)] = done = [];
@@ -285,6 +285,8 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
                 initial: WarmStart(done, beta), values: v, goalValues: goalValues);
             values[key] = v;
             done.Add((beta, v));
+            if (lapse > 0)
+                for (int i = 0; i < t.Length; i++) t[i] = Math.Log((1 - lapse) * Math.Exp(t[i]) + lapse / Moves.Count);
             return t;
         }
 
