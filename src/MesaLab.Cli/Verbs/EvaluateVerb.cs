@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using MesaLab.Analysis;
+using MesaLab.Learning;
 using MesaLab.Store;
 using MesaLab.Worlds;
 using MesaLab.Worlds.Config;
@@ -68,7 +69,11 @@ public static class EvaluateVerb
                 if (q.World is not null && !string.Equals(q.World, world.Name, StringComparison.OrdinalIgnoreCase))
                     throw new UserError($"--world is '{q.World}', but run {runRecord.Name} was trained on '{world.Name}'; leave --world out to evaluate on its world.");
                 var ckpt = store.LatestCheckpoint(runId) ?? throw new UserError($"run {runRecord.Name} ({runId}) has no checkpoint to evaluate yet.");
-                throw new UserError($"run {runRecord.Name} has checkpoint {ckpt.Path}, but this build cannot load learned policies yet (the learning engine has not landed).");
+                string path = Path.Combine(store.Workspace, ckpt.Path);
+                var meta = Checkpoint.Read(path).Meta;
+                if (meta.InputChannels != world.Channels.Count)
+                    throw new UserError($"checkpoint {ckpt.Path} reads {meta.InputChannels} observation channels, but world '{world.Name}' writes {world.Channels.Count} ({string.Join(", ", world.Channels.Select(c => c.Name))}); it cannot be evaluated there.");
+                policy = LearnedPolicy.Load(path, greedy: false, seed: seed);
             }
             else
             {
