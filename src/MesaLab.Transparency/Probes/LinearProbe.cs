@@ -50,6 +50,13 @@ public sealed class LinearProbe
 
     private Tensor Linear(Tensor reducedRows) => reducedRows.matmul(tensor(weights, [Outputs, features.Reduced]).t()) + tensor(bias);
 
+    /// <summary>The predicted class of each held-out row of the features it was fitted on, in <see cref="ProbeFeatures.Test"/> order.</summary>
+    public int[] PredictHeldOut()
+    {
+        using var scope = NewDisposeScope();
+        return ArgMaxRows(Linear(tensor(features.TestRows, [features.Test.Length, features.Reduced])).contiguous().data<float>().ToArray(), features.Test.Length, Outputs);
+    }
+
     /// <summary>The predicted class of every row (classifier).</summary>
     public int[] Predict(FeatureMatrix x) => ArgMaxRows(Apply(x), x.Rows, Outputs);
 
@@ -105,6 +112,7 @@ public sealed class LinearProbe
     public static LinearProbe FitClassifier(ProbeFeatures x, int[] labels, int classes, ProbeSettings settings, bool shuffleLabels = false)
     {
         if (classes < 2) throw new ArgumentException("a classifier needs at least two classes.", nameof(classes));
+        if (labels.Any(l => l < 0 || l >= classes)) throw new ArgumentException($"labels must lie in 0..{classes - 1}.", nameof(labels));
         var trainLabels = x.Train.Select(i => labels[i]).ToArray();
         if (shuffleLabels) Shuffle(trainLabels, settings.Seed ^ 0xC0117201UL);
         int k = x.Reduced;
