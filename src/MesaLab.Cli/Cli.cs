@@ -23,6 +23,7 @@ public static class Cli
     private static IEnumerable<Command> Verbs() =>
     [
         WorldsVerb.Create(),
+        RunsVerb.Create(),
     ];
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)

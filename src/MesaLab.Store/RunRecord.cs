@@ -1,0 +1,26 @@
+namespace MesaLab.Store;
+
+/// <summary>One stored run: a training, evaluation or analysis job and its configuration.</summary>
+/// <param name="Id">Short stable identifier (8 hex digits), unique in the store.</param>
+/// <param name="Name">Human name, unique in the store (a suffix <c>-2</c>, <c>-3</c>… is added on collision).</param>
+/// <param name="Kind">What the run does: <c>train</c>, <c>evaluate</c>, <c>quantilize</c>, …</param>
+/// <param name="World">The world's name.</param>
+/// <param name="Config">The effective experiment configuration (YAML text) that reproduces the run.</param>
+/// <param name="Seed">The run's seed.</param>
+/// <param name="CodeVersion"><c>git describe</c> of the code that made the run, or the assembly version.</param>
+/// <param name="WallSeconds">Wall-clock seconds spent on the run so far (summed over resumptions by the caller).</param>
+/// <param name="Host">Machine that last wrote the run.</param>
+public sealed record RunRecord(
+    string Id,
+    string Name,
+    string Kind,
+    string World,
+    string Config,
+    long Seed,
+    string CodeVersion,
+    RunStatus Status,
+    DateTimeOffset Created,
+    DateTimeOffset Updated,
+    DateTimeOffset? Finished,
+    double WallSeconds,
+    string Host);

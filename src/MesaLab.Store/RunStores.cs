@@ -1,0 +1,82 @@
+namespace MesaLab.Store;
+
+using Npgsql;
+
+/// <summary>
+/// Opens the run store. SQLite in the workspace by default; PostgreSQL when the target (or the
+/// <c>MESALAB_STORE</c> environment variable) is a connection string.
+/// </summary>
+public static class RunStores
+{
+    /// <summary>The workspace used when none is given: <c>./mesalab-runs</c>.</summary>
+    public const string DefaultWorkspace = "mesalab-runs";
+
+    /// <summary>Environment variable naming the store: a PostgreSQL connection string or a SQLite file path.</summary>
+    public const string StoreVariable = "MESALAB_STORE";
+
+    /// <summary>
+    /// Opens the store. <paramref name="target"/> is a workspace directory (SQLite file <c>mesalab.db</c> inside),
+    /// or a PostgreSQL connection string (<c>postgres://…</c>, <c>postgresql://…</c> or <c>Host=…</c>).
+    /// When <paramref name="target"/> is null, <c>MESALAB_STORE</c> decides, then <c>./mesalab-runs</c>.
+    /// <paramref name="workspace"/> is where checkpoint files go (default: the target directory, or <c>./mesalab-runs</c>).
+    /// </summary>
+    public static IRunStore Open(string? target = null, string? workspace = null)
+    {
+        target ??= Environment.GetEnvironmentVariable(StoreVariable) is { Length: > 0 } env ? env : null;
+        if (target is not null && IsPostgres(target))
+            return new PostgresRunStore(target, workspace ?? DefaultWorkspace);
+        if (target is not null && target.EndsWith(".db", StringComparison.OrdinalIgnoreCase) && !Directory.Exists(target))
+            return new SqliteRunStore(workspace ?? Path.GetDirectoryName(Path.GetFullPath(target))!, target);
+        return new SqliteRunStore(target ?? workspace ?? DefaultWorkspace);
+    }
+
+    /// <summary>Opens the store for a verb's <c>--workspace</c> option: <c>MESALAB_STORE</c> (if set) holds the data, the directory holds the files.</summary>
+    public static IRunStore OpenWorkspace(string? workspace)
+    {
+        string? env = Environment.GetEnvironmentVariable(StoreVariable);
+        if (env is { Length: > 0 }) return Open(env, workspace ?? DefaultWorkspace);
+        return Open(workspace ?? DefaultWorkspace);
+    }
+
+    public static bool IsPostgres(string target) =>
+        target.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) ||
+        target.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) ||
+        target.StartsWith("Host=", StringComparison.OrdinalIgnoreCase) ||
+        target.StartsWith("Server=", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Turns a <c>postgres://user:password@host:port/database?key=value</c> URI into an Npgsql connection string (others pass through).</summary>
+    public static string ToNpgsqlConnectionString(string target)
+    {
+        if (!target.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) && !target.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+            return target;
+        if (!Uri.TryCreate(target, UriKind.Absolute, out var uri))
+            throw new MesaLab.Worlds.UserError($"'{Redact(target)}' is not a valid PostgreSQL URI; expected postgres://user:password@host:port/database.");
+        var b = new NpgsqlConnectionStringBuilder { Host = uri.Host };
+        if (uri.Port > 0) b.Port = uri.Port;
+        string db = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+        if (db.Length > 0) b.Database = db;
+        if (uri.UserInfo.Length > 0)
+        {
+            var parts = uri.UserInfo.Split(':', 2);
+            b.Username = Uri.UnescapeDataString(parts[0]);
+            if (parts.Length > 1) b.Password = Uri.UnescapeDataString(parts[1]);
+        }
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            string key = Uri.UnescapeDataString(kv[0]);
+            string value = kv.Length > 1 ? Uri.UnescapeDataString(kv[1]) : "";
+            try
+            {
+                b[key.Equals("sslmode", StringComparison.OrdinalIgnoreCase) ? "SSL Mode" : key] = value;
+            }
+            catch (ArgumentException)
+            {
+                throw new MesaLab.Worlds.UserError($"PostgreSQL URI option '{key}' is not a connection setting Npgsql knows.");
+            }
+        }
+        return b.ConnectionString;
+    }
+
+    private static string Redact(string s) => System.Text.RegularExpressions.Regex.Replace(s, "://([^:@/]*):[^@/]*@", "://$1:***@");
+}

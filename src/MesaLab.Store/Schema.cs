@@ -1,0 +1,88 @@
+namespace MesaLab.Store;
+
+/// <summary>
+/// The store's schema as numbered migrations, written once for both databases: <c>{int}</c>, <c>{real}</c>,
+/// <c>{blob}</c>, <c>{id}</c> and <c>{without_rowid}</c> are filled in by the dialect, so SQLite and
+/// PostgreSQL hold the same tables, columns and keys. Timestamps are ISO-8601 UTC text
+/// (<c>2026-11-26T10:15:07.123Z</c>), which sorts correctly and reads the same in both.
+/// </summary>
+internal static class Schema
+{
+    /// <summary>Migrations in order; version i+1 is <c>Migrations[i]</c>. Never edit a released one: append.</summary>
+    public static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE runs (
+            id TEXT NOT NULL PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            world TEXT NOT NULL,
+            config TEXT NOT NULL,
+            seed {int} NOT NULL,
+            code_version TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            finished TEXT NULL,
+            wall_seconds {real} NOT NULL,
+            host TEXT NOT NULL
+        );
+        CREATE TABLE metrics (
+            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            update_index {int} NOT NULL,
+            env_step {int} NOT NULL,
+            name TEXT NOT NULL,
+            value {real} NOT NULL,
+            PRIMARY KEY (run_id, update_index, name)
+        ){without_rowid};
+        CREATE INDEX metrics_by_name ON metrics (run_id, name, update_index);
+        CREATE TABLE checkpoints (
+            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            update_index {int} NOT NULL,
+            env_step {int} NOT NULL,
+            path TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size {int} NOT NULL,
+            created TEXT NOT NULL,
+            PRIMARY KEY (run_id, update_index)
+        );
+        CREATE TABLE evaluations (
+            id {id},
+            run_id TEXT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            agent TEXT NOT NULL,
+            world TEXT NOT NULL,
+            split TEXT NOT NULL,
+            split_fingerprint TEXT NOT NULL,
+            seed {int} NOT NULL,
+            episode_count {int} NOT NULL,
+            created TEXT NOT NULL
+        );
+        CREATE INDEX evaluations_by_run ON evaluations (run_id);
+        CREATE TABLE episodes (
+            evaluation_id {int} NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+            episode_index {int} NOT NULL,
+            level_index {int} NOT NULL,
+            level_seed {int} NOT NULL,
+            episode_return {real} NOT NULL,
+            length {int} NOT NULL,
+            terminated {int} NOT NULL,
+            truncated {int} NOT NULL,
+            trajectory {blob} NOT NULL,
+            PRIMARY KEY (evaluation_id, episode_index)
+        );
+        CREATE TABLE results (
+            id {id},
+            run_id TEXT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            evaluation_id {int} NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            json TEXT NOT NULL,
+            created TEXT NOT NULL
+        );
+        CREATE INDEX results_by_run ON results (run_id, kind);
+        CREATE INDEX results_by_evaluation ON results (evaluation_id, kind);
+        """,
+    ];
+
+    public static int Latest => Migrations.Length;
+}

@@ -1,0 +1,69 @@
+namespace MesaLab.Store;
+
+using System.Data;
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+/// <summary>
+/// The default run store: one SQLite file (<c>mesalab.db</c>) in the workspace, in WAL mode so readers
+/// never block the writer, with a busy timeout so concurrent writers (two training processes) queue.
+/// </summary>
+public sealed class SqliteRunStore : SqlRunStore
+{
+    public const string FileName = "mesalab.db";
+
+    private readonly string connectionString;
+
+    /// <summary>Opens (creating and migrating if needed) <paramref name="databaseFile"/>, or <c>workspace/mesalab.db</c> when it is null.</summary>
+    public SqliteRunStore(string workspace, string? databaseFile = null) : base(workspace, new SqliteDialect())
+    {
+        Directory.CreateDirectory(Workspace);
+        DatabaseFile = Path.GetFullPath(databaseFile ?? Path.Combine(Workspace, FileName));
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabaseFile)!);
+        connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabaseFile,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 60,
+        }.ToString();
+        try
+        {
+            using (var c = OpenConnection())
+                c.Execute("PRAGMA journal_mode=WAL"); // persistent: stored in the file
+            Migrate();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 26 or 11) // SQLITE_NOTADB, SQLITE_CORRUPT
+        {
+            throw new MesaLab.Worlds.UserError($"{DatabaseFile} is not a MesaLab run store (SQLite says: {e.Message.TrimEnd('.')}); move it away or choose another --workspace.", e);
+        }
+    }
+
+    public string DatabaseFile { get; }
+
+    public override string Location => "sqlite:" + DatabaseFile;
+
+    internal override DbConnection OpenConnection()
+    {
+        var c = new SqliteConnection(connectionString);
+        c.Open();
+        // Per-connection settings. synchronous=NORMAL in WAL mode never corrupts the file on a crash;
+        // a power cut may lose the last commits, a killed process loses nothing committed.
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA busy_timeout=60000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
+        cmd.ExecuteNonQuery();
+        return c;
+    }
+
+    // Microsoft.Data.Sqlite begins IMMEDIATE unless asked for a deferred transaction: the write lock is
+    // taken at BEGIN, so two writers queue on the busy timeout instead of failing on lock upgrade.
+    private protected override DbTransaction BeginWrite(DbConnection c) => ((SqliteConnection)c).BeginTransaction(IsolationLevel.Serializable, deferred: false);
+
+    public override void Dispose()
+    {
+        // Release pooled handles so the workspace can be moved or deleted right away.
+        using var c = new SqliteConnection(connectionString);
+        SqliteConnection.ClearPool(c);
+    }
+}

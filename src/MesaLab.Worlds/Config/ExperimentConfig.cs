@@ -1,0 +1,332 @@
+namespace MesaLab.Worlds.Config;
+
+using System.Globalization;
+using System.Reflection;
+
+/// <summary>
+/// An experiment: world, splits, seed, threads and the typed sections other layers register (<c>ppo</c>,
+/// <c>network</c>, …). Loaded from YAML on top of embedded defaults, so a verb with no file works, then
+/// command-line overrides (<c>--set ppo.learning_rate=0.001</c>). Every error names the file, line, field
+/// path and the allowed values.
+/// </summary>
+/// <example>
+/// <code>
+/// var config = ExperimentConfig.Load("configs/green-arrow-maze.yaml", [ConfigOverride.Parse("seed=3")]);
+/// var ppo = config.Section&lt;PpoSettings&gt;("ppo");
+/// Split train = config.TrainSplit, deploy = config.DeploySplit;
+/// store.CreateRun(new NewRun(config.Name, "train", config.World.Name, config.ToYaml(), config.Seed));
+/// </code>
+/// </example>
+public sealed class ExperimentConfig
+{
+    public const string DefaultsSource = "built-in defaults";
+
+    /// <summary>The fixed top-level fields; registered sections come on top.</summary>
+    public static readonly IReadOnlyList<string> CoreFields = ["name", "world", "world_parameters", "splits", "train_split", "deploy_split", "seed", "threads"];
+
+    private static readonly Dictionary<string, Type> registered = new(StringComparer.Ordinal);
+    private static bool discovered;
+    private static readonly Lock registryLock = new();
+
+    private readonly Dictionary<string, object> boundSections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Split> splitCache = new(StringComparer.OrdinalIgnoreCase);
+
+    private ExperimentConfig(ConfigNode root, string source)
+    {
+        Root = root;
+        Source = source;
+        foreach (var e in root.Entries)
+            if (!CoreFields.Contains(e.Key) && !Sections.ContainsKey(e.Key))
+                throw ConfigBinder.UnknownField(e, "", [.. CoreFields, .. Sections.Keys.Order(StringComparer.Ordinal)]);
+
+        var worldEntry = root.Entry("world") ?? throw new UserError($"{source}: 'world' is missing; the worlds are {string.Join(", ", WorldCatalog.All.Select(w => w.Name))}.");
+        string worldName = ConfigBinder.Bind<string>(worldEntry.Value, "world");
+        try
+        {
+            World = WorldCatalog.Get(worldName);
+        }
+        catch (UserError e)
+        {
+            throw new UserError($"{worldEntry.Value.Location}: {e.Message}", e);
+        }
+        Name = root["name"] is { IsNull: false } n ? ConfigBinder.Bind<string>(n, "name") : World.Name;
+        Seed = ConfigBinder.Bind<long>(Required("seed"), "seed");
+        if (Seed < 0) throw new UserError($"{Required("seed").Location}: seed is '{Seed}', but it must be a whole number, 0 or more.");
+        Threads = ConfigBinder.Bind<int>(Required("threads"), "threads");
+        if (Threads is < 1 or > 1024) throw new UserError($"{Required("threads").Location}: threads is '{Threads}', but it must be a whole number from 1 to 1024.");
+
+        var wp = root["world_parameters"] ?? ConfigNode.EmptyMapping(new ConfigLocation(source));
+        if (!wp.IsNull && wp.Kind != ConfigNodeKind.Mapping)
+            throw new UserError($"{wp.Location}: world_parameters must be a mapping of parameter names to values (e.g. max_size: 9).");
+        WorldParameters = wp.IsNull ? [] : wp.Entries;
+        foreach (var e in WorldParameters) CheckParameter(e, "world_parameters");
+
+        Splits = ReadSplits(root["splits"]);
+        TrainSplitName = ConfigBinder.Bind<string>(Required("train_split"), "train_split");
+        DeploySplitName = ConfigBinder.Bind<string>(Required("deploy_split"), "deploy_split");
+
+        // Resolve every split now so a bad split definition fails at load, not an hour into training.
+        TrainSplit = Split(TrainSplitName, Required("train_split").Location);
+        DeploySplit = Split(DeploySplitName, Required("deploy_split").Location);
+        foreach (var s in Splits) Split(s.Name, s.Location);
+        // Bind every registered section present, for the same reason.
+        foreach (var (name, type) in Sections)
+            if (root.Entry(name) is not null) Section(name, type);
+    }
+
+    /// <summary>The merged tree: defaults, then the file, then overrides.</summary>
+    public ConfigNode Root { get; }
+
+    /// <summary>The file the configuration was loaded from, or <see cref="DefaultsSource"/>.</summary>
+    public string Source { get; }
+
+    /// <summary>The experiment's name (default: the world's name); runs get it as their name.</summary>
+    public string Name { get; }
+
+    public World World { get; }
+    public long Seed { get; }
+
+    /// <summary>Threads for torch and parallel episode rollout (set explicitly: results depend on it).</summary>
+    public int Threads { get; }
+
+    /// <summary>Parameter overrides applied to every split (built-in and defined).</summary>
+    public IReadOnlyList<ConfigEntry> WorldParameters { get; }
+
+    /// <summary>Splits defined in the file (besides the world's built-in ones).</summary>
+    public IReadOnlyList<SplitDefinition> Splits { get; }
+
+    public string TrainSplitName { get; }
+    public string DeploySplitName { get; }
+
+    /// <summary>The split agents train on (<c>train_split</c>, default <c>train</c>).</summary>
+    public Split TrainSplit { get; }
+
+    /// <summary>The shifted split agents are deployed on (<c>deploy_split</c>, default <c>deploy</c>).</summary>
+    public Split DeploySplit { get; }
+
+    /// <summary>Every split name usable with this configuration: built-in ones, then defined ones.</summary>
+    public IEnumerable<string> SplitNames => World.SplitNames.Concat(Splits.Select(s => s.Name)).Distinct(StringComparer.OrdinalIgnoreCase);
+
+    // ----- loading -----
+
+    /// <summary>
+    /// Loads an experiment: the embedded defaults, then <paramref name="path"/> (null: defaults only), then
+    /// <paramref name="overrides"/> in order.
+    /// </summary>
+    public static ExperimentConfig Load(string? path, IEnumerable<ConfigOverride>? overrides = null)
+    {
+        if (path is null) return FromTree(ConfigNode.EmptyMapping(new ConfigLocation(DefaultsSource)), DefaultsSource, overrides);
+        if (!File.Exists(path))
+            throw new UserError(Directory.Exists(path) ? $"'{path}' is a directory; give an experiment file such as configs/green-arrow-maze.yaml." : $"config file '{path}' does not exist.");
+        return Parse(File.ReadAllText(path), path, overrides);
+    }
+
+    /// <summary>Parses YAML text (e.g. the configuration stored with a run); <paramref name="source"/> names it in errors.</summary>
+    public static ExperimentConfig Parse(string yaml, string source, IEnumerable<ConfigOverride>? overrides = null)
+    {
+        var file = ConfigYaml.Parse(yaml, source);
+        if (file.IsNull) file = ConfigNode.EmptyMapping(new ConfigLocation(source));
+        if (file.Kind != ConfigNodeKind.Mapping)
+            throw new UserError($"{file.Location}: an experiment file must be a mapping of fields (world: …, seed: …), not a {file.Kind.ToString().ToLowerInvariant()}.");
+        return FromTree(file, source, overrides);
+    }
+
+    private static ExperimentConfig FromTree(ConfigNode file, string source, IEnumerable<ConfigOverride>? overrides)
+    {
+        var root = Defaults().MergedWith(file);
+        foreach (var o in overrides ?? []) root = o.ApplyTo(root);
+        return new ExperimentConfig(root, source);
+    }
+
+    /// <summary>This configuration with more overrides applied (validated like the file).</summary>
+    public ExperimentConfig With(IEnumerable<ConfigOverride> overrides)
+    {
+        var root = Root;
+        foreach (var o in overrides) root = o.ApplyTo(root);
+        return new ExperimentConfig(root, Source);
+    }
+
+    /// <summary>The embedded defaults (<c>Config/defaults.yaml</c>).</summary>
+    public static ConfigNode Defaults()
+    {
+        using var stream = typeof(ExperimentConfig).Assembly.GetManifestResourceStream("MesaLab.Worlds.Config.defaults.yaml")
+                           ?? throw new InvalidOperationException("embedded defaults.yaml is missing from MesaLab.Worlds.");
+        using var reader = new StreamReader(stream);
+        return ConfigYaml.Parse(reader.ReadToEnd(), DefaultsSource);
+    }
+
+    /// <summary>
+    /// The effective configuration as YAML: every field, including the full values of every registered section
+    /// (defaults written out), so that storing it with a run reproduces the run even if defaults change later.
+    /// </summary>
+    public string ToYaml()
+    {
+        var root = Root;
+        foreach (var (name, type) in Sections)
+        {
+            object value = Section(name, type);
+            var node = ConfigBinder.Unbind(value, new ConfigLocation(Source));
+            root = root.Entry(name) is null ? ConfigNode.Mapping([.. root.Entries, new ConfigEntry(name, node.Location, node)], root.Location) : root.WithPath([name], node);
+        }
+        if (root["name"] is null || root["name"]!.IsNull) root = root.WithPath(["name"], ConfigNode.Scalar(Name, new ConfigLocation(Source)));
+        return ConfigYaml.Write(root);
+    }
+
+    // ----- sections -----
+
+    /// <summary>Registers a section type by hand (the usual way is <see cref="ConfigSectionAttribute"/>).</summary>
+    public static void RegisterSection(string name, Type type)
+    {
+        lock (registryLock)
+        {
+            if (CoreFields.Contains(name)) throw new ArgumentException($"'{name}' is a core field, not a section.", nameof(name));
+            if (registered.TryGetValue(name, out var existing) && existing != type)
+                throw new InvalidOperationException($"config section '{name}' is registered twice ({existing} and {type}).");
+            registered[name] = type;
+        }
+    }
+
+    /// <summary>Every registered section (found through <see cref="ConfigSectionAttribute"/> in MesaLab assemblies, or registered by hand).</summary>
+    public static IReadOnlyDictionary<string, Type> Sections
+    {
+        get
+        {
+            lock (registryLock)
+            {
+                if (!discovered)
+                {
+                    discovered = true;
+                    foreach (var asm in MesaLabAssemblies())
+                    {
+                        Type[] types;
+                        try { types = asm.GetTypes(); }
+                        catch (ReflectionTypeLoadException e) { types = e.Types.Where(t => t is not null).ToArray()!; }
+                        foreach (var t in types)
+                            if (t.GetCustomAttribute<ConfigSectionAttribute>() is { } a && !registered.ContainsKey(a.Name)) registered[a.Name] = t;
+                    }
+                }
+                return new Dictionary<string, Type>(registered);
+            }
+        }
+    }
+
+    // The entry assembly (the CLI) references every layer; load those so their sections are known before validation.
+    private static IEnumerable<Assembly> MesaLabAssemblies()
+    {
+        var seen = new Dictionary<string, Assembly>(StringComparer.Ordinal);
+        var queue = new Queue<Assembly>(AppDomain.CurrentDomain.GetAssemblies().Where(IsMesaLab));
+        if (Assembly.GetEntryAssembly() is { } entry) queue.Enqueue(entry);
+        while (queue.Count > 0)
+        {
+            var a = queue.Dequeue();
+            if (!seen.TryAdd(a.FullName ?? a.GetName().Name!, a)) continue;
+            foreach (var r in a.GetReferencedAssemblies().Where(n => n.Name?.StartsWith("MesaLab.", StringComparison.Ordinal) == true))
+            {
+                try { queue.Enqueue(Assembly.Load(r)); }
+                catch (FileNotFoundException) { }
+            }
+        }
+        return seen.Values.Where(IsMesaLab);
+    }
+
+    private static bool IsMesaLab(Assembly a) => a.GetName().Name is { } n && (n.StartsWith("MesaLab.", StringComparison.Ordinal) || n == "mesalab");
+
+    /// <summary>
+    /// The section <paramref name="name"/> bound to <typeparamref name="T"/>; the type's own defaults where the
+    /// YAML is silent (or the whole section when absent). Errors name the file, line and e.g. <c>ppo.learning_rate</c>.
+    /// </summary>
+    public T Section<T>(string name) where T : class => (T)Section(name, typeof(T));
+
+    public object Section(string name, Type type)
+    {
+        lock (boundSections)
+        {
+            if (boundSections.TryGetValue(name, out var cached) && cached.GetType() == type) return cached;
+            if (!Sections.ContainsKey(name)) RegisterSection(name, type);
+            var node = Root[name] is { IsNull: false } n ? n : ConfigNode.EmptyMapping(new ConfigLocation(Source));
+            object value = ConfigBinder.Bind(type, node, name)!;
+            boundSections[name] = value;
+            return value;
+        }
+    }
+
+    /// <summary>The raw YAML node of a section (with locations), or null when the file and defaults do not mention it.</summary>
+    public ConfigNode? RawSection(string name) => Root[name];
+
+    // ----- splits -----
+
+    /// <summary>A split by name (built-in or defined), with <c>world_parameters</c> and its own values applied.</summary>
+    public Split Split(string name) => Split(name, new ConfigLocation(Source));
+
+    private Split Split(string name, ConfigLocation usedAt) => Resolve(name, usedAt, []);
+
+    private Split Resolve(string name, ConfigLocation usedAt, List<string> chain)
+    {
+        if (splitCache.TryGetValue(name, out var cached)) return cached;
+        var def = Splits.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+        bool builtIn = World.SplitNames.Contains(name, StringComparer.OrdinalIgnoreCase);
+        if (def is null && !builtIn)
+            throw new UserError($"{usedAt}: world '{World.Name}' has no split '{name}'; the splits are {string.Join(", ", SplitNames)} (define more under 'splits').");
+        if (chain.Contains(name, StringComparer.OrdinalIgnoreCase))
+            throw new UserError($"{def!.Location}: split '{name}' is its own base ({string.Join(" → ", chain.Append(name))}).");
+        chain.Add(name);
+
+        var overrides = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var e in WorldParameters) overrides[e.Key] = e.Value.Value!;
+        Split result;
+        if (def is null)
+        {
+            result = World.Split(name, overrides, WorldParameters.Count > 0 ? $"{WorldParameters[0].KeyLocation} (world_parameters)" : usedAt.ToString());
+        }
+        else
+        {
+            var baseSplit = def.Base is null
+                ? World.DefineSplit(def.Name, def.Description ?? "", new Dictionary<string, object>(), null, def.Location.ToString())
+                : string.Equals(def.Base, def.Name, StringComparison.OrdinalIgnoreCase)
+                    ? World.Split(def.Base, null, def.Location.ToString())
+                    : Resolve(def.Base, def.Location, chain);
+            foreach (var e in def.Values) overrides[e.Key] = e.Value.Value!;
+            result = baseSplit.With(overrides, $"{def.Location} (split '{def.Name}')", def.Name);
+        }
+        splitCache[name] = result;
+        return result;
+    }
+
+    private List<SplitDefinition> ReadSplits(ConfigNode? node)
+    {
+        var list = new List<SplitDefinition>();
+        if (node is null || node.IsNull) return list;
+        if (node.Kind != ConfigNodeKind.Mapping)
+            throw new UserError($"{node.Location}: splits must be a mapping from split names to definitions, e.g. deploy-huge: {{ base: deploy, max_size: 24 }}.");
+        foreach (var e in node.Entries)
+        {
+            string path = $"splits.{e.Key}";
+            if (e.Value.Kind != ConfigNodeKind.Mapping)
+                throw new UserError($"{e.Value.Location}: {path} must be a mapping such as {{ base: train, {World.Parameters[0].Name}: {ConfigYaml.Format(World.Parameters[0].Default)} }}.");
+            string? baseName = e.Value["base"] is { IsNull: false } b ? ConfigBinder.Bind<string>(b, path + ".base") : null;
+            string? description = e.Value["description"] is { IsNull: false } d ? ConfigBinder.Bind<string>(d, path + ".description") : null;
+            var values = e.Value.Entries.Where(x => x.Key is not ("base" or "description")).ToList();
+            foreach (var v in values) CheckParameter(v, path);
+            if (baseName is not null && !World.SplitNames.Contains(baseName, StringComparer.OrdinalIgnoreCase) &&
+                !node.Entries.Any(x => string.Equals(x.Key, baseName, StringComparison.OrdinalIgnoreCase)))
+                throw new UserError($"{e.Value["base"]!.Location}: {path}.base is '{baseName}', but world '{World.Name}' has no such split; the splits are {string.Join(", ", World.SplitNames.Concat(node.Entries.Select(x => x.Key)).Distinct())}.");
+            list.Add(new SplitDefinition(e.Key, baseName, description, values, e.KeyLocation));
+        }
+        return list;
+    }
+
+    /// <summary>Checks one parameter value on its own so the error points at its line.</summary>
+    private void CheckParameter(ConfigEntry e, string path)
+    {
+        var spec = World.Parameter(e.Key);
+        if (spec is null)
+            throw ConfigBinder.UnknownField(e, path, [.. World.Parameters.Select(p => p.Name), .. path.StartsWith("splits.", StringComparison.Ordinal) ? new[] { "base", "description" } : []]);
+        if (e.Value.Kind != ConfigNodeKind.Scalar)
+            throw new UserError($"{e.Value.Location}: {path}.{e.Key} must be {spec.Allowed}.");
+        spec.Parse(e.Value.Value!, $"{e.Value.Location}: {path}.{e.Key}");
+    }
+
+    private ConfigNode Required(string key) => Root[key] is { IsNull: false } n ? n : throw new UserError($"{Source}: '{key}' is missing or null.");
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name} ({World.Name}, {TrainSplitName} → {DeploySplitName}, seed {Seed})");
+}
