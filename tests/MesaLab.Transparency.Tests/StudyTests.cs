@@ -65,3 +65,34 @@ public class StudyTests
         }
     }
 }
+
+public class ActivationCacheTests
+{
+    public ActivationCacheTests() => HandBuilt.Init();
+
+    [Fact]
+    public void Activation_cache_round_trips_and_rejects_a_truncated_file()
+    {
+        var dir = Directory.CreateTempSubdirectory("mesalab-act-").FullName;
+        try
+        {
+            var path = ActivationCache.PathFor(dir, "abcd1234", "deploy", 3, 2, 7);
+            var a = new FeatureMatrix([1, 2, 3, 4, 5, 6], 3, 2);
+            var b = new FeatureMatrix([9, 8, 7], 3, 1);
+            var header = new ActivationCacheHeader { Network = "run x", Layers = ["a", "b"], Shapes = [[2], [1]], AgentCell = [1, 2, 3], LevelIndex = [0, 0, 1], NextMove = [0, 1, 2] };
+            ActivationCache.Write(path, header, new Dictionary<string, FeatureMatrix> { ["a"] = a, ["b"] = b });
+            var (h, acts) = ActivationCache.Read(path, ["b"]);
+            Assert.Equal(["a", "b"], h.Layers);
+            Assert.Equal([1, 2, 3], h.AgentCell);
+            Assert.False(acts.ContainsKey("a"));
+            Assert.Equal(b.Data, acts["b"].Data);
+            Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));
+
+            var bytes = File.ReadAllBytes(path);
+            File.WriteAllBytes(path, bytes[..^5]);
+            var e = Assert.Throws<UserError>(() => ActivationCache.Read(path));
+            Assert.Contains("truncated", e.Message);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
