@@ -100,8 +100,10 @@ public static class ProbeStudy
         foreach (var layer in layers)
         {
             log?.Invoke($"probing layer {layer} ({activations[layer].Columns} units, {states.Count} states)");
-            var prepared = ProbeFeatures.Prepare(activations[layer], settings);
-            var control = randomInitActivations is not null && randomInitActivations.TryGetValue(layer, out var ra) ? ProbeFeatures.Prepare(ra, settings) : null;
+            // Held-out rows come from held-out levels: several states share a level, and a probe must not score by recognizing it.
+            var groups = states.States.Select(s => s.Level.Index).ToArray();
+            var prepared = ProbeFeatures.Prepare(activations[layer], settings, groups);
+            var control = randomInitActivations is not null && randomInitActivations.TryGetValue(layer, out var ra) ? ProbeFeatures.Prepare(ra, settings, groups) : null;
             foreach (var t in targets)
             {
                 var (acc, chance, train, test) = Score(prepared, labels[t.Name], states, t, settings, false);
