@@ -23,6 +23,8 @@ public static class Cli
     private static IEnumerable<Command> Verbs() =>
     [
         WorldsVerb.Create(),
+        PlayVerb.Create(),
+        BenchVerb.Create(),
         RunsVerb.Create(),
     ];
 

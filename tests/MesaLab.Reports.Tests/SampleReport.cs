@@ -20,7 +20,7 @@ public static class SampleReport
                 Id = "7", World = "green-arrow-maze", Agent = "ppo <default>", BaseObjective = "exit", IntendedObjective = "exit",
                 Seed = 1, EnvSteps = 61_440, CreatedAt = DateTimeOffset.UnixEpoch,
                 Splits = [new("train", "small mazes, the arrow on the exit", "min_size=4;max_size=7"), new("deploy", "larger mazes", "min_size=8;max_size=12")],
-                Config = [new("learning_rate", "0.0005"), new("num_envs", "32")],
+                Config = "world: green-arrow-maze\nseed: 1\nppo:\n  learning_rate: 0.0005\n",
                 Timings = [new("train", 120.5), new("evaluate", 12.25)],
             },
             TrainingCurves = [new("episodic_return", steps, [.. steps.Select(s => s / 61_440)]), new("approx_kl", steps, [.. steps.Select(_ => 0.01)])],

@@ -5,7 +5,8 @@ using Dapper;
 using MesaLab.Worlds;
 
 /// <summary>The run-store contract, checked on SQLite and on a real PostgreSQL server alike.</summary>
-public sealed class RunStoreContractTests(StoreBackends backends) : IClassFixture<StoreBackends>
+[Collection(StoreBackends.Collection)]
+public sealed class RunStoreContractTests(StoreBackends backends)
 {
     public static TheoryData<string> Kinds => StoreBackends.Kinds();
 

@@ -6,6 +6,9 @@ namespace MesaLab.Store.Tests;
 /// </summary>
 public sealed class StoreBackends : IDisposable
 {
+    /// <summary>The test collection sharing one backends fixture (one PostgreSQL server for the whole run).</summary>
+    public const string Collection = "run stores";
+
     private readonly Lazy<PostgresServer> postgres = new(() => new PostgresServer(), LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly List<string> dirs = [];
 
@@ -52,3 +55,6 @@ public sealed class StoreBackends : IDisposable
             try { Directory.Delete(d, recursive: true); } catch (IOException) { }
     }
 }
+
+[CollectionDefinition(StoreBackends.Collection)]
+public sealed class StoreBackendsCollection : ICollectionFixture<StoreBackends>;

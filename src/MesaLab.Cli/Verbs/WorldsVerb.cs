@@ -13,6 +13,7 @@ public static class WorldsVerb
         var list = new Command("list", "name every world with its splits, parameters, observation channels and candidate objectives");
         list.SetAction(_ => List());
         worlds.Subcommands.Add(list);
+        worlds.Subcommands.Add(WorldsShow.Create());
         return worlds;
     }
 

@@ -31,6 +31,9 @@ public sealed class HtmlDocument(string title)
     public void Paragraph(string text, string? cssClass = null) =>
         body.Append(cssClass is null ? $"<p>{Text(text)}</p>\n" : $"<p class=\"{Attr(cssClass)}\">{Text(text)}</p>\n");
 
+    /// <summary>Preformatted text (configuration files, terminal output).</summary>
+    public void Preformatted(string text) => body.Append($"<pre>{Text(text)}</pre>\n");
+
     /// <summary>A table; the first column is a row heading.</summary>
     public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, string? caption = null)
     {
@@ -138,6 +141,7 @@ public sealed class HtmlDocument(string title)
         figcaption { font-size: 0.85em; color: #555; max-width: 520px; }
         .gallery { display: flex; flex-wrap: wrap; gap: 1em; }
         .gallery figure img { max-width: 340px; }
+        pre { background: #f4f4f4; border: 1px solid #e0e0e0; padding: 0.6em 1em; overflow-x: auto; font-size: 0.85em; max-height: 28em; }
         .note { color: #666; font-style: italic; }
         .verdict { font-size: 1.1em; font-weight: 600; }
         ul.tree, ul.tree ul { list-style: none; margin: 0; padding-left: 1.6em; }

@@ -29,8 +29,8 @@ public sealed class RunSummarySection : IReportSection
         else doc.Table(["split", "description", "parameters"], r.Splits.Select(s => (IReadOnlyList<string>)[s.Name, s.Description, s.Parameters]));
 
         doc.Subheading("Configuration");
-        if (r.Config.Count == 0) doc.Paragraph("Embedded defaults (no configuration recorded).", "note");
-        else doc.Table(["setting", "value"], r.Config.Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value]));
+        if (string.IsNullOrWhiteSpace(r.Config)) doc.Paragraph("No configuration recorded.", "note");
+        else doc.Preformatted(r.Config);
 
         doc.Subheading("Timings");
         if (r.Timings.Count == 0) doc.Paragraph("No timings recorded.", "note");

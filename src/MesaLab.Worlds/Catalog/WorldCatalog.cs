@@ -3,7 +3,7 @@ namespace MesaLab.Worlds;
 /// <summary>Every registered world, by name.</summary>
 public static class WorldCatalog
 {
-    private static readonly List<World> worlds = [new GreenArrowMaze()];
+    private static readonly List<World> worlds = [new GreenArrowMaze(), new KeysAndChests(), new CheeseCornerMaze(), new LavaShift()];
 
     public static IReadOnlyList<World> All => worlds;
 

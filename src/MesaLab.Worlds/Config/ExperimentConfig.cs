@@ -92,7 +92,7 @@ public sealed class ExperimentConfig
     /// <summary>Parameter overrides applied to every split (built-in and defined).</summary>
     public IReadOnlyList<ConfigEntry> WorldParameters { get; }
 
-    /// <summary>Splits defined in the file (besides the world's built-in ones).</summary>
+    /// <summary>Splits defined in the file (besides the world's built-in ones, whose names they may not reuse).</summary>
     public IReadOnlyList<SplitDefinition> Splits { get; }
 
     public string TrainSplitName { get; }
@@ -280,11 +280,7 @@ public sealed class ExperimentConfig
         }
         else
         {
-            var baseSplit = def.Base is null
-                ? World.DefineSplit(def.Name, def.Description ?? "", new Dictionary<string, object>(), null, def.Location.ToString())
-                : string.Equals(def.Base, def.Name, StringComparison.OrdinalIgnoreCase)
-                    ? World.Split(def.Base, null, def.Location.ToString())
-                    : Resolve(def.Base, def.Location, chain);
+            var baseSplit = Resolve(def.Base, def.Location, chain);
             foreach (var e in def.Values) overrides[e.Key] = e.Value.Value!;
             result = baseSplit.With(overrides, $"{def.Location} (split '{def.Name}')", def.Name);
         }
@@ -303,11 +299,14 @@ public sealed class ExperimentConfig
             string path = $"splits.{e.Key}";
             if (e.Value.Kind != ConfigNodeKind.Mapping)
                 throw new UserError($"{e.Value.Location}: {path} must be a mapping such as {{ base: train, {World.Parameters[0].Name}: {ConfigYaml.Format(World.Parameters[0].Default)} }}.");
-            string? baseName = e.Value["base"] is { IsNull: false } b ? ConfigBinder.Bind<string>(b, path + ".base") : null;
+            // Same rules as SplitsConfig (standalone splits files): base defaults to train, built-in names are reserved.
+            if (World.SplitNames.Contains(e.Key, StringComparer.OrdinalIgnoreCase))
+                throw new UserError($"{e.KeyLocation}: split '{e.Key}' is built into world '{World.Name}'; give the new split another name and 'base: {e.Key}' (or change every split with world_parameters).");
+            string baseName = e.Value["base"] is { IsNull: false } b ? ConfigBinder.Bind<string>(b, path + ".base") : "train";
             string? description = e.Value["description"] is { IsNull: false } d ? ConfigBinder.Bind<string>(d, path + ".description") : null;
             var values = e.Value.Entries.Where(x => x.Key is not ("base" or "description")).ToList();
             foreach (var v in values) CheckParameter(v, path);
-            if (baseName is not null && !World.SplitNames.Contains(baseName, StringComparer.OrdinalIgnoreCase) &&
+            if (!World.SplitNames.Contains(baseName, StringComparer.OrdinalIgnoreCase) &&
                 !node.Entries.Any(x => string.Equals(x.Key, baseName, StringComparison.OrdinalIgnoreCase)))
                 throw new UserError($"{e.Value["base"]!.Location}: {path}.base is '{baseName}', but world '{World.Name}' has no such split; the splits are {string.Join(", ", World.SplitNames.Concat(node.Entries.Select(x => x.Key)).Distinct())}.");
             list.Add(new SplitDefinition(e.Key, baseName, description, values, e.KeyLocation));

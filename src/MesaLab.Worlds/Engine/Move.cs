@@ -14,14 +14,20 @@ public static class Moves
 {
     public const int Count = 4;
 
+    // Static arrays, not collection expressions: a ReadOnlySpan<int> property over a collection expression
+    // allocates a new array on every call here, which put garbage on the step path.
+    private static readonly int[] dx = [0, 0, -1, 1];
+    private static readonly int[] dy = [-1, 1, 0, 0];
+    private static readonly byte[] wallBit = [Walls.Up, Walls.Down, Walls.Left, Walls.Right];
+
     /// <summary>Column change of each move (x grows to the right).</summary>
-    public static ReadOnlySpan<int> Dx => [0, 0, -1, 1];
+    public static ReadOnlySpan<int> Dx => dx;
 
     /// <summary>Row change of each move (y grows downwards; row 0 is the top).</summary>
-    public static ReadOnlySpan<int> Dy => [-1, 1, 0, 0];
+    public static ReadOnlySpan<int> Dy => dy;
 
     /// <summary>The wall bit that blocks leaving a cell by each move.</summary>
-    public static ReadOnlySpan<byte> WallBit => [Walls.Up, Walls.Down, Walls.Left, Walls.Right];
+    public static ReadOnlySpan<byte> WallBit => wallBit;
 
     public static Move Opposite(Move m) => m switch
     {

@@ -19,6 +19,7 @@ public sealed class WorldBatch
     private readonly int inventoryChannel;
     private readonly int[] maxSteps;
     private readonly bool[] needsFullObservation;
+    private readonly int[] baseObjectsLeft; // live objects of a Collect base objective, so "all collected" needs no scan
     private long nextLevelIndex;
 
     public WorldBatch(Split split, int count, ulong seed, BatchOptions? options = null)
@@ -62,6 +63,7 @@ public sealed class WorldBatch
         FinalEvents = new StepEvents[count];
         maxSteps = new int[count];
         needsFullObservation = new bool[count];
+        baseObjectsLeft = new int[count];
         OffsetX = new int[count];
         OffsetY = new int[count];
         nextLevelIndex = Options.FirstLevelIndex;
@@ -142,6 +144,7 @@ public sealed class WorldBatch
         int n = level.CellCount;
         if (live[i].Length < n) live[i] = new CellObject[n];
         level.Objects.AsSpan(0, n).CopyTo(live[i]);
+        if (baseObjective.Kind == ObjectiveKind.Collect) baseObjectsLeft[i] = level.Count(baseObjective.Object);
         AgentCell[i] = level.Start;
         StepCount[i] = 0;
         KeysHeld[i] = 0;
@@ -230,7 +233,7 @@ public sealed class WorldBatch
         {
             reward += 1f;
             if (baseObjective.Kind == ObjectiveKind.Reach) terminated = true;
-            else if (!AnyLeft(i, baseObjective.Object)) terminated = true;
+            else if (baseObjectsLeft[i] == 0) terminated = true;
         }
 
         int steps = ++StepCount[i];
@@ -254,17 +257,10 @@ public sealed class WorldBatch
         }
     }
 
-    private bool AnyLeft(int i, CellObject obj)
-    {
-        var objects = live[i];
-        int n = Levels[i].CellCount;
-        for (int c = 0; c < n; c++) if ((objects[c] & obj) != 0) return true;
-        return false;
-    }
-
     private void Consume(int i, int cell, CellObject obj, Span<float> observations, bool writeObs)
     {
         live[i][cell] &= ~obj;
+        if ((obj & baseObjective.Object) != 0 && baseObjective.Kind == ObjectiveKind.Collect) baseObjectsLeft[i]--;
         if (!writeObs) return;
         int ch = objectChannelOf[System.Numerics.BitOperations.Log2((uint)obj)];
         if (ch >= 0) observations[i * ObservationSize + ch * CanvasWidth * CanvasHeight + CanvasIndex(i, cell)] = 0f;

@@ -39,7 +39,7 @@ public sealed class Split
     }
 
     /// <summary>A new split with some values changed (validated; <paramref name="where"/> names the source for errors).</summary>
-    public Split With(IReadOnlyDictionary<string, object> overrides, string where, string? newName = null)
+    public Split With(IReadOnlyDictionary<string, object> overrides, string where, string? newName = null, string? newDescription = null)
     {
         var copy = new Dictionary<string, object>(values);
         foreach (var (k, raw) in overrides)
@@ -48,7 +48,7 @@ public sealed class Split
                 $"{where}: world '{World.Name}' has no parameter '{k}'; its parameters are {string.Join(", ", World.Parameters.Select(p => p.Name))}.");
             copy[spec.Name] = spec.Parse(raw, where);
         }
-        var split = new Split(World, newName ?? Name, Description, copy);
+        var split = new Split(World, newName ?? Name, newDescription ?? Description, copy);
         World.ValidateSplit(split, where);
         return split;
     }

@@ -36,6 +36,20 @@ public sealed class Picture : IDisposable
         return n;
     }
 
+    /// <summary>Mean row of the pixels matching <paramref name="color"/> in the region (NaN if none): where a line sits vertically.</summary>
+    public double MeanRow(SKColor color, int tolerance, SKRectI region)
+    {
+        double sum = 0;
+        int n = 0;
+        for (int y = region.Top; y < region.Bottom; y++)
+        for (int x = region.Left; x < region.Right; x++)
+        {
+            var p = pixels[y * Width + x];
+            if (Math.Abs(p.Red - color.Red) <= tolerance && Math.Abs(p.Green - color.Green) <= tolerance && Math.Abs(p.Blue - color.Blue) <= tolerance) { sum += y; n++; }
+        }
+        return n == 0 ? double.NaN : sum / n;
+    }
+
     /// <summary>Pixels that are not (near) white.</summary>
     public int Inked(SKRectI? region = null)
     {

@@ -46,7 +46,6 @@ public sealed class PlotRenderTests
             new BarSeries("objective misgeneralized", PlotPalette.ObjectiveMisgeneralized, [big, small]),
             new BarSeries("objective generalized", PlotPalette.ObjectiveGeneralized, [small, big]),
         ], yMax: 1);
-        File.WriteAllBytes(Path.Combine(Path.GetTempPath(), "bars.png"), png);
         using var pic = new Picture(png);
         var red = Picture.Of(PlotPalette.ObjectiveMisgeneralized);
         var blue = Picture.Of(PlotPalette.ObjectiveGeneralized);
@@ -64,7 +63,6 @@ public sealed class PlotRenderTests
         double[] values = new double[12];
         values[0] = 1;
         var png = GridHeatmapPlot.Render("where episodes ended", 4, 3, values, "share of episodes", [new GridMarker(3, 2, "exit")]);
-        File.WriteAllBytes(Path.Combine(Path.GetTempPath(), "heat.png"), png);
         using var pic = new Picture(png);
         var yellow = new SKColor(253, 231, 37); // the top of the viridis colour map
         int topLeft = pic.Count(yellow, 30, new SKRectI(0, 0, pic.Width / 2, pic.Height / 2));
@@ -88,8 +86,6 @@ public sealed class PlotRenderTests
             [new BandSeries("objective robustness", color, [0, 0.005, 0.02, 0.1], ys)], ["0", "0.5%", "2%", "10%"], 0, 1);
         var narrow = ConfidenceBandPlot.Render("objective robustness", "randomized fraction", "P(objective generalized)",
             [new BandSeries("objective robustness", color, [0, 0.005, 0.02, 0.1], [.. ys.Select(e => Estimate.Exact(e.Value))])], ["0", "0.5%", "2%", "10%"], 0, 1);
-        File.WriteAllBytes(Path.Combine(Path.GetTempPath(), "band.png"), banded);
-        File.WriteAllBytes(Path.Combine(Path.GetTempPath(), "band0.png"), narrow);
         using var a = new Picture(banded);
         using var b = new Picture(narrow);
         // The band is the line colour at 25 % alpha over white.

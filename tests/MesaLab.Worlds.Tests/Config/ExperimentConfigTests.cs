@@ -154,6 +154,7 @@ public sealed class ExperimentConfigTests
         Assert.Contains("min_size (20) must not exceed max_size (12)", Error("splits:\n  big:\n    base: deploy\n    min_size: 20\n").Message);
         Assert.Contains("exp.yaml:1: world 'green-arrow-maze' has no split 'tarin'", Error("train_split: tarin\n").Message);
         Assert.Contains("is its own base", Error("splits:\n  a: { base: b }\n  b: { base: a }\n").Message);
+        Assert.StartsWith("exp.yaml:2: split 'deploy' is built into world 'green-arrow-maze'", Error("splits:\n  deploy: { max_size: 20 }\n").Message);
         Assert.Contains("exp.yaml:2: world_parameters.goal", Error("world_parameters:\n  goal: cheese\n").Message);
     }
 
@@ -166,6 +167,8 @@ public sealed class ExperimentConfigTests
         Assert.Equal((0.01, 8), (p.LearningRate, p.Epochs));
         Assert.Equal(50, c.TrainSplit.Int("max_steps"));
         Assert.Equal(5, c.Split("small").Int("max_size"));
+        Assert.Equal(4, Yaml("splits:\n  tiny: { max_size: 4 }\n").Split("tiny").Int("max_size")); // base defaults to train
+        Assert.Equal("on_exit", Yaml("splits:\n  tiny: { max_size: 4 }\n").Split("tiny").Choice("arrow"));
         Assert.Equal("--set test_ppo.epochs=many: test_ppo.epochs is 'many', but it must be a whole number (32-bit).", Error("", "test_ppo.epochs=many").Message);
         Assert.StartsWith("--set test_ppo.epoch=3: unknown field 'test_ppo.epoch'", Error("", "test_ppo.epoch=3").Message);
         Assert.Contains("must have the form path=value", Assert.Throws<UserError>(() => ConfigOverride.Parse("seed")).Message);

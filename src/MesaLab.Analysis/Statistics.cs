@@ -1,0 +1,51 @@
+namespace MesaLab.Analysis;
+
+/// <summary>The few statistics analysis needs: Wilson intervals, percentiles, log-sum-exp.</summary>
+public static class Statistics
+{
+    /// <summary>z for a two-sided 95 % interval.</summary>
+    public const double Z95 = 1.959963984540054;
+
+    /// <summary>
+    /// Wilson score interval for a proportion: well behaved at 0, 1 and small n, unlike the normal
+    /// approximation. n = 0 gives <see cref="Interval.NotAvailable"/>.
+    /// </summary>
+    public static Interval Wilson(int successes, int n, double z = Z95)
+    {
+        if (n <= 0) return Interval.NotAvailable;
+        double p = successes / (double)n;
+        double z2 = z * z;
+        double denom = 1 + z2 / n;
+        double centre = (p + z2 / (2 * n)) / denom;
+        double half = z * Math.Sqrt(p * (1 - p) / n + z2 / (4.0 * n * n)) / denom;
+        return new Interval(p, Math.Max(0, centre - half), Math.Min(1, centre + half));
+    }
+
+    /// <summary>Linear-interpolated percentile (q in [0, 1]) of values (sorted in place).</summary>
+    public static double Percentile(double[] values, double q)
+    {
+        if (values.Length == 0) return double.NaN;
+        Array.Sort(values);
+        double pos = q * (values.Length - 1);
+        int lo = (int)Math.Floor(pos), hi = Math.Min(lo + 1, values.Length - 1);
+        return values[lo] + (pos - lo) * (values[hi] - values[lo]);
+    }
+
+    /// <summary>Point estimate with the 2.5 % and 97.5 % percentiles of bootstrap replicates (NaNs dropped).</summary>
+    public static Interval PercentileInterval(double value, IEnumerable<double> replicates)
+    {
+        var r = replicates.Where(x => !double.IsNaN(x)).ToArray();
+        if (r.Length == 0 || double.IsNaN(value)) return new Interval(value, double.NaN, double.NaN);
+        return new Interval(value, Percentile(r, 0.025), Percentile(r, 0.975));
+    }
+
+    public static double LogSumExp(ReadOnlySpan<double> x)
+    {
+        double m = double.NegativeInfinity;
+        foreach (double v in x) if (v > m) m = v;
+        if (double.IsNegativeInfinity(m)) return m;
+        double s = 0;
+        foreach (double v in x) s += Math.Exp(v - m);
+        return m + Math.Log(s);
+    }
+}

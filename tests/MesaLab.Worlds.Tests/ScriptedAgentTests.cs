@@ -1,0 +1,118 @@
+namespace MesaLab.Worlds.Tests;
+
+using MesaLab.Worlds;
+
+/// <summary>Scripted agents pursue their candidate objective exactly as competently as BFS says is possible.</summary>
+public class ScriptedAgentTests
+{
+    public static TheoryData<string, string, string> WorldSplitCandidates()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var w in WorldCatalog.All)
+            foreach (var s in w.SplitNames)
+                foreach (var c in w.Candidates) data.Add(w.Name, s, c.Name);
+        return data;
+    }
+
+    [Theory, MemberData(nameof(WorldSplitCandidates))]
+    public void Shortest_path_agent_first_achieves_its_candidate_in_exactly_the_BFS_distance(string world, string split, string candidate)
+    {
+        var w = WorldCatalog.Get(world);
+        var s = w.Split(split);
+        var c = w.RequireCandidate(candidate, "test");
+        for (long index = 0; index < 25; index++)
+        {
+            var e = Episode.Record(s, 5, index, new ShortestPathAgent(c));
+            int shortest = Bfs.ShortestPathLength(e.Level, c);
+            int first = e.Events.FindIndex(ev => (ev & c.Event) != 0);
+            // An agent can be stopped early only by the base objective on its way (the exit on the path to the arrow).
+            if (first < 0)
+            {
+                var baseEvent = w.BaseObjective(s).Event;
+                Assert.True(e.Terminated && (e.Events[^1] & baseEvent) != 0, $"level {index}: {candidate} never reached");
+                continue;
+            }
+            Assert.Equal(shortest, first + 1);
+        }
+    }
+
+    [Theory]
+    [InlineData("green-arrow-maze", "deploy", "arrow")]
+    [InlineData("cheese-corner-maze", "deploy", "corner")]
+    [InlineData("keys-and-chests", "deploy", "chests")]
+    [InlineData("lava-shift", "deploy", "exit")]
+    public void Noisy_agent_still_reaches_its_candidate_but_less_efficiently(string world, string split, string candidate)
+    {
+        var w = WorldCatalog.Get(world);
+        var s = w.Split(split, new Dictionary<string, object> { ["max_steps"] = 2000 });
+        var c = w.RequireCandidate(candidate, "test");
+        var exact = Playthrough.Run(s, new ShortestPathAgent(c, 0, 1), 60, 3);
+        var noisy = Playthrough.Run(s, new ShortestPathAgent(c, 0.2, 1), 60, 3);
+        var e = exact.Candidates.Single(x => x.Candidate == candidate);
+        var n = noisy.Candidates.Single(x => x.Candidate == candidate);
+        Assert.True(n.ReachedShare >= 0.6, $"ε=0.2 reached {candidate} in only {n.ReachedShare:P0}");
+        Assert.Equal(1.0, e.MeanRatioToShortest!.Value, 9);
+        Assert.True(n.MeanRatioToShortest > 1.0);
+    }
+
+    [Fact]
+    public void Noisy_agent_is_deterministic_from_its_seed_and_differs_across_seeds()
+    {
+        var s = WorldCatalog.Get("green-arrow-maze").Split("deploy");
+        List<Move> Moves(ulong seed) => Episode.Record(s, 1, 0, new ShortestPathAgent(CandidateObjective.Exit, 0.5, seed)).Moves;
+        Assert.Equal(Moves(4), Moves(4));
+        Assert.NotEqual(Moves(4), Moves(5));
+    }
+
+    [Fact]
+    public void Arrow_seeker_and_exit_seeker_agree_in_train_and_split_up_in_deploy()
+    {
+        var w = WorldCatalog.Get("green-arrow-maze");
+        var trainArrow = Playthrough.Run(w.Split("train"), new ShortestPathAgent(CandidateObjective.Arrow), 100, 1);
+        Assert.Equal(1.0, trainArrow.MeanReturn, 9);
+        var deployArrow = Playthrough.Run(w.Split("deploy"), new ShortestPathAgent(CandidateObjective.Arrow), 100, 1);
+        Assert.True(deployArrow.MeanReturn < 0.6, $"arrow-seeker return {deployArrow.MeanReturn} on deploy");
+    }
+
+    [Fact]
+    public void Random_agent_and_lava_seeker_fall_into_lava_while_the_exit_seeker_never_does()
+    {
+        var s = WorldCatalog.Get("lava-shift").Split("deploy");
+        var exit = Playthrough.Run(s, new ShortestPathAgent(CandidateObjective.Exit), 20, 1);
+        Assert.Equal(0.0, exit.Candidates.Single(c => c.Candidate == "lava").ReachedShare);
+        var lava = Playthrough.Run(s, new ShortestPathAgent(CandidateObjective.Lava), 20, 1);
+        Assert.Equal(1.0, lava.Candidates.Single(c => c.Candidate == "lava").ReachedShare);
+        Assert.Equal(-1.0, lava.MeanReturn, 9);
+    }
+
+    [Fact]
+    public void Acting_allocates_nothing_in_steady_state()
+    {
+        var s = WorldCatalog.Get("keys-and-chests").Split("train");
+        var batch = new WorldBatch(s, 8, 1);
+        var agent = new ShortestPathAgent(CandidateObjective.Chests, 0.1, 1);
+        var random = new RandomAgent(1);
+        var moves = new Move[8];
+        var obs = new float[batch.Count * batch.ObservationSize];
+        batch.Reset(obs);
+        for (int t = 0; t < 200; t++) { agent.Act(batch, obs, moves); batch.Step(moves, obs); }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 2000; t++) { agent.Act(batch, obs, moves); batch.Step(moves, obs); random.Act(batch, obs, moves); }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Agent_spec_parses_known_agents_and_names_the_allowed_ones_otherwise()
+    {
+        var w = WorldCatalog.Get("green-arrow-maze");
+        Assert.Equal("random", AgentSpec.Parse("random", 0, 1, w).Name);
+        Assert.Equal("shortest-path:arrow", AgentSpec.Parse("shortest-path:arrow", 0, 1, w).Name);
+        var unknown = Assert.Throws<UserError>(() => AgentSpec.Parse("greedy", 0, 1, w));
+        Assert.Contains("shortest-path:exit", unknown.Message);
+        var candidate = Assert.Throws<UserError>(() => AgentSpec.Parse("shortest-path:cheese", 0, 1, w));
+        Assert.Contains("'cheese'", candidate.Message);
+        Assert.Contains("shortest-path:arrow", candidate.Message);
+        var eps = Assert.Throws<UserError>(() => AgentSpec.Parse("random", 1.5, 1, w));
+        Assert.Contains("--epsilon", eps.Message);
+    }
+}
