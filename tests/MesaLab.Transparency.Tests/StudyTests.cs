@@ -17,13 +17,13 @@ public class StudyTests
         const int size = 5;
         var split = Small("deploy", size);
         var network = InspectableNetwork.FromModule(new GoalSeeker(HandBuilt.Channels, HandBuilt.ExitChannel, size, size));
-        var states = ProbeStates.Generate(split, 120, 3, seed: 4);
+        var states = ProbeStates.Generate(split, 240, 2, seed: 4);
         var (acts, _, moves) = states.Capture(network, network.LayerNames);
         var result = ProbeStudy.Run(states, network.LayerNames, acts, moves, null, new ProbeSettings { Iterations = 200, LearningRate = 0.1 });
 
         Assert.Equal(["agent_position", "exit_position", "direction_to_exit", "arrow_position", "direction_to_arrow", "next_action"], result.Targets.Select(t => t.Name));
-        Assert.True(result.Row("exit_position", "goal")!.Accuracy > 0.9);
-        Assert.True(result.Row("agent_position", "agent")!.Accuracy > 0.9);
+        Assert.True(result.Row("exit_position", "goal")!.Accuracy > 0.9, $"exit at goal layer: {result.Row("exit_position", "goal")!.Accuracy}");
+        Assert.True(result.Row("agent_position", "agent")!.Accuracy > 0.9, $"agent at agent layer: {result.Row("agent_position", "agent")!.Accuracy}");
         Assert.Equal("goal", result.BestLayer("exit_position"));
         // The goal layer copies the exit plane only: the arrow (elsewhere in deploy) is not decodable there.
         var arrow = result.Row("arrow_position", "goal")!;
