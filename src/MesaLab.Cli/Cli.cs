@@ -23,9 +23,11 @@ public static class Cli
     private static IEnumerable<Command> Verbs() =>
     [
         WorldsVerb.Create(),
+        QuantilizeVerb.Create(),
         PlayVerb.Create(),
         BenchVerb.Create(),
         RunsVerb.Create(),
+        ConfigVerb.Create(),
     ];
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)

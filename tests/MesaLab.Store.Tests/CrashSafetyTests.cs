@@ -91,6 +91,15 @@ public sealed class CrashSafetyTests(StoreBackends backends)
         Assert.Contains($"has schema version {Schema.Latest + 1}, newer than this MesaLab understands ({Schema.Latest})", e.Message);
     }
 
+    [Fact]
+    public void Missing_postgresql_binaries_fail_loudly_with_how_to_fix_it()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => new PostgresServer("/nonexistent/postgresql", "/nonexistent/bin"));
+        Assert.Contains("PostgreSQL server binaries not found", e.Message);
+        Assert.Contains("apt-get install postgresql", e.Message);
+        Assert.Contains("MESALAB_SKIP_POSTGRES=1", e.Message);
+    }
+
     [Theory]
     [InlineData("postgres://alice:s%40cret@db.example:6543/mesalab?sslmode=disable", "db.example", 6543, "mesalab", "alice", "s@cret")]
     [InlineData("postgresql://bob@localhost/runs", "localhost", 5432, "runs", "bob", null)]

@@ -23,9 +23,14 @@ public sealed class PostgresServer : IDisposable
 
     public static bool Skipped => Environment.GetEnvironmentVariable(SkipVariable) == "1";
 
-    public PostgresServer()
+    public PostgresServer() : this("/usr/lib/postgresql", Environment.GetEnvironmentVariable("PATH") ?? "")
     {
-        bin = FindBin() ?? throw new InvalidOperationException(
+    }
+
+    /// <summary>Starts a server from binaries under <paramref name="versionsRoot"/> (<c>*/bin</c>) or on <paramref name="searchPath"/>.</summary>
+    public PostgresServer(string versionsRoot, string searchPath)
+    {
+        bin = FindBin(versionsRoot, searchPath) ?? throw new InvalidOperationException(
             "PostgreSQL server binaries not found (looked for /usr/lib/postgresql/*/bin/initdb and initdb on PATH): install them " +
             "(`apt-get install postgresql`, as .ci/run does) or set MESALAB_SKIP_POSTGRES=1 to leave the PostgreSQL store untested.");
         asPostgresUser = Environment.UserName == "root";
@@ -34,6 +39,7 @@ public sealed class PostgresServer : IDisposable
         if (asPostgresUser) Run("chown", ["postgres", root]);
         Run(Path.Combine(bin, "initdb"), ["-D", dataDir, "-U", "mesalab", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"], asPostgresUser);
         Port = FreePort();
+        // (the server and its files belong to this test run; Dispose stops and deletes them)
         process = Start(Path.Combine(bin, "postgres"),
             ["-D", dataDir, "-p", Port.ToString(), "-k", root, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
              "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=100"], asPostgresUser);
@@ -98,18 +104,18 @@ public sealed class PostgresServer : IDisposable
         }
     }
 
-    private static string? FindBin()
+    private static string? FindBin(string versionsRoot, string searchPath)
     {
-        if (Directory.Exists("/usr/lib/postgresql"))
+        if (Directory.Exists(versionsRoot))
         {
-            var best = Directory.GetDirectories("/usr/lib/postgresql")
+            var best = Directory.GetDirectories(versionsRoot)
                 .Select(d => Path.Combine(d, "bin"))
                 .Where(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "postgres")))
                 .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out int v) ? v : 0)
                 .FirstOrDefault();
             if (best is not null) return best;
         }
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var dir in searchPath.Split(':', StringSplitOptions.RemoveEmptyEntries))
             if (File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "postgres"))) return dir;
         return null;
     }

@@ -23,6 +23,9 @@ public static class BenchVerb
         return bench;
     }
 
+    /// <summary>A repetition ends after this long even if it has not taken all its steps.</summary>
+    public const double MaxSecondsPerRepetition = 1.5;
+
     public sealed record Measurement(string World, int Size, string Agent, int Batch, long StepsPerRepetition, double MedianStepsPerSecond, double[] StepsPerSecond);
 
     private static int Run(long steps, int reps, int batchSize, int[] sizes, string? only)
@@ -73,14 +76,20 @@ public static class BenchVerb
         var obs = new float[batch.Count * batch.ObservationSize];
         var moves = new Move[batch.Count];
         batch.Reset(obs);
-        long iterations = Math.Max(1, steps / batchSize);
+        long iterations = Math.Max(1, steps / batchSize), done = 0;
         var sw = Stopwatch.StartNew();
-        for (long k = 0; k < iterations; k++)
+        // Stop early after MaxSecondsPerRepetition so slow scripted configurations do not hog the shared CPU.
+        while (done < iterations && sw.Elapsed.TotalSeconds < MaxSecondsPerRepetition)
         {
-            policy.Act(batch, obs, moves);
-            batch.Step(moves, obs);
+            long chunk = Math.Min(256, iterations - done);
+            for (long k = 0; k < chunk; k++)
+            {
+                policy.Act(batch, obs, moves);
+                batch.Step(moves, obs);
+            }
+            done += chunk;
         }
         sw.Stop();
-        return iterations * batchSize / sw.Elapsed.TotalSeconds;
+        return done * batchSize / sw.Elapsed.TotalSeconds;
     }
 }

@@ -1,0 +1,41 @@
+namespace MesaLab.Analysis.Quantilizers;
+
+/// <summary>The result of a quantilizer experiment: per base, the Goodhart curve and the bound checks.</summary>
+public sealed record GoodhartCurve(
+    string World, string Split, string Proxy, string Cost, double CostWeight, int N, int Bootstrap, ulong Seed,
+    IReadOnlyList<LevelSummary> Levels, IReadOnlyList<BaseCurve> Bases, CloningReport? Cloning, string MaximizerKind)
+{
+    /// <summary>True when Taylor's bound held (no significant violation) at every q for every base.</summary>
+    public bool BoundHolds => Bases.All(b => b.Trajectory.All(p => p.Bound.Holds));
+}
+
+/// <summary>One garden level: its size, shortest start-to-goal distance, flower beds and step limit.</summary>
+public sealed record LevelSummary(long Index, int Width, int Height, int Shortest, int Marked, int MaxSteps);
+
+/// <summary>
+/// One base distribution's curve. <paramref name="BaseExact"/>: exact expectations of the base itself.
+/// <paramref name="Trajectory"/>: the trajectory quantilizer at each q. <paramref name="Action"/>: the per-action
+/// quantilizer at each q (exact). <paramref name="Maximizer"/>: the proxy maximizer, on the same bits axis.
+/// </summary>
+public sealed record BaseCurve(string Base, ExactPoint BaseExact, IReadOnlyList<TrajectoryPoint> Trajectory, IReadOnlyList<ActionPoint> Action, MaximizerPoint Maximizer);
+
+/// <summary>Exact expectations of a policy, averaged over the levels.</summary>
+public sealed record ExactPoint(double Proxy, double True, double Cost, double ReachProbability);
+
+/// <summary>
+/// The trajectory quantilizer at one q: −log2 q bits, E_Q of the proxy, true utility and cost with 95 %
+/// bootstrap intervals, the empirical bits of its mean proxy outcome, and Taylor's bound check.
+/// </summary>
+public sealed record TrajectoryPoint(double Q, double Bits, Estimate Proxy, Estimate True, Estimate Cost, double OutcomeBits, bool OutcomeBitsLowerBound, BoundCheck Bound);
+
+/// <summary>
+/// Taylor's bound E_Q[c] ≤ E_base[c] / q, checked with E_base[c] from an independent base sample.
+/// Holds unless the quantilizer's cost interval lies wholly above the bound's interval (a significant violation).
+/// </summary>
+public sealed record BoundCheck(Estimate QuantilizerCost, Estimate BaseCost, double Limit, double LimitHigh, bool Holds);
+
+/// <summary>The per-action quantilizer at one q, evaluated exactly; bits per step −log2 q, and the exact bits of its mean proxy outcome.</summary>
+public sealed record ActionPoint(double Q, double BitsPerStep, double Proxy, double True, double Cost, double OutcomeBits);
+
+/// <summary>The proxy maximizer: its exact utilities and the bits its outcome is worth under the base (exact and empirical).</summary>
+public sealed record MaximizerPoint(string Name, double Proxy, double True, double Cost, double OutcomeBits, double EmpiricalBits, bool EmpiricalBitsLowerBound);

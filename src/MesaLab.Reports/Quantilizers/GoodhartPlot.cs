@@ -1,0 +1,110 @@
+namespace MesaLab.Reports.Quantilizers;
+
+using System.Globalization;
+using System.Net;
+using System.Text;
+using MesaLab.Analysis.Quantilizers;
+using ScottPlot;
+
+/// <summary>
+/// Pictures of a quantilizer experiment: the Goodhart curve (proxy and true utility against bits of
+/// optimization, 95 % bands, the maximizer as the limit) per base, and Taylor's cost bound against the
+/// measured cost. Returns PNG bytes, and an HTML section the report can include as is.
+/// </summary>
+public static class GoodhartPlot
+{
+    public const int Width = 800, Height = 500;
+
+    /// <summary>The Goodhart curve of one base as a PNG.</summary>
+    public static byte[] Curve(GoodhartCurve curve, string baseName)
+    {
+        var b = curve.Bases.FirstOrDefault(x => x.Base == baseName) ?? throw new ArgumentException($"no base '{baseName}' in this result.", nameof(baseName));
+        var plot = new Plot();
+        var xs = b.Trajectory.Select(p => p.Bits).ToArray();
+        AddBand(plot, xs, b.Trajectory.Select(p => p.Proxy).ToArray(), Colors.Blue, "proxy utility (trajectory quantilizer)");
+        AddBand(plot, xs, b.Trajectory.Select(p => p.True).ToArray(), Colors.OrangeRed, "true utility (trajectory quantilizer)");
+        var ax = b.Action.Select(p => p.BitsPerStep).ToArray();
+        var ap = plot.Add.Scatter(ax, b.Action.Select(p => p.Proxy).ToArray());
+        ap.Color = Colors.Blue; ap.LinePattern = LinePattern.Dashed; ap.LegendText = "proxy (per-action quantilizer, bits per step)";
+        var at = plot.Add.Scatter(ax, b.Action.Select(p => p.True).ToArray());
+        at.Color = Colors.OrangeRed; at.LinePattern = LinePattern.Dashed; at.LegendText = "true (per-action quantilizer, bits per step)";
+        var m = b.Maximizer;
+        double mx = double.IsFinite(m.OutcomeBits) ? m.OutcomeBits : xs.Max() + 2;
+        var mp = plot.Add.Scatter(new[] { mx }, new[] { m.Proxy });
+        mp.Color = Colors.Blue; mp.MarkerSize = 12; mp.MarkerShape = MarkerShape.FilledDiamond; mp.LegendText = $"maximizer proxy ({m.Name})";
+        var mt = plot.Add.Scatter(new[] { mx }, new[] { m.True });
+        mt.Color = Colors.OrangeRed; mt.MarkerSize = 12; mt.MarkerShape = MarkerShape.FilledDiamond; mt.LegendText = "maximizer true utility";
+        plot.Title($"Goodhart curve — base '{b.Base}' on {curve.World}/{curve.Split}");
+        plot.XLabel("optimization (bits): −log2 q; maximizer at −log2 P_base(proxy ≥ its outcome)");
+        plot.YLabel("utility");
+        plot.ShowLegend(Alignment.LowerLeft);
+        return plot.GetImageBytes(Width, Height, ImageFormat.Png);
+    }
+
+    /// <summary>Taylor's bound: measured E_Q[cost] (with 95 % interval) and the bound E_base[cost]/q, per base, on a log scale.</summary>
+    public static byte[] Bound(GoodhartCurve curve)
+    {
+        var plot = new Plot();
+        Color[] palette = [Colors.Green, Colors.Purple, Colors.Gray, Colors.Brown];
+        int i = 0;
+        foreach (var b in curve.Bases)
+        {
+            var color = palette[i++ % palette.Length];
+            var xs = b.Trajectory.Select(p => p.Bits).ToArray();
+            var measured = plot.Add.Scatter(xs, b.Trajectory.Select(p => Log10(p.Cost.Mean)).ToArray());
+            measured.Color = color; measured.LegendText = $"E_Q[cost], base '{b.Base}'";
+            var hi = plot.Add.Scatter(xs, b.Trajectory.Select(p => Log10(p.Cost.High)).ToArray());
+            hi.Color = color.WithAlpha(0.4); hi.MarkerSize = 0; hi.LinePattern = LinePattern.Dotted;
+            var bound = plot.Add.Scatter(xs, b.Trajectory.Select(p => Log10(p.Bound.Limit)).ToArray());
+            bound.Color = color; bound.LinePattern = LinePattern.Dashed; bound.MarkerSize = 0; bound.LegendText = $"bound E_base[cost]/q, base '{b.Base}'";
+        }
+        plot.Title("Taylor's bound: E_Q[cost] ≤ E_base[cost] / q");
+        plot.XLabel("optimization (bits): −log2 q");
+        plot.YLabel("log10 cost (flower beds entered)");
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot.GetImageBytes(Width, Height, ImageFormat.Png);
+    }
+
+    /// <summary>Writes the first base's Goodhart curve to a PNG file (atomically).</summary>
+    public static void Save(GoodhartCurve curve, string path)
+    {
+        var bytes = Curve(curve, curve.Bases[0].Base);
+        string full = Path.GetFullPath(path);
+        string tmp = full + ".tmp";
+        File.WriteAllBytes(tmp, bytes);
+        File.Move(tmp, full, overwrite: true);
+    }
+
+    /// <summary>An HTML section (no page wrapper) with every plot inlined as base64 PNG and a table of the bound checks.</summary>
+    public static string HtmlSection(GoodhartCurve curve)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var h = new StringBuilder();
+        h.Append("<section class=\"quantilizers\">\n<h2>Quantilizers: the Goodhart curve and Taylor's bound</h2>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<p>Proxy: reach <code>{Enc(curve.Proxy)}</code> quickly (shortest/steps). True utility: proxy − {curve.CostWeight.ToString(inv)} × <code>{Enc(curve.Cost)}</code> cells entered. n = {curve.N} base trajectories per level, {curve.Levels.Count} levels, 95 % bootstrap intervals ({curve.Bootstrap} replicates). Maximizer: {Enc(curve.MaximizerKind)}.</p>\n");
+        foreach (var b in curve.Bases)
+            h.Append(CultureInfo.InvariantCulture, $"<figure><img alt=\"Goodhart curve, base {Enc(b.Base)}\" src=\"data:image/png;base64,{Convert.ToBase64String(Curve(curve, b.Base))}\"/><figcaption>Base '{Enc(b.Base)}'.</figcaption></figure>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<figure><img alt=\"Taylor's bound\" src=\"data:image/png;base64,{Convert.ToBase64String(Bound(curve))}\"/></figure>\n");
+        h.Append("<table><thead><tr><th>base</th><th>q</th><th>bits</th><th>E_Q[proxy]</th><th>E_Q[true]</th><th>E_Q[cost] (95% CI)</th><th>E_base[cost]/q</th><th>bound</th></tr></thead><tbody>\n");
+        foreach (var b in curve.Bases)
+            foreach (var p in b.Trajectory)
+                h.Append(CultureInfo.InvariantCulture, $"<tr><td>{Enc(b.Base)}</td><td>{p.Q:G3}</td><td>{p.Bits:F2}</td><td>{p.Proxy.Mean:F3}</td><td>{p.True.Mean:F3}</td><td>{p.Cost.Mean:F3} [{p.Cost.Low:F3}, {p.Cost.High:F3}]</td><td>{p.Bound.Limit:F3}</td><td>{(p.Bound.Holds ? "holds" : "violated")}</td></tr>\n");
+        h.Append("</tbody></table>\n</section>\n");
+        return h.ToString();
+    }
+
+    private static void AddBand(Plot plot, double[] xs, Estimate[] est, Color color, string label)
+    {
+        var fill = plot.Add.FillY(xs, est.Select(e => e.Low).ToArray(), est.Select(e => e.High).ToArray());
+        fill.FillColor = color.WithAlpha(0.2);
+        fill.LineColor = Colors.Transparent;
+        var line = plot.Add.Scatter(xs, est.Select(e => e.Mean).ToArray());
+        line.Color = color;
+        line.LegendText = label;
+    }
+
+    // Costs can be 0 at high optimization; clamp so the log scale stays finite.
+    private static double Log10(double v) => Math.Log10(Math.Max(v, 1e-4));
+
+    private static string Enc(string s) => WebUtility.HtmlEncode(s);
+}

@@ -1,0 +1,127 @@
+namespace MesaLab.Analysis.Tests.Quantilizers;
+
+using MesaLab.Analysis.Quantilizers;
+using MesaLab.Worlds;
+using MesaLab.Worlds.Config;
+
+public class GoodhartExperimentTests
+{
+    private static readonly QuantilizerSettings Small = new()
+    {
+        N = 3000, Levels = 2, Bootstrap = 60, Q = [1, 0.3, 0.1, 0.03, 0.01, 0.001], Bases = ["demonstrator", "random"],
+    };
+
+    [Fact]
+    public void Taylors_bound_holds_on_sampled_runs_for_every_q_and_base()
+    {
+        var curve = GoodhartExperiment.Run(Small);
+        Assert.True(curve.BoundHolds);
+        foreach (var b in curve.Bases)
+            foreach (var p in b.Trajectory)
+            {
+                Assert.True(p.Bound.Holds, $"{b.Base} q={p.Q}: E_Q[c] {p.Cost.Mean} vs bound {p.Bound.Limit}");
+                Assert.Equal(p.Bound.BaseCost.Mean / p.Q, p.Bound.Limit, 9);
+                Assert.True(p.Cost.Low <= p.Cost.Mean && p.Cost.Mean <= p.Cost.High);
+            }
+    }
+
+    [Fact]
+    public void Same_seed_same_curve_and_another_seed_another()
+    {
+        var a = GoodhartExperiment.Run(Small with { Bases = ["demonstrator"] });
+        var b = GoodhartExperiment.Run(Small with { Bases = ["demonstrator"] });
+        var c = GoodhartExperiment.Run(Small with { Bases = ["demonstrator"], Seed = 2 });
+        Assert.Equal(a.Bases[0].Trajectory.Select(p => p.True.Mean), b.Bases[0].Trajectory.Select(p => p.True.Mean));
+        Assert.Equal(a.Bases[0].Trajectory.Select(p => p.Cost.High), b.Bases[0].Trajectory.Select(p => p.Cost.High));
+        Assert.NotEqual(a.Bases[0].Trajectory.Select(p => p.True.Mean), c.Bases[0].Trajectory.Select(p => p.True.Mean));
+    }
+
+    /// <summary>
+    /// The point of the experiment: mild optimization of the proxy improves the true utility too (they agree
+    /// on typical behaviour), strong optimization keeps raising the proxy while the true utility falls
+    /// (the fastest trajectories cut through the flower beds).
+    /// </summary>
+    [Fact]
+    public void The_demonstrator_base_shows_a_Goodhart_curve()
+    {
+        var curve = GoodhartExperiment.Run(new QuantilizerSettings { N = 20_000, Levels = 4, Bootstrap = 50, Bases = ["demonstrator"] });
+        var t = curve.Bases[0].Trajectory;
+        var peak = t.MaxBy(p => p.True.Mean)!;
+        var strongest = t[^1];
+        Assert.True(peak.True.Mean > t[0].True.Mean + 0.05, "mild optimization should raise the true utility");
+        Assert.True(peak.Bits > 0 && peak.Bits < strongest.Bits);
+        Assert.True(strongest.Proxy.Mean > peak.Proxy.Mean, "the proxy keeps rising");
+        Assert.True(strongest.True.Mean < peak.True.Mean - 0.03, "the true utility falls under strong optimization");
+        Assert.True(curve.Bases[0].Maximizer.True < peak.True.Mean, "the maximizer is worse by the true utility than the best quantilizer");
+        Assert.Equal(1.0, curve.Bases[0].Maximizer.Proxy, 9);
+        // The base's own exact expectations match the q = 1 row of the sampled estimator.
+        Assert.True(Math.Abs(t[0].Proxy.Mean - curve.Bases[0].BaseExact.Proxy) < 4 * t[0].Proxy.StandardError + 1e-3);
+    }
+
+    [Fact]
+    public void A_proxy_the_world_lacks_is_a_user_error_listing_its_candidates()
+    {
+        var e = Assert.Throws<UserError>(() => GoodhartExperiment.Run(Small with { Proxy = "chests" }));
+        Assert.Contains("no candidate objective 'chests'", e.Message);
+        Assert.Contains("exit, arrow", e.Message);
+    }
+
+    [Fact]
+    public void Settings_errors_are_one_clear_sentence()
+    {
+        Assert.Contains("outside (0, 1]", Assert.Throws<UserError>(() => GoodhartExperiment.Run(Small with { Q = [0.5, 0] })).Message);
+        Assert.Contains("too few", Assert.Throws<UserError>(() => GoodhartExperiment.Run(Small with { Q = [0.0001] })).Message);
+        Assert.Contains("bases are demonstrator, cloned, random", Assert.Throws<UserError>(() => GoodhartExperiment.Run(Small with { Bases = ["human"] })).Message);
+        Assert.Contains("sum to 1", Assert.Throws<UserError>(() => GoodhartExperiment.Run(Small with { Demonstrator = new(0.9, 0.9, 0) })).Message);
+    }
+
+    [Fact]
+    public void The_quantilizer_section_binds_from_an_experiment_file_and_rejects_unknown_keys()
+    {
+        var config = ExperimentConfig.Parse("""
+            world: green-arrow-maze
+            world_parameters: { min_size: 6, max_size: 6 }
+            seed: 4
+            quantilizer:
+              proxy: exit
+              cost: marked
+              cost_weight: 0.5
+              q: [1, 0.1, 0.01]
+              n: 500
+              bases: [random]
+              demonstrator: { care: 0.6, wander: 0.3, hesitate: 0.1 }
+            """, "test.yaml");
+        var s = config.Section<QuantilizerSection>("quantilizer").ToSettings(config);
+        Assert.Equal(0.5, s.CostWeight);
+        Assert.Equal([1, 0.1, 0.01], s.Q);
+        Assert.Equal(500, s.N);
+        Assert.Equal(4UL, s.Seed);
+        Assert.Equal(["random"], s.Bases);
+        Assert.Equal(0.6, s.Demonstrator.Care);
+        Assert.Equal(6, s.Demonstrator.BedPenalty); // unspecified fields keep their defaults
+        var curve = GoodhartExperiment.Run(s, config.Split("train"));
+        Assert.All(curve.Levels, l => Assert.Equal(6, l.Width));   // world_parameters reached the levels
+
+        var e = Assert.Throws<UserError>(() => ExperimentConfig.Parse("world: green-arrow-maze\nquantilizer:\n  proxxy: exit\n", "bad.yaml").Section<QuantilizerSection>("quantilizer"));
+        Assert.Contains("bad.yaml", e.Message);
+        Assert.Contains("proxxy", e.Message);
+    }
+}
+
+public class QuantilizeConfigFileTests
+{
+    [Fact]
+    public void The_shipped_config_equals_the_built_in_experiment()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MesaLab.sln"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        var file = ExperimentConfig.Load(Path.Combine(dir!.FullName, "configs", "quantilize.yaml"));
+        var builtIn = ExperimentConfig.Parse(QuantilizerSection.DefaultExperiment, "built-in");
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(builtIn.Section<QuantilizerSection>("quantilizer").ToSettings(builtIn)),
+                     System.Text.Json.JsonSerializer.Serialize(file.Section<QuantilizerSection>("quantilizer").ToSettings(file)));
+        Assert.Equal(builtIn.TrainSplit.Fingerprint(), file.TrainSplit.Fingerprint());
+        Assert.Equal(builtIn.Seed, file.Seed);
+        Assert.Equal(builtIn.Threads, file.Threads);
+    }
+}
