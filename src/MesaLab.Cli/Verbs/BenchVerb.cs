@@ -20,6 +20,7 @@ public static class BenchVerb
         foreach (var o in new Option[] { steps, reps, batch, sizes, worldName }) worlds.Options.Add(o);
         worlds.SetAction(parse => Run(parse.GetValue(steps), parse.GetValue(reps), parse.GetValue(batch), parse.GetValue(sizes) ?? [8, 25], parse.GetValue(worldName)));
         bench.Subcommands.Add(worlds);
+        LearningBench.AddTo(bench);
         return bench;
     }
 
