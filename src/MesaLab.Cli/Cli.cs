@@ -29,6 +29,7 @@ public static class Cli
         RunsVerb.Create(),
         TrainVerb.Create(),
         ConfigVerb.Create(),
+        EvaluateVerb.Create(),
         ReportVerb.Create(),
         DemoVerb.Create(),
         SweepVerb.Create(),
