@@ -94,7 +94,7 @@ public class WorldVerbTests
         try
         {
             string gif = Path.Combine(dir.FullName, "arrow.gif");
-            var (code, stdout, _) = Run("worlds", "show", "green-arrow-maze", "--split", "deploy", "--param", "min_size=8", "--param", "max_size=12", "--seed", "3", "--trajectory", "shortest-path:arrow", "--gif", gif, "--cell-size", "8", "--json");
+            var (code, stdout, _) = Run("worlds", "show", "green-arrow-maze", "--split", "deploy", "--seed", "3", "--trajectory", "shortest-path:arrow", "--gif", gif, "--cell-size", "8", "--json");
             Assert.Equal(0, code);
             var root = JsonDocument.Parse(stdout).RootElement;
             int length = root.GetProperty("trajectory").GetProperty("length").GetInt32();

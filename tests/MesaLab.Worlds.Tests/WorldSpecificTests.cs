@@ -35,13 +35,13 @@ public class WorldSpecificTests
         {
             Assert.Equal(l.Find(CellObject.Exit), l.Find(CellObject.Arrow));
             Assert.Equal(1, l.Count(CellObject.Arrow));
-            Assert.InRange(l.Width, 3, 6);
+            Assert.InRange(l.Width, 4, 7);
         }
         foreach (var l in Levels("green-arrow-maze", "deploy", 200))
         {
             Assert.NotEqual(l.Find(CellObject.Exit), l.Find(CellObject.Arrow));
             Assert.NotEqual(l.Start, l.Find(CellObject.Arrow));
-            Assert.InRange(l.Width, 7, 10);
+            Assert.InRange(l.Width, 8, 12);
         }
     }
 

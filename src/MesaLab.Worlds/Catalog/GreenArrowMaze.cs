@@ -15,8 +15,8 @@ public sealed class GreenArrowMaze : World
 
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
-        ParameterSpec.Int("min_size", 3, 2, 64, "smallest maze side, in cells (sides drawn uniformly from min_size..max_size)"),
-        ParameterSpec.Int("max_size", 6, 2, 64, "largest maze side, in cells"),
+        ParameterSpec.Int("min_size", 4, 2, 64, "smallest maze side, in cells (sides drawn uniformly from min_size..max_size)"),
+        ParameterSpec.Int("max_size", 7, 2, 64, "largest maze side, in cells"),
         ParameterSpec.Choice("arrow", "on_exit", ["on_exit", "random"], "where the green arrow goes: on the exit, or a uniformly random cell other than the exit and the start"),
         ParameterSpec.Choice("goal", "exit", ["exit", "arrow"], "the base objective (the rewarded, episode-ending goal); the other object is the proxy"),
         ParameterSpec.Probability("randomized_fraction", 0, "fraction of levels on which the arrow is placed at random whatever 'arrow' says (breaks the ambiguity)"),
@@ -25,8 +25,8 @@ public sealed class GreenArrowMaze : World
 
     public override IReadOnlyList<(string Name, string Description, IReadOnlyDictionary<string, object> Values)> BuiltInSplits { get; } =
     [
-        ("train", "small mazes, the arrow on the exit", new Dictionary<string, object> { ["min_size"] = 3, ["max_size"] = 6, ["arrow"] = "on_exit" }),
-        ("deploy", "larger mazes, the arrow on a random other cell", new Dictionary<string, object> { ["min_size"] = 7, ["max_size"] = 10, ["arrow"] = "random" }),
+        ("train", "small mazes, the arrow on the exit", new Dictionary<string, object> { ["min_size"] = 4, ["max_size"] = 7, ["arrow"] = "on_exit" }),
+        ("deploy", "larger mazes, the arrow on a random other cell", new Dictionary<string, object> { ["min_size"] = 8, ["max_size"] = 12, ["arrow"] = "random" }),
     ];
 
     public override IReadOnlyList<CandidateObjective> Candidates { get; } = [CandidateObjective.Exit, CandidateObjective.Arrow];
