@@ -27,6 +27,7 @@ public static class Cli
         PlayVerb.Create(),
         BenchVerb.Create(),
         RunsVerb.Create(),
+        TrainVerb.Create(),
         ConfigVerb.Create(),
     ];
 

@@ -80,9 +80,29 @@ public class WorldVerbTests
             Assert.Equal(w * 10, image.Width);
             Assert.Equal(root.GetProperty("image_width").GetInt32(), image.Width);
             var traj = root.GetProperty("trajectory");
-            Assert.Equal(traj.GetProperty("length").GetInt32() + 1, root.GetProperty("gif_frames").GetInt32());
+            Assert.InRange(root.GetProperty("gif_frames").GetInt32(), 2, traj.GetProperty("length").GetInt32() + 1);
             Assert.Equal(traj.GetProperty("length").GetInt32() + 1, traj.GetProperty("cells").GetArrayLength());
             Assert.Equal("GIF8", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(gif), 0, 4));
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [Fact]
+    public void Gif_stops_a_few_frames_after_the_agent_settles_on_a_goal_that_does_not_end_the_episode()
+    {
+        var dir = Directory.CreateTempSubdirectory("mesalab-gif-");
+        try
+        {
+            string gif = Path.Combine(dir.FullName, "arrow.gif");
+            var (code, stdout, _) = Run("worlds", "show", "green-arrow-maze", "--split", "deploy", "--seed", "3", "--trajectory", "shortest-path:arrow", "--gif", gif, "--cell-size", "8", "--json");
+            Assert.Equal(0, code);
+            var root = JsonDocument.Parse(stdout).RootElement;
+            int length = root.GetProperty("trajectory").GetProperty("length").GetInt32();
+            int frames = root.GetProperty("gif_frames").GetInt32();
+            var cells = root.GetProperty("trajectory").GetProperty("cells").EnumerateArray().Select(c => c.GetInt32()).ToList();
+            int lastMove = Enumerable.Range(1, cells.Count - 1).Last(t => cells[t] != cells[t - 1]);
+            Assert.True(length > lastMove + 3, "the arrow-seeker should idle on the arrow until the step limit");
+            Assert.Equal(lastMove + 3 + 1, frames);
         }
         finally { dir.Delete(true); }
     }

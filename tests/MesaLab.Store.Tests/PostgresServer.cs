@@ -18,6 +18,7 @@ public sealed class PostgresServer : IDisposable
     private readonly string dataDir;
     private readonly string bin;
     private readonly Process process;
+    private readonly Process? watchdog;
     private readonly bool asPostgresUser;
     private int databases;
 
@@ -43,6 +44,7 @@ public sealed class PostgresServer : IDisposable
         process = Start(Path.Combine(bin, "postgres"),
             ["-D", dataDir, "-p", Port.ToString(), "-k", root, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
              "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=100"], asPostgresUser);
+        watchdog = StartWatchdog();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
@@ -82,9 +84,29 @@ public sealed class PostgresServer : IDisposable
 
     private string Log() => File.Exists(Path.Combine(root, "log")) ? File.ReadAllText(Path.Combine(root, "log")) : "(none)";
 
+    // If the test host dies without disposing (killed by a CI timeout), a detached shell notices and stops the
+    // server and deletes its files, so no stray postgres outlives the test run on a shared machine.
+    private Process? StartWatchdog()
+    {
+        string ctl = Path.Combine(bin, "pg_ctl");
+        string stop = asPostgresUser ? $"runuser -u postgres -- '{ctl}' -D '{dataDir}' stop -m immediate" : $"'{ctl}' -D '{dataDir}' stop -m immediate";
+        string script = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 2; done; {stop} >/dev/null 2>&1; rm -rf '{root}'";
+        try
+        {
+            var psi = new ProcessStartInfo("sh", ["-c", script]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            return Process.Start(psi);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
     public void Dispose()
     {
         NpgsqlConnection.ClearAllPools();
+        try { if (watchdog is { HasExited: false }) watchdog.Kill(); } catch (InvalidOperationException) { }
+        watchdog?.Dispose();
         try
         {
             if (!process.HasExited)

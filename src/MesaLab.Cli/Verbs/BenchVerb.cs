@@ -20,8 +20,12 @@ public static class BenchVerb
         foreach (var o in new Option[] { steps, reps, batch, sizes, worldName }) worlds.Options.Add(o);
         worlds.SetAction(parse => Run(parse.GetValue(steps), parse.GetValue(reps), parse.GetValue(batch), parse.GetValue(sizes) ?? [8, 25], parse.GetValue(worldName)));
         bench.Subcommands.Add(worlds);
+        LearningBench.AddTo(bench);
         return bench;
     }
+
+    /// <summary>A repetition ends after this long even if it has not taken all its steps.</summary>
+    public const double MaxSecondsPerRepetition = 1.5;
 
     public sealed record Measurement(string World, int Size, string Agent, int Batch, long StepsPerRepetition, double MedianStepsPerSecond, double[] StepsPerSecond);
 
@@ -73,14 +77,20 @@ public static class BenchVerb
         var obs = new float[batch.Count * batch.ObservationSize];
         var moves = new Move[batch.Count];
         batch.Reset(obs);
-        long iterations = Math.Max(1, steps / batchSize);
+        long iterations = Math.Max(1, steps / batchSize), done = 0;
         var sw = Stopwatch.StartNew();
-        for (long k = 0; k < iterations; k++)
+        // Stop early after MaxSecondsPerRepetition so slow scripted configurations do not hog the shared CPU.
+        while (done < iterations && sw.Elapsed.TotalSeconds < MaxSecondsPerRepetition)
         {
-            policy.Act(batch, obs, moves);
-            batch.Step(moves, obs);
+            long chunk = Math.Min(256, iterations - done);
+            for (long k = 0; k < chunk; k++)
+            {
+                policy.Act(batch, obs, moves);
+                batch.Step(moves, obs);
+            }
+            done += chunk;
         }
         sw.Stop();
-        return iterations * batchSize / sw.Elapsed.TotalSeconds;
+        return done * batchSize / sw.Elapsed.TotalSeconds;
     }
 }

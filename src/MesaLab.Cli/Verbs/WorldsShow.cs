@@ -46,14 +46,19 @@ public static class WorldsShow
             {
                 picture = episode is null
                     ? renderer.Render(level)
-                    : renderer.Render(level, level.Objects.AsSpan(0, level.CellCount), episode.Cells[^1], episode.Cells.ToArray());
+                    // The agent on its start and the path drawn from there, so the goal it reached stays visible.
+                    : renderer.Render(level, level.Objects.AsSpan(0, level.CellCount), level.Start, episode.Cells.ToArray());
                 PngEncoder.Save(picture, png);
                 Output.Current.Log($"wrote {png}");
             }
             int frames = 0;
             if (gifPath is not null && episode is not null)
             {
-                int last = Math.Min(episode.Length, MaxGifFrames - 1);
+                // An agent that settles on a goal which does not end the episode (the arrow in deploy) stands still
+                // until the step limit; the animation stops a few frames after its last move.
+                int lastMove = 0;
+                for (int t = 1; t < episode.Cells.Count; t++) if (episode.Cells[t] != episode.Cells[t - 1] || !episode.Objects[t].AsSpan().SequenceEqual(episode.Objects[t - 1])) lastMove = t;
+                int last = Math.Min(Math.Min(episode.Length, lastMove + 3), MaxGifFrames - 1);
                 if (last < episode.Length) Output.Current.Log($"the episode has {episode.Length} steps; the GIF shows the first {last}.");
                 var images = new List<Image>();
                 var cells = episode.Cells.ToArray();

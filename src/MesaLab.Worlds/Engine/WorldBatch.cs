@@ -159,6 +159,34 @@ public sealed class WorldBatch
         else WriteObservation(i, observations);
     }
 
+    /// <summary>
+    /// The level index the next automatic reset hands out. Checkpoints save it and set it back, so a
+    /// resumed training run draws the same level sequence as an uninterrupted one.
+    /// </summary>
+    public long NextLevel
+    {
+        get => nextLevelIndex;
+        set => nextLevelIndex = value;
+    }
+
+    /// <summary>
+    /// Restores an episode in progress: starts instance <paramref name="i"/> on level <paramref name="levelIndex"/>
+    /// and applies <paramref name="moves"/> (which must not end the episode). Running totals, live objects and
+    /// the observation come out exactly as they were when those moves were first taken.
+    /// </summary>
+    public void ReplayInstance(int i, long levelIndex, ReadOnlySpan<Move> moves, Span<float> observations)
+    {
+        CheckBuffer(observations);
+        ResetInstance(i, levelIndex, observations);
+        bool writeObs = !observations.IsEmpty;
+        for (int t = 0; t < moves.Length; t++)
+        {
+            StepInstance(i, moves[t], observations, writeObs, autoReset: false);
+            if (Terminated[i] || Truncated[i])
+                throw new ArgumentException($"move {t} of the replay ends the episode on level {levelIndex}; only episodes in progress can be replayed.", nameof(moves));
+        }
+    }
+
     private long NextLevelIndex()
     {
         long idx = nextLevelIndex++;
@@ -179,7 +207,7 @@ public sealed class WorldBatch
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void StepInstance(int i, Move move, Span<float> observations, bool writeObs)
+    private void StepInstance(int i, Move move, Span<float> observations, bool writeObs, bool autoReset = true)
     {
         var level = Levels[i];
         var objects = live[i];
@@ -253,7 +281,7 @@ public sealed class WorldBatch
             FinalReturn[i] = EpisodeReturn[i];
             FinalLength[i] = EpisodeLength[i];
             FinalEvents[i] = EpisodeEvents[i];
-            if (Options.AutoReset) ResetInstance(i, NextLevelIndex(), observations);
+            if (Options.AutoReset && autoReset) ResetInstance(i, NextLevelIndex(), observations);
         }
     }
 

@@ -1,0 +1,198 @@
+namespace MesaLab.Learning;
+
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MesaLab.Worlds;
+using TorchSharp.Modules;
+
+/// <summary>Everything in a checkpoint besides tensors: what was trained, how, and where the learner stood.</summary>
+public sealed record CheckpointMeta
+{
+    public int FormatVersion { get; init; } = Checkpoint.FormatVersion;
+    public string? RunId { get; init; }
+    public string RunName { get; init; } = "";
+    public string World { get; init; } = "";
+    public string TrainSplit { get; init; } = "train";
+    /// <summary>The training split's parameter values (invariant text), enough to rebuild it exactly.</summary>
+    public Dictionary<string, string> TrainSplitValues { get; init; } = [];
+    public ulong Seed { get; init; }
+    public int Threads { get; init; }
+    public PpoSettings Ppo { get; init; } = new();
+    public NetworkSettings Network { get; init; } = new();
+    public int InputChannels { get; init; }
+    public int InputHeight { get; init; }
+    public int InputWidth { get; init; }
+    public LearnerState Learner { get; init; } = new();
+    /// <summary>The experiment configuration text the run started from (YAML), if any.</summary>
+    public string? Config { get; init; }
+    public string CodeVersion { get; init; } = "";
+    public DateTime CreatedUtc { get; init; }
+}
+
+/// <summary>
+/// One checkpoint file: model, optimizer, generator states, counters, settings and config together.
+/// Layout: the 8-byte magic <c>MESALAB1</c>, a format version, named sections (meta JSON, model, optimizer),
+/// and a SHA-256 of everything before it, so a corrupt or truncated file is refused with a clear sentence.
+/// Written atomically (temporary file in the same directory, then a rename).
+/// </summary>
+public sealed class Checkpoint
+{
+    public const int FormatVersion = 1;
+    private static readonly byte[] Magic = "MESALAB1"u8.ToArray();
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        WriteIndented = false,
+    };
+
+    private Checkpoint(string path, CheckpointMeta meta, byte[] model, byte[] optimizer)
+    {
+        Path = path;
+        Meta = meta;
+        ModelBytes = model;
+        OptimizerBytes = optimizer;
+    }
+
+    public string Path { get; }
+    public CheckpointMeta Meta { get; }
+    public byte[] ModelBytes { get; }
+    public byte[] OptimizerBytes { get; }
+
+    /// <summary>Writes a learner's full state to <paramref name="path"/> atomically; an existing file is replaced only once the new one is complete.</summary>
+    public static void Write(string path, Ppo learner, CheckpointMeta meta)
+    {
+        var full = meta with
+        {
+            World = learner.Split.World.Name,
+            TrainSplit = learner.Split.Name,
+            TrainSplitValues = learner.Split.Values.ToDictionary(kv => kv.Key, kv => Convert.ToString(kv.Value, CultureInfo.InvariantCulture) ?? ""),
+            Seed = learner.Seed,
+            Ppo = learner.Settings,
+            Network = learner.Network.Settings,
+            InputChannels = learner.Network.InputChannels,
+            InputHeight = learner.Network.InputHeight,
+            InputWidth = learner.Network.InputWidth,
+            Learner = learner.CaptureState(),
+            CreatedUtc = DateTime.UtcNow,
+        };
+        using var model = new MemoryStream();
+        using (var w = new BinaryWriter(model, Encoding.UTF8, leaveOpen: true)) learner.Network.save(w);
+        using var opt = new MemoryStream();
+        using (var w = new BinaryWriter(opt, Encoding.UTF8, leaveOpen: true)) learner.Optimizer.save_state_dict(w);
+        WriteFile(path, full, model.ToArray(), opt.ToArray());
+    }
+
+    internal static void WriteFile(string path, CheckpointMeta meta, byte[] model, byte[] optimizer)
+    {
+        var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        Directory.CreateDirectory(dir);
+        var body = new MemoryStream();
+        using (var w = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(Magic);
+            w.Write(FormatVersion);
+            var sections = new (string, byte[])[] { ("meta", JsonSerializer.SerializeToUtf8Bytes(meta, Json)), ("model", model), ("optimizer", optimizer) };
+            w.Write(sections.Length);
+            foreach (var (name, bytes) in sections)
+            {
+                w.Write(name);
+                w.Write((long)bytes.Length);
+                w.Write(bytes);
+            }
+        }
+        var hash = SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length));
+        var tmp = System.IO.Path.Combine(dir, $".{System.IO.Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            f.Write(body.GetBuffer(), 0, (int)body.Length);
+            f.Write(hash);
+            f.Flush(flushToDisk: true);
+        }
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    /// <summary>Reads and verifies a checkpoint. Missing, foreign, corrupt or truncated files give a <see cref="UserError"/>.</summary>
+    public static Checkpoint Read(string path)
+    {
+        if (!File.Exists(path)) throw new UserError($"checkpoint '{path}' does not exist.");
+        byte[] all;
+        try { all = File.ReadAllBytes(path); }
+        catch (IOException e) { throw new UserError($"checkpoint '{path}' cannot be read: {e.Message}", e); }
+        if (all.Length < Magic.Length + 32 || !all.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+            throw new UserError($"'{path}' is not a MesaLab checkpoint (it does not start with the MESALAB1 header).");
+        var expected = SHA256.HashData(all.AsSpan(0, all.Length - 32));
+        if (!expected.AsSpan().SequenceEqual(all.AsSpan(all.Length - 32)))
+            throw new UserError($"checkpoint '{path}' is corrupt or truncated (its SHA-256 checksum does not match); resume from an earlier checkpoint of the run.");
+        try
+        {
+            using var r = new BinaryReader(new MemoryStream(all, 0, all.Length - 32), Encoding.UTF8);
+            r.ReadBytes(Magic.Length);
+            int version = r.ReadInt32();
+            if (version != FormatVersion)
+                throw new UserError($"checkpoint '{path}' has format version {version}; this MesaLab reads version {FormatVersion}.");
+            int count = r.ReadInt32();
+            var sections = new Dictionary<string, byte[]>();
+            for (int i = 0; i < count; i++)
+            {
+                string name = r.ReadString();
+                long len = r.ReadInt64();
+                sections[name] = r.ReadBytes(checked((int)len));
+            }
+            var meta = JsonSerializer.Deserialize<CheckpointMeta>(sections["meta"], Json)
+                ?? throw new UserError($"checkpoint '{path}' has an empty meta section.");
+            return new Checkpoint(path, meta, sections["model"], sections["optimizer"]);
+        }
+        catch (Exception e) when (e is EndOfStreamException or KeyNotFoundException or JsonException or OverflowException)
+        {
+            throw new UserError($"checkpoint '{path}' is damaged: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The training split the checkpoint was trained on, rebuilt from its saved values.</summary>
+    public Split TrainSplit()
+    {
+        var world = WorldCatalog.Get(Meta.World);
+        var values = Meta.TrainSplitValues.ToDictionary(kv => kv.Key, kv => (object)kv.Value);
+        return world.DefineSplit(Meta.TrainSplit, $"training split of checkpoint {System.IO.Path.GetFileName(Path)}", new Dictionary<string, object>(), values, $"checkpoint '{Path}'");
+    }
+
+    /// <summary>A fresh network with this checkpoint's weights (on the CPU, in evaluation mode).</summary>
+    public ActorCritic BuildNetwork()
+    {
+        var net = new ActorCritic(Meta.Network, Meta.InputChannels, Meta.InputHeight, Meta.InputWidth);
+        LoadModel(net);
+        net.eval();
+        return net;
+    }
+
+    public void LoadModel(ActorCritic net)
+    {
+        using var r = new BinaryReader(new MemoryStream(ModelBytes), Encoding.UTF8);
+        net.load(r);
+    }
+
+    public void LoadOptimizer(OptimizerHelper optimizer)
+    {
+        using var r = new BinaryReader(new MemoryStream(OptimizerBytes), Encoding.UTF8);
+        optimizer.load_state_dict(r);
+    }
+
+    /// <summary>
+    /// A learner that continues exactly where this checkpoint stopped: same split, seed, settings, weights,
+    /// optimizer moments, generators, counters and episodes in progress.
+    /// </summary>
+    /// <remarks><paramref name="settings"/> may change the budget (total_steps); the learning-rate schedule follows it.</remarks>
+    public Ppo Resume(TorchSharp.torch.Device? device = null, PpoSettings? settings = null)
+    {
+        var learner = new Ppo(TrainSplit(), Meta.Seed, settings ?? Meta.Ppo, Meta.Network, device);
+        LoadModel(learner.Network);
+        LoadOptimizer(learner.Optimizer);
+        learner.RestoreState(Meta.Learner);
+        return learner;
+    }
+}
