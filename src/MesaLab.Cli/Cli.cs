@@ -29,6 +29,7 @@ public static class Cli
         RunsVerb.Create(),
         TrainVerb.Create(),
         ConfigVerb.Create(),
+        EvaluateVerb.Create(),
     ];
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)

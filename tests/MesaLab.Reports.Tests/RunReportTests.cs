@@ -40,6 +40,7 @@ public sealed partial class RunReportTests
     public void Report_is_self_contained()
     {
         var html = RunReport.Build(SampleReport.Create()).Render();
+        if (Environment.GetEnvironmentVariable("MESALAB_DUMP_REPORT") is { Length: > 0 } dump) File.WriteAllText(dump, html);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("http://", html);
         Assert.DoesNotContain("https://", html);

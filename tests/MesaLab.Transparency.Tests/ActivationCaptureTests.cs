@@ -62,3 +62,46 @@ public class ActivationCaptureTests
         Assert.Contains("run 3", e.Message);
     }
 }
+
+/// <summary>A network that reports its activations through one named hook, as MesaLab's ActorCritic does.</summary>
+internal sealed class NamedHookNet : TorchSharp.torch.nn.Module<Tensor, Tensor>
+{
+    private readonly TorchSharp.Modules.Linear a = TorchSharp.torch.nn.Linear(6, 5), b = TorchSharp.torch.nn.Linear(5, 4);
+    public Func<string, Tensor, Tensor>? Hook;
+    public NamedHookNet() : base("named") => RegisterComponents();
+    private Tensor Named(string n, Tensor t) => Hook is null ? t : Hook(n, t);
+    public override Tensor forward(Tensor x)
+    {
+        var h = Named("hidden", TorchSharp.torch.nn.functional.relu(a.call(x.flatten(1))));
+        for (int i = 0; i < 2; i++) h = Named($"step.{i}", h * 0.5);
+        return Named("logits", b.call(h));
+    }
+}
+
+public class NamedActivationTests
+{
+    public NamedActivationTests() => HandBuilt.Init();
+
+    [Fact]
+    public void Named_activation_networks_are_captured_and_edited_like_module_networks()
+    {
+        manual_seed(1);
+        var net = new NamedHookNet();
+        var x = randn(5, 1, 2, 3);
+        var network = InspectableNetwork.FromNamedActivations("named", h => net.Hook = h, net.call, x);
+        Assert.Equal(["hidden", "step.0", "step.1", "logits"], network.LayerNames);
+        using var cap = ActivationCapture.Capture(network, x);
+        Assert.True((cap["step.1"] * 4).allclose(cap["hidden"]));
+        Assert.True(cap.Logits.allclose(cap["logits"]));
+        using (network.Edit("step.0", t => t * 0))
+        {
+            // Zeroing an intermediate activation leaves only the last layer's bias: every row is the same.
+            var edited = network.ActionLogits(x);
+            Assert.True(edited.allclose(edited[0].expand(5, 4)));
+            Assert.False(edited.allclose(cap.Logits));
+        }
+        Assert.True(network.ActionLogits(x).allclose(cap.Logits));
+        var e = Assert.Throws<UserError>(() => network.Edit("step.7", t => t));
+        Assert.Contains("hidden, step.0, step.1, logits", e.Message);
+    }
+}

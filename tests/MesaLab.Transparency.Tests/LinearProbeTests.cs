@@ -80,3 +80,17 @@ public class LinearProbeTests
         Assert.Equal(probe.Score.Score, prepared.Test.Where((r, i) => predicted[i] == labels[r]).Count() / (double)prepared.Test.Length, 6);
     }
 }
+
+public class ProbeSplitTests
+{
+    [Fact]
+    public void Grouped_split_holds_out_whole_levels()
+    {
+        var groups = Enumerable.Range(0, 100).Select(i => (long)(i / 4)).ToArray();
+        var (train, test) = LinearProbe.SplitRows(groups.Length, new ProbeSettings(), groups);
+        Assert.Equal(100, train.Length + test.Length);
+        Assert.Empty(train.Select(r => groups[r]).Intersect(test.Select(r => groups[r])));
+        Assert.InRange(test.Length, 20, 32);
+        Assert.Equal(test, LinearProbe.SplitRows(groups.Length, new ProbeSettings(), groups).Test);
+    }
+}

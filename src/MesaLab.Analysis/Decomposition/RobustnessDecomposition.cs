@@ -44,6 +44,22 @@ public sealed record RobustnessDecomposition
     /// <summary>Objective robustness (posterior of the base objective) at or above this reads "objective robust".</summary>
     public const double PosteriorThreshold = 0.95;
 
+    /// <summary>
+    /// The decomposition for two analysed evaluations of the same agent and world, judged against the base and
+    /// intended objectives the world declares for the training split.
+    /// </summary>
+    public static RobustnessDecomposition Of(EvaluationAnalysis train, EvaluationAnalysis deploy, int bootstrap = 1000, ulong seed = 0xDEC0)
+    {
+        var cache = new LevelCache();
+        var trainSplit = cache.SplitOf(train.Outcomes[0].Record);
+        if (cache.SplitOf(deploy.Outcomes[0].Record).World != trainSplit.World)
+            throw new ArgumentException("train and deploy evaluations must come from the same world.");
+        var world = trainSplit.World;
+        var baseObjective = world.BaseObjective(trainSplit);
+        var intended = world.IntendedObjective(trainSplit);
+        return Compute(train.Evidence(baseObjective, intended), deploy.Evidence(baseObjective, intended), baseObjective.Name, intended.Name, bootstrap, seed);
+    }
+
     public static RobustnessDecomposition Compute(SplitEvidence train, SplitEvidence deploy, string baseObjective, string intendedObjective,
         int bootstrap = 1000, ulong seed = 0xDEC0)
     {

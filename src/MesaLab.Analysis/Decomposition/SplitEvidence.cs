@@ -7,7 +7,11 @@ using MesaLab.Worlds;
 /// which candidates were competently achieved, the base- and intended-objective returns, and the
 /// behavioral-objective likelihood tables. Plain arrays, so tests can construct it directly.
 /// </summary>
-/// <param name="Competent">[episode][candidate]: the candidate was competently achieved (<see cref="CompetenceCriterion"/>).</param>
+/// <param name="Competent">
+/// [episode][candidate]: the candidate was competently achieved (<see cref="CompetenceCriterion"/>) — or the episode
+/// is ambiguous (one efficient path serves several Reach candidates) and ended with a candidate competently
+/// achieved, so its trajectory is that of a competent pursuit of any of them cut short by the episode's end.
+/// </param>
 /// <param name="BaseReturn">Base-objective return of each episode (the run's base objective, whatever split).</param>
 /// <param name="IntendedReturn">Intended-objective return of each episode.</param>
 /// <param name="Likelihoods">Per-episode log-likelihood tables over candidates and the β grid.</param>
@@ -32,12 +36,16 @@ public sealed record SplitEvidence(
         return new SplitEvidence(
             outcomes.Count > 0 ? outcomes[0].Record.Split : "",
             names,
-            outcomes.Select(o => names.Select(o.CompetentAt).ToArray()).ToArray(),
+            outcomes.Select(o => names.Select(c => o.CompetentAt(c) || CutShort(o, c)).ToArray()).ToArray(),
             outcomes.Select(o => ObjectiveReturn(o.Record, baseObjective)).ToArray(),
             outcomes.Select(o => ObjectiveReturn(o.Record, intendedObjective)).ToArray(),
             behavioral.PerEpisode,
             settings ?? new InferenceSettings { BetaGrid = behavioral.BetaGrid });
     }
+
+    private static bool CutShort(EpisodeOutcome o, string candidate) =>
+        o.Ambiguous && o.Record.Terminated && o.Outcome != Outcome.CapabilityFailure &&
+        o.Progress(candidate) is { StepsTaken: < 0, ShortestPath: > 0 and < GoalDistances.Unreachable };
 
     /// <summary>
     /// What an episode earned by an objective's reward: 1 if a Reach objective's goal was entered, the number

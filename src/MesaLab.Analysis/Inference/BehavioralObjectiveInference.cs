@@ -11,9 +11,9 @@ using MesaLab.Worlds.Recording;
 /// over candidates (uniform prior), and its maximum-likelihood value reported with a profile interval.
 /// Reach candidates plan over cells toward their static goal cells; once a candidate's goal has been entered
 /// its later actions are scored as uniform (the objective is achieved; nothing more is revealed). Collect
-/// candidates (keys, chests) use the nearest-object approximation: at each step the agent plans to enter any
-/// remaining object cell (for chests, any key while it holds none), with the live objects replayed from the
-/// recorded events.
+/// candidates (keys, chests) use the next-object approximation: at each step the agent plans to enter any
+/// remaining object cell (for chests while holding no key: a key, valued by the chest stage from there),
+/// with the live objects replayed from the recorded events.
 /// </summary>
 public sealed class BehavioralObjectiveInference(InferenceSettings? settings = null, LevelCache? cache = null)
 {
@@ -60,7 +60,9 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
             int held = 0;
             bool achieved = false;
             var goal = GoalDistances.GoalCells(level, cand, live, held);
-            ulong sig = Signature(goal);
+            // Chests while holding no key: keys are subgoals whose value is that of the chest stage.
+            bool[]? subgoalOf = cand.Object == CellObject.Chest && held == 0 ? GoalDistances.GoalCells(level, cand, live, 1) : null;
+            ulong sig = Combine(Signature(goal), subgoalOf);
             bool any = sig != 0;
             if (cand.Kind == ObjectiveKind.Reach && goal[r.Start]) achieved = true;
             bool avoidLava = cand.Object != CellObject.Lava;
@@ -70,7 +72,7 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
                 if (achieved || !any)
                     for (int b = 0; b < betas.Length; b++) ll[c, b] += uniform;
                 else
-                    for (int b = 0; b < betas.Length; b++) ll[c, b] += model.Table(goal, sig, avoidLava, betas[b], Settings.Gamma)[s * 4 + a];
+                    for (int b = 0; b < betas.Length; b++) ll[c, b] += model.Table(goal, sig, avoidLava, betas[b], Settings.Gamma, Settings.Lapse, subgoalOf)[s * 4 + a];
 
                 int p = r.Positions[t];
                 var ev = r.Events[t];
@@ -86,7 +88,8 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
                 {
                     if (cand.Object == CellObject.Chest && !AnyOf(live, CellObject.Chest)) { any = false; continue; }
                     goal = GoalDistances.GoalCells(level, cand, live, held);
-                    sig = Signature(goal);
+                    subgoalOf = cand.Object == CellObject.Chest && held == 0 ? GoalDistances.GoalCells(level, cand, live, 1) : null;
+                    sig = Combine(Signature(goal), subgoalOf);
                     any = sig != 0;
                 }
             }
@@ -99,6 +102,9 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
         foreach (var x in live) if ((x & o) != 0) return true;
         return false;
     }
+
+    private static ulong Combine(ulong goalSignature, bool[]? nextStage) =>
+        goalSignature == 0 || nextStage is null ? goalSignature : (goalSignature * 31 + Signature(nextStage)) | 1;
 
     /// <summary>FNV-style hash of the goal cell set; 0 when empty.</summary>
     private static ulong Signature(bool[] goal)
@@ -256,18 +262,31 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
         private readonly bool[] lava = LavaCells(level);
         private readonly bool hasLava = level.Count(CellObject.Lava) > 0;
         private readonly Dictionary<(ulong, bool, double), double[]> tables = [];
+        private readonly Dictionary<(ulong, bool, double), double[]> values = [];
         private readonly Dictionary<(ulong, bool), List<(double Beta, double[] V)>> solved = [];
 
-        public double[] Table(bool[] goal, ulong signature, bool avoidLava, double beta, double gamma)
+        /// <param name="nextStage">When the goal cells are subgoals (keys on the way to chests), the goal cells of the next stage.</param>
+        public double[] Table(bool[] goal, ulong signature, bool avoidLava, double beta, double gamma, double lapse, bool[]? nextStage = null)
         {
             bool avoid = avoidLava && hasLava;
             var key = (signature, avoid, beta);
             if (tables.TryGetValue(key, out var t)) return t;
+            double[]? goalValues = null;
+            if (nextStage is not null)
+            {
+                // Solve the next stage first; entering a subgoal cell is worth that stage's value there.
+                ulong nextSig = Signature(nextStage);
+                Table(nextStage, nextSig, avoidLava, beta, gamma, lapse);
+                goalValues = values[(nextSig, avoid, beta)];
+            }
             if (!solved.TryGetValue((signature, avoid), out var done)) solved[(signature, avoid)] = done = [];
             var v = new double[goal.Length];
             tables[key] = t = SoftValueIteration.LogPolicy(next, goal, avoid ? lava : null, beta, gamma,
-                initial: WarmStart(done, beta), values: v);
+                initial: WarmStart(done, beta), values: v, goalValues: goalValues);
+            values[key] = v;
             done.Add((beta, v));
+            if (lapse > 0)
+                for (int i = 0; i < t.Length; i++) t[i] = Math.Log((1 - lapse) * Math.Exp(t[i]) + lapse / Moves.Count);
             return t;
         }
 

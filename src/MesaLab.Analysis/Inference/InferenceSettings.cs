@@ -15,6 +15,13 @@ public sealed record InferenceSettings
     /// </summary>
     public double CoherenceLogBayesFactor { get; init; } = Math.Log(100);
 
+    /// <summary>
+    /// Lapse rate λ: the modelled agent acts uniformly at random with probability λ, else Boltzmann-rationally,
+    /// π = (1−λ)·π_β + λ/4. Without it a single slip a rational agent would never make (a noisy exit-seeker
+    /// stepping into lava) costs ~100 nats and outweighs a whole episode of evidence.
+    /// </summary>
+    public double Lapse { get; init; } = 0.02;
+
     /// <summary>Candidates holding at least this posterior besides the best are reported as indistinguishable from it.</summary>
     public double IndistinguishableMass { get; init; } = 0.05;
 

@@ -31,8 +31,10 @@ public static class SoftValueIteration
     /// <param name="avoid">Cells whose entry ends the episode with value −1/(1−γ); may be null.</param>
     /// <param name="initial">Starting values (e.g. extrapolated from solutions at nearby β); null = hard shortest-path values.</param>
     /// <param name="values">Receives the converged soft values V(s) when given.</param>
+    /// <param name="goalValues">Value of entering each goal cell when it is not the end of the objective but a
+    /// subgoal (a key on the way to a chest: the soft value of that cell one stage later); null = achieved.</param>
     public static double[] LogPolicy(int[] next, bool[] goal, bool[]? avoid,
-        double beta, double gamma, double tolerance = 1e-6, int maxSweeps = 10_000, double[]? initial = null, double[]? values = null)
+        double beta, double gamma, double tolerance = 1e-6, int maxSweeps = 10_000, double[]? initial = null, double[]? values = null, double[]? goalValues = null)
     {
         int n = goal.Length;
         double worst = -1 / (1 - gamma);
@@ -41,7 +43,7 @@ public static class SoftValueIteration
         var order = Enumerable.Range(0, n).Where(s => !goal[s]).OrderBy(s => distance[s]).ToArray();
         var v = new double[n];
         for (int s = 0; s < n; s++)
-            v[s] = goal[s] ? goalValue : initial is not null ? initial[s] : distance[s] == int.MaxValue ? worst : -(1 - Math.Pow(gamma, distance[s])) / (1 - gamma) + Math.Pow(gamma, distance[s]) * goalValue;
+            v[s] = goal[s] ? (goalValues?[s] ?? goalValue) : initial is not null ? initial[s] : distance[s] == int.MaxValue ? worst : -(1 - Math.Pow(gamma, distance[s])) / (1 - gamma) + Math.Pow(gamma, distance[s]) * goalValue;
 
         Span<double> q = stackalloc double[Moves.Count];
         int sweeps = 0;
@@ -81,7 +83,7 @@ public static class SoftValueIteration
             for (int a = 0; a < Moves.Count; a++)
             {
                 int t = next[s * 4 + a];
-                double value = goal[t] ? goalValue : avoid is not null && avoid[t] ? worst : v[t];
+                double value = goal[t] ? (goalValues?[t] ?? goalValue) : avoid is not null && avoid[t] ? worst : v[t];
                 q[a] = -1 + gamma * value;
                 if (q[a] > m) m = q[a];
             }

@@ -50,6 +50,13 @@ public sealed class LinearProbe
 
     private Tensor Linear(Tensor reducedRows) => reducedRows.matmul(tensor(weights, [Outputs, features.Reduced]).t()) + tensor(bias);
 
+    /// <summary>The predicted class of each held-out row of the features it was fitted on, in <see cref="ProbeFeatures.Test"/> order.</summary>
+    public int[] PredictHeldOut()
+    {
+        using var scope = NewDisposeScope();
+        return ArgMaxRows(Linear(tensor(features.TestRows, [features.Test.Length, features.Reduced])).contiguous().data<float>().ToArray(), features.Test.Length, Outputs);
+    }
+
     /// <summary>The predicted class of every row (classifier).</summary>
     public int[] Predict(FeatureMatrix x) => ArgMaxRows(Apply(x), x.Rows, Outputs);
 
@@ -84,14 +91,23 @@ public sealed class LinearProbe
         return dir;
     }
 
-    /// <summary>The seeded train/test split used by every probe with these settings: (train rows, test rows).</summary>
-    public static (int[] Train, int[] Test) SplitRows(int rows, ProbeSettings settings)
+    /// <summary>
+    /// The seeded train/test split used by every probe with these settings: (train rows, test rows). With
+    /// <paramref name="groups"/> (e.g. the level each state comes from) whole groups are held out, so a probe cannot score
+    /// by recognizing a level it saw in training.
+    /// </summary>
+    public static (int[] Train, int[] Test) SplitRows(int rows, ProbeSettings settings, IReadOnlyList<long>? groups = null)
     {
-        var order = Enumerable.Range(0, rows).ToArray();
+        if (groups is not null && groups.Count != rows) throw new ArgumentException("one group per row is required.", nameof(groups));
+        var keys = groups is null ? Enumerable.Range(0, rows).Select(i => (long)i).ToArray() : groups.Distinct().ToArray();
         var rng = new Rng(settings.Seed ^ 0x5EED_0F_90BEUL);
-        for (int i = rows - 1; i > 0; i--) { int j = rng.Next(i + 1); (order[i], order[j]) = (order[j], order[i]); }
-        int test = Math.Clamp((int)Math.Round(rows * settings.TestFraction), 1, rows - 1);
-        return (order[test..], order[..test]);
+        for (int i = keys.Length - 1; i > 0; i--) { int j = rng.Next(i + 1); (keys[i], keys[j]) = (keys[j], keys[i]); }
+        if (keys.Length < 2) throw new UserError($"a probe needs samples from at least 2 levels to hold one out; got {keys.Length}.");
+        int testKeys = Math.Clamp((int)Math.Round(keys.Length * settings.TestFraction), 1, keys.Length - 1);
+        var held = keys.Take(testKeys).ToHashSet();
+        var order = keys.Select((k, i) => (k, i)).ToDictionary(p => p.k, p => p.i);
+        var all = Enumerable.Range(0, rows).OrderBy(r => order[groups is null ? r : groups[r]]).ThenBy(r => r).ToArray();
+        return ([.. all.Where(r => !held.Contains(groups is null ? r : groups[r]))], [.. all.Where(r => held.Contains(groups is null ? r : groups[r]))]);
     }
 
     public static LinearProbe FitClassifier(FeatureMatrix x, int[] labels, int classes, ProbeSettings settings, bool shuffleLabels = false) =>
@@ -105,6 +121,7 @@ public sealed class LinearProbe
     public static LinearProbe FitClassifier(ProbeFeatures x, int[] labels, int classes, ProbeSettings settings, bool shuffleLabels = false)
     {
         if (classes < 2) throw new ArgumentException("a classifier needs at least two classes.", nameof(classes));
+        if (labels.Any(l => l < 0 || l >= classes)) throw new ArgumentException($"labels must lie in 0..{classes - 1}.", nameof(labels));
         var trainLabels = x.Train.Select(i => labels[i]).ToArray();
         if (shuffleLabels) Shuffle(trainLabels, settings.Seed ^ 0xC0117201UL);
         int k = x.Reduced;

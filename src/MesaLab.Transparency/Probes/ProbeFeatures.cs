@@ -35,10 +35,11 @@ public sealed class ProbeFeatures
     internal float[] TrainRows { get; }
     internal float[] TestRows { get; }
 
-    public static ProbeFeatures Prepare(FeatureMatrix x, ProbeSettings settings)
+    /// <param name="groups">Optional group of each row (the level it comes from): whole groups are held out.</param>
+    public static ProbeFeatures Prepare(FeatureMatrix x, ProbeSettings settings, IReadOnlyList<long>? groups = null)
     {
         if (x.Rows < 4) throw new MesaLab.Worlds.UserError($"a probe needs at least 4 samples; got {x.Rows}.");
-        var (train, test) = LinearProbe.SplitRows(x.Rows, settings);
+        var (train, test) = LinearProbe.SplitRows(x.Rows, settings, groups);
         int d = x.Columns;
         using var scope = NewDisposeScope();
         var all = tensor(x.Data, [x.Rows, d]).to(ScalarType.Float64);

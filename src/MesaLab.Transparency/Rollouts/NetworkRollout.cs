@@ -16,6 +16,15 @@ public sealed record RolloutSettings
     /// <summary>Canvas size of the observation (0 = the largest level given); must match what the network expects.</summary>
     public int CanvasWidth { get; init; }
     public int CanvasHeight { get; init; }
+
+    /// <summary>Step limit per episode (0 = the level's own limit, whichever is smaller applies).</summary>
+    public int MaxSteps { get; init; }
+
+    /// <summary>End an episode as soon as any of these events happens (e.g. reaching the arrow or the exit: "which goal first").</summary>
+    public StepEvents StopOn { get; init; }
+
+    /// <summary>Per level, a cell at which the episode ends when the agent stands on it (retargeting); null = none.</summary>
+    public IReadOnlyList<int>? TargetCells { get; init; }
 }
 
 /// <summary>One rolled-out episode: what happened and which cells the agent visited.</summary>
@@ -96,7 +105,9 @@ public static class NetworkRollout
                 e.Visited[cell] = true;
                 if (e.FirstVisit[cell] < 0) e.FirstVisit[cell] = batch.StepCount[i];
                 episodes[i] = e with { Events = e.Events | batch.Events[i], Length = batch.StepCount[i] };
-                if (batch.Terminated[i] || batch.Truncated[i]) done[i] = true;
+                if (batch.Terminated[i] || batch.Truncated[i] || (batch.Events[i] & settings.StopOn) != 0
+                    || (settings.MaxSteps > 0 && batch.StepCount[i] >= settings.MaxSteps)
+                    || (settings.TargetCells is not null && settings.TargetCells[i] == cell)) done[i] = true;
             }
         }
         return episodes;

@@ -19,6 +19,7 @@ public sealed class ShortestPathAgent : IPolicy
     private int[][] toKey = []; // chests only: the empty-handed (key-then-chest) map
     private int[] queue = [];
     private long[] mapLevel = [];
+    private bool[] keyMapStale = []; // chests only: the empty-handed map is computed only when needed
 
     public ShortestPathAgent(CandidateObjective candidate, double epsilon = 0, ulong seed = 0)
     {
@@ -45,6 +46,11 @@ public sealed class ShortestPathAgent : IPolicy
             if (batch.StepCount[i] == 0 || mapLevel[i] != level.Index || (batch.Events[i] & (StepEvents.PickedKey | StepEvents.OpenedChest)) != 0)
                 Recompute(batch, i);
             if (epsilon > 0 && rng.NextDouble() < epsilon) { moves[i] = (Move)rng.Next(Moves.Count); continue; }
+            if (keysFirst && batch.KeysHeld[i] == 0 && keyMapStale[i])
+            {
+                Bfs.ChestDistances(level, batch.LiveObjects(i), toGoal[i], toKey[i], queue);
+                keyMapStale[i] = false;
+            }
             moves[i] = keysFirst && batch.KeysHeld[i] == 0
                 ? DownhillToKeyThenChest(level, batch.LiveObjects(i), toKey[i], toGoal[i], batch.AgentCell[i])
                 : Downhill(level, toGoal[i], batch.AgentCell[i]);
@@ -99,6 +105,7 @@ public sealed class ShortestPathAgent : IPolicy
         queue = new int[2 * cap];
         mapLevel = new long[batch.Count];
         Array.Fill(mapLevel, long.MinValue);
+        keyMapStale = new bool[batch.Count];
         boundTo = batch;
     }
 
@@ -114,8 +121,9 @@ public sealed class ShortestPathAgent : IPolicy
             if (queue.Length < 2 * n) queue = new int[2 * n];
         }
         var objects = batch.LiveObjects(i);
-        if (keysFirst) Bfs.ChestDistances(level, objects, toGoal[i], toKey[i], queue);
-        else Bfs.DistancesToCandidate(level, objects, candidate, toGoal[i], queue);
+        // The chest map alone is a plain BFS; the key-then-chest map (twice the work) waits until the agent holds no key.
+        Bfs.DistancesToCandidate(level, objects, candidate, toGoal[i], queue);
+        if (keysFirst) keyMapStale[i] = true;
         mapLevel[i] = level.Index;
     }
 }

@@ -1,0 +1,78 @@
+namespace MesaLab.Reports.Transparency;
+
+using MesaLab.Reports.Plots;
+using ScottPlot;
+
+/// <summary>One probe target's held-out accuracy at each layer (in layer order).</summary>
+public sealed record ProbeAccuracySeries(string Target, IReadOnlyList<double> Accuracy);
+
+/// <summary>
+/// The pictures of the transparency tools (probes, steering, retargeting, attribution, search-likeness), as PNG bytes.
+/// Inputs are plain numbers so the report does not depend on the transparency project.
+/// </summary>
+public static class TransparencyPlots
+{
+    /// <summary>Held-out probe accuracy by layer, one line per target; the dashed grey line is the mean chance level.</summary>
+    public static byte[] ProbeAccuracyByLayer(IReadOnlyList<string> layers, IReadOnlyList<ProbeAccuracySeries> series, double? chance = null,
+        string title = "Linear probe accuracy by layer (held out)", int width = PlotPalette.Width, int height = PlotPalette.Height)
+    {
+        var plot = PlotPalette.NewPlot();
+        plot.Title(title);
+        plot.XLabel("layer");
+        plot.YLabel("held-out accuracy");
+        double[] xs = [.. Enumerable.Range(0, layers.Count).Select(i => (double)i)];
+        for (int s = 0; s < series.Count; s++)
+        {
+            if (series[s].Accuracy.Count != layers.Count)
+                throw new ArgumentException($"series '{series[s].Target}' has {series[s].Accuracy.Count} values for {layers.Count} layers.", nameof(series));
+            var line = plot.Add.Scatter(xs, series[s].Accuracy.ToArray(), PlotPalette.SeriesColor(s));
+            line.LineWidth = 2;
+            line.MarkerSize = 7;
+            line.LegendText = series[s].Target;
+        }
+        if (chance is { } c)
+        {
+            var h = plot.Add.HorizontalLine(c);
+            h.Color = Colors.Gray;
+            h.LinePattern = LinePattern.Dashed;
+            h.LegendText = "chance (mean)";
+        }
+        plot.Axes.Bottom.SetTicks(xs, [.. layers]);
+        plot.Axes.Bottom.TickLabelStyle.Rotation = layers.Count > 6 ? 30 : 0;
+        plot.Axes.SetLimitsY(0, 1.05);
+        plot.Axes.SetLimitsX(-0.3, Math.Max(1, layers.Count - 0.7));
+        plot.ShowLegend(Alignment.LowerRight);
+        return PlotPalette.Png(plot, width, height);
+    }
+
+    /// <summary>P(each candidate goal is reached first) against the steering coefficient c, with 95 % intervals.</summary>
+    public static byte[] SteeringCurve(string layer, string feature, IReadOnlyList<double> coefficients, IReadOnlyList<(string Goal, IReadOnlyList<Estimate> Probability)> series,
+        int width = PlotPalette.Width, int height = PlotPalette.Height) =>
+        ConfidenceBandPlot.Render($"Steering with the {feature} vector at {layer}", "coefficient c", "P(goal reached first)",
+            [.. series.Select((s, i) => new BandSeries(s.Goal, PlotPalette.SeriesColor(i), coefficients, s.Probability))], yMin: 0, yMax: 1, width: width, height: height);
+
+    /// <summary>Retargeting success by shortest-path distance to the target, edited and unedited.</summary>
+    public static byte[] RetargetSuccessByDistance(IReadOnlyList<string> distanceBins, IReadOnlyList<Estimate> retargeted, IReadOnlyList<Estimate> unedited,
+        int width = PlotPalette.Width, int height = PlotPalette.Height) =>
+        BarChartPlot.Render("Retargeting: agent reaches the chosen cell", "shortest-path distance to the target", "success rate", distanceBins,
+            [new MesaLab.Reports.Plots.BarSeries("retargeted", PlotPalette.SeriesColor(0), retargeted), new MesaLab.Reports.Plots.BarSeries("unedited", PlotPalette.CapabilityFailure, unedited)], yMax: 1.05, width: width, height: height);
+
+    /// <summary>Probability of the shortest path to each cell (geometric mean of move probabilities), S = start, G = the goal encoded before editing.</summary>
+    public static byte[] ShortestPathHeatmap(string title, int gridWidth, int gridHeight, IReadOnlyList<double> values, int startCell, int goalCell) =>
+        GridHeatmapPlot.Render(title, gridWidth, gridHeight, values, "P(shortest path), geometric mean",
+            [new GridMarker(startCell % gridWidth, startCell / gridWidth, "S"), new GridMarker(goalCell % gridWidth, goalCell / gridWidth, "G")], maxValue: 1);
+
+    /// <summary>|attribution| of one input channel over the canvas.</summary>
+    public static byte[] AttributionMap(string title, int gridWidth, int gridHeight, IReadOnlyList<double> values, IReadOnlyList<GridMarker>? markers = null) =>
+        GridHeatmapPlot.Render(title, gridWidth, gridHeight, [.. values.Select(Math.Abs)], "|attribution|", markers);
+
+    /// <summary>Success and path efficiency by maze size, with the shortest-path agent's (1 by construction) for reference.</summary>
+    public static byte[] SearchLikeness(IReadOnlyList<double> sizes, IReadOnlyList<Estimate> success, IReadOnlyList<double> efficiency,
+        string xLabel = "maze side (cells)", int width = PlotPalette.Width, int height = PlotPalette.Height) =>
+        ConfidenceBandPlot.Render("Search-likeness: success and path efficiency vs maze size", xLabel, "rate",
+            [
+                new BandSeries("success (agent)", PlotPalette.SeriesColor(0), sizes, success),
+                new BandSeries("path efficiency (agent)", PlotPalette.SeriesColor(1), sizes, [.. efficiency.Select(Estimate.Exact)]),
+                new BandSeries("shortest-path agent", PlotPalette.CapabilityFailure, sizes, [.. sizes.Select(_ => Estimate.Exact(1))]),
+            ], yMin: 0, yMax: 1.05, width: width, height: height);
+}

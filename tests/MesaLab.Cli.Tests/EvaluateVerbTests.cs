@@ -1,0 +1,112 @@
+namespace MesaLab.Cli.Tests;
+
+using System.Text.Json;
+using MesaLab.Store;
+using MesaLab.Worlds.Recording;
+using EpisodeRecord = MesaLab.Worlds.Recording.EpisodeRecord;
+
+public sealed class EvaluateVerbTests : IDisposable
+{
+    private readonly string workspace = Directory.CreateTempSubdirectory("mesalab-cli-evaluate-").FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(workspace, recursive: true);
+    }
+
+    private (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int exit = Cli.Run([.. args, "--workspace", workspace], o, e);
+        return (exit, o.ToString(), e.ToString());
+    }
+
+    private int StoredEvaluations()
+    {
+        using var store = RunStores.Open(workspace);
+        return store.Evaluations().Count;
+    }
+
+    [Fact]
+    public void Scripted_arrow_seeker_is_stored_classified_and_identified()
+    {
+        var (exit, stdout, stderr) = Run("evaluate", "--world", "green-arrow-maze", "--agent", "shortest-path:arrow", "--split", "deploy",
+            "--episodes", "30", "--seed", "4", "--json");
+        Assert.True(exit == 0, stderr);
+        var doc = JsonDocument.Parse(stdout).RootElement;
+        var bo = doc.GetProperty("behavioral_objective");
+        Assert.Equal("arrow", bo.GetProperty("objective").GetString());
+        Assert.True(bo.GetProperty("posterior").GetProperty("value").GetDouble() >= 0.95);
+        var distinguishing = doc.GetProperty("outcomes").GetProperty("distinguishing_levels");
+        Assert.True(distinguishing.GetProperty("objective_misgeneralized").GetProperty("value").GetDouble() >= 0.95);
+        long id = doc.GetProperty("evaluation_id").GetInt64();
+
+        using (var store = RunStores.Open(workspace))
+        {
+            var evaluation = store.GetEvaluation(id);
+            Assert.Null(evaluation.RunId);
+            var episodes = store.Episodes(id);
+            Assert.Equal(30, episodes.Count);
+            foreach (var e in episodes) Replay.Verify(EpisodeRecord.Decode(e.Trajectory));
+        }
+
+        // Re-analysis from the stored trajectories alone gives the same answer.
+        (exit, stdout, stderr) = Run("evaluate", "--stored", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json");
+        Assert.True(exit == 0, stderr);
+        var again = JsonDocument.Parse(stdout).RootElement.GetProperty("behavioral_objective");
+        Assert.Equal(bo.GetProperty("summary").GetString(), again.GetProperty("summary").GetString());
+        Assert.Equal(1, StoredEvaluations());
+    }
+
+    [Fact]
+    public void Human_output_shows_shares_and_the_behavioral_objective()
+    {
+        var (exit, stdout, stderr) = Run("evaluate", "--world", "green-arrow-maze", "--agent", "random", "--split", "deploy", "--episodes", "20", "--no-store");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("capability failure", stdout);
+        Assert.Contains("no coherent objective", stdout);
+        Assert.Equal(0, StoredEvaluations());
+    }
+
+    [Theory]
+    [InlineData("no split 'sideways'", "evaluate", "--world", "green-arrow-maze", "--agent", "random", "--split", "sideways")]
+    [InlineData("unknown world", "evaluate", "--world", "moon-maze", "--agent", "random")]
+    [InlineData("no candidate objective 'cheese'", "evaluate", "--world", "green-arrow-maze", "--agent", "shortest-path:cheese")]
+    [InlineData("unknown run", "evaluate", "nosuchrun")]
+    [InlineData("--episodes", "evaluate", "--world", "green-arrow-maze", "--agent", "random", "--episodes", "0")]
+    public void Bad_input_is_one_sentence_exit_2_and_stores_nothing(string expected, params string[] args)
+    {
+        var (exit, _, stderr) = Run(args);
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.StartsWith("error: ", stderr);
+        Assert.Equal(0, StoredEvaluations());
+    }
+
+    [Fact]
+    public void A_truncated_stored_trajectory_is_a_user_error_and_stays_as_it_was()
+    {
+        var (exit, stdout, _) = Run("evaluate", "--world", "green-arrow-maze", "--agent", "random", "--episodes", "3", "--json");
+        Assert.Equal(0, exit);
+        long good = JsonDocument.Parse(stdout).RootElement.GetProperty("evaluation_id").GetInt64();
+        long bad;
+        byte[] truncated;
+        using (var store = RunStores.Open(workspace))
+        {
+            var e = store.Episodes(good);
+            truncated = e[0].Trajectory[..^7];
+            bad = store.AddEvaluation(new NewEvaluation(null, "random", "green-arrow-maze", "deploy", "", 1), [e[0] with { Trajectory = truncated }]).Id;
+        }
+        var (exit2, _, stderr) = Run("evaluate", "--stored", bad.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2, exit2);
+        Assert.Contains("truncated or corrupt", stderr);
+        using (var store = RunStores.Open(workspace))
+        {
+            Assert.Equal(truncated, store.Episodes(bad)[0].Trajectory);
+            Assert.Equal(2, store.Evaluations().Count);
+        }
+    }
+}
