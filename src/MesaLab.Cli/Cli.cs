@@ -30,6 +30,11 @@ public static class Cli
         TrainVerb.Create(),
         ConfigVerb.Create(),
         EvaluateVerb.Create(),
+        ActivationsVerb.Create(),
+        ProbeVerb.Create(),
+        SteerVerb.Create(),
+        RetargetVerb.Create(),
+        AttributeVerb.Create(),
     ];
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
