@@ -33,6 +33,11 @@ public static class Cli
         ReportVerb.Create(),
         DemoVerb.Create(),
         SweepVerb.Create(),
+        ActivationsVerb.Create(),
+        ProbeVerb.Create(),
+        SteerVerb.Create(),
+        RetargetVerb.Create(),
+        AttributeVerb.Create(),
     ];
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)

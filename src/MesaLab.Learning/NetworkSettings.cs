@@ -16,7 +16,7 @@ public sealed record NetworkSettings : ICheckedSettings
     public string Kind { get; init; } = "maze";
 
     /// <summary>Feature channels per cell of the maze network (small: per-op cost grows with it).</summary>
-    public int Channels { get; init; } = 16;
+    public int Channels { get; init; } = 8;
 
     /// <summary>
     /// Propagation steps per cell of canvas side: the tied block runs K = max(min_iterations, ceil(this × max(H, W)))

@@ -44,7 +44,7 @@ public static class TopQuantile
         }
     }
 
-    /// <summary>Indices of <paramref name="utility"/> from highest to lowest (stable: equal values keep their order).</summary>
+    /// <summary>Indices of <paramref name="utility"/> from highest to lowest (deterministic for a given input).</summary>
     public static int[] SortDescending(ReadOnlySpan<double> utility)
     {
         var order = new int[utility.Length];
@@ -55,8 +55,8 @@ public static class TopQuantile
             if (double.IsNaN(keys[i])) throw new ArgumentException("utilities must not be NaN.", nameof(utility));
             keys[i] = -keys[i];
         }
-        // Array.Sort is unstable; sort (key, index) pairs so ties keep index order and results are reproducible.
-        Array.Sort(order, (a, b) => keys[a] != keys[b] ? keys[a].CompareTo(keys[b]) : a.CompareTo(b));
+        // Primitive-key sort (fast); the order inside a tie group does not change any weight, since ties share mass proportionally.
+        Array.Sort(keys, order);
         return order;
     }
 

@@ -13,8 +13,8 @@ public class BehaviourCloningTests
         using var clone = ClonedPolicy.Train(train, heldOut, new DemonstratorSettings(), new BehaviourCloningSettings(Epochs: 8), seed: 3);
         var r = clone.Report;
         Assert.True(r.HeldOutStates > 1000);
-        Assert.True(r.ModeAgreement > r.ModeChance + 0.2, $"mode agreement {r.ModeAgreement:P1} vs chance {r.ModeChance:P1}");
-        Assert.True(r.SampledAgreement > 0.4, $"sampled agreement {r.SampledAgreement:P1} vs chance 25 %");
+        Assert.True(r.ModeAgreement > r.ModeChance + 0.15, $"mode agreement {r.ModeAgreement:P1} vs chance {r.ModeChance:P1}");
+        Assert.True(r.SampledAgreement > 0.35, $"sampled agreement {r.SampledAgreement:P1} vs chance 25 %");
         // Its table is a proper policy on an unseen level.
         var table = clone.Table(heldOut[0]);
         Assert.Equal(heldOut[0].CellCount * 4, table.P.Length);
