@@ -22,6 +22,8 @@ public sealed record CheckpointMeta
     public int Threads { get; init; }
     public PpoSettings Ppo { get; init; } = new();
     public NetworkSettings Network { get; init; } = new();
+    /// <summary>Training with transparency (null in checkpoints of plain runs written before it existed: none).</summary>
+    public TransparencyTrainingSettings? Transparency { get; init; }
     public int InputChannels { get; init; }
     public int InputHeight { get; init; }
     public int InputWidth { get; init; }
@@ -50,18 +52,22 @@ public sealed class Checkpoint
         WriteIndented = false,
     };
 
-    private Checkpoint(string path, CheckpointMeta meta, byte[] model, byte[] optimizer)
+    private Checkpoint(string path, CheckpointMeta meta, byte[] model, byte[] optimizer, byte[]? auxiliary)
     {
         Path = path;
         Meta = meta;
         ModelBytes = model;
         OptimizerBytes = optimizer;
+        AuxiliaryBytes = auxiliary;
     }
 
     public string Path { get; }
     public CheckpointMeta Meta { get; }
     public byte[] ModelBytes { get; }
     public byte[] OptimizerBytes { get; }
+
+    /// <summary>The auxiliary loss's state (probe head, its optimizer and generator): the optional section <c>auxiliary</c>.</summary>
+    public byte[]? AuxiliaryBytes { get; }
 
     /// <summary>Writes a learner's full state to <paramref name="path"/> atomically; an existing file is replaced only once the new one is complete.</summary>
     public static void Write(string path, Ppo learner, CheckpointMeta meta)
@@ -74,6 +80,7 @@ public sealed class Checkpoint
             Seed = learner.Seed,
             Ppo = learner.Settings,
             Network = learner.Network.Settings,
+            Transparency = learner.Transparency,
             InputChannels = learner.Network.InputChannels,
             InputHeight = learner.Network.InputHeight,
             InputWidth = learner.Network.InputWidth,
@@ -84,10 +91,10 @@ public sealed class Checkpoint
         using (var w = new BinaryWriter(model, Encoding.UTF8, leaveOpen: true)) learner.Network.save(w);
         using var opt = new MemoryStream();
         using (var w = new BinaryWriter(opt, Encoding.UTF8, leaveOpen: true)) learner.Optimizer.save_state_dict(w);
-        WriteFile(path, full, model.ToArray(), opt.ToArray());
+        WriteFile(path, full, model.ToArray(), opt.ToArray(), learner.Auxiliary?.SaveState());
     }
 
-    internal static void WriteFile(string path, CheckpointMeta meta, byte[] model, byte[] optimizer)
+    internal static void WriteFile(string path, CheckpointMeta meta, byte[] model, byte[] optimizer, byte[]? auxiliary = null)
     {
         var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
@@ -96,8 +103,9 @@ public sealed class Checkpoint
         {
             w.Write(Magic);
             w.Write(FormatVersion);
-            var sections = new (string, byte[])[] { ("meta", JsonSerializer.SerializeToUtf8Bytes(meta, Json)), ("model", model), ("optimizer", optimizer) };
-            w.Write(sections.Length);
+            var sections = new List<(string, byte[])> { ("meta", JsonSerializer.SerializeToUtf8Bytes(meta, Json)), ("model", model), ("optimizer", optimizer) };
+            if (auxiliary is not null) sections.Add(("auxiliary", auxiliary));
+            w.Write(sections.Count);
             foreach (var (name, bytes) in sections)
             {
                 w.Write(name);
@@ -145,7 +153,7 @@ public sealed class Checkpoint
             }
             var meta = JsonSerializer.Deserialize<CheckpointMeta>(sections["meta"], Json)
                 ?? throw new UserError($"checkpoint '{path}' has an empty meta section.");
-            return new Checkpoint(path, meta, sections["model"], sections["optimizer"]);
+            return new Checkpoint(path, meta, sections["model"], sections["optimizer"], sections.GetValueOrDefault("auxiliary"));
         }
         catch (Exception e) when (e is EndOfStreamException or KeyNotFoundException or JsonException or OverflowException)
         {
@@ -189,9 +197,18 @@ public sealed class Checkpoint
     /// <remarks><paramref name="settings"/> may change the budget (total_steps); the learning-rate schedule follows it.</remarks>
     public Ppo Resume(TorchSharp.torch.Device? device = null, PpoSettings? settings = null)
     {
-        var learner = new Ppo(TrainSplit(), Meta.Seed, settings ?? Meta.Ppo, Meta.Network, device);
+        var learner = new Ppo(TrainSplit(), Meta.Seed, settings ?? Meta.Ppo, Meta.Network, device, Meta.Transparency);
         LoadModel(learner.Network);
         LoadOptimizer(learner.Optimizer);
+        if (learner.Auxiliary is not null)
+        {
+            if (AuxiliaryBytes is null)
+            {
+                learner.Dispose();
+                throw new UserError($"checkpoint '{Path}' was trained with transparency.aux: {Meta.Transparency!.Aux} but holds no probe head (no 'auxiliary' section); it cannot be resumed exactly.");
+            }
+            learner.Auxiliary.LoadState(AuxiliaryBytes);
+        }
         learner.RestoreState(Meta.Learner);
         return learner;
     }

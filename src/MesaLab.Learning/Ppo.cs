@@ -116,6 +116,10 @@ public sealed record UpdateMetrics
     public double LearningRate { get; init; }
     /// <summary>Environment steps per second over this update (rollout and optimisation).</summary>
     public double Sps { get; init; }
+    /// <summary>Unweighted loss of the transparency probe (NaN when <c>transparency.aux</c> is none).</summary>
+    public double AuxLoss { get; init; } = double.NaN;
+    /// <summary>Accuracy of the transparency probe on its minibatches, before each step (NaN when off).</summary>
+    public double AuxAccuracy { get; init; } = double.NaN;
 
     /// <summary>The metrics by their names (the one vocabulary of the run store, progress lines and reports).</summary>
     public IReadOnlyList<(string Name, double Value)> Named() =>
@@ -123,6 +127,7 @@ public sealed record UpdateMetrics
         ("episodic_return", EpisodicReturn), ("success_rate", SuccessRate), ("episode_length", EpisodeLength),
         ("policy_loss", PolicyLoss), ("value_loss", ValueLoss), ("entropy", Entropy), ("approx_kl", ApproxKl),
         ("clipfrac", Clipfrac), ("explained_variance", ExplainedVariance), ("learning_rate", LearningRate), ("sps", Sps),
+        .. double.IsNaN(AuxLoss) ? Array.Empty<(string, double)>() : [("aux_loss", AuxLoss), ("aux_accuracy", AuxAccuracy)],
     ];
 }
 
@@ -142,6 +147,12 @@ public sealed class Ppo : IDisposable
     public ActorCritic Network { get; }
     public Adam Optimizer { get; }
     public WorldBatch Batch { get; }
+
+    /// <summary>Training with transparency (<c>transparency.aux</c>); none unless configured.</summary>
+    public TransparencyTrainingSettings Transparency { get; }
+
+    /// <summary>The auxiliary loss added to PPO's in every minibatch (null for plain PPO).</summary>
+    public IAuxiliaryLoss? Auxiliary { get; }
 
     /// <summary>Updates completed.</summary>
     public long Update { get; private set; }
@@ -175,9 +186,13 @@ public sealed class Ppo : IDisposable
     private Tensor? rolloutState;                  // recurrent state at the start of the current rollout
     private Rng sampler;
 
-    public Ppo(Split split, ulong seed, PpoSettings settings, NetworkSettings network, Device? device = null)
+    public Ppo(Split split, ulong seed, PpoSettings settings, NetworkSettings network, Device? device = null,
+        TransparencyTrainingSettings? transparency = null)
     {
         settings.Validate("ppo settings");
+        transparency ??= new TransparencyTrainingSettings();
+        transparency.Validate("transparency settings");
+        Transparency = transparency;
         Settings = settings;
         Split = split;
         Seed = seed;
@@ -217,6 +232,8 @@ public sealed class Ppo : IDisposable
         foreach (var x in new[] { envObs, obsStore, stepStarts, tActions, tLogprobs, tValues, tAdvantages, tReturns, tStarts, tIndex }) x.DetachFromDisposeScope();
         Batch.Reset(EnvObservations);
         state = Network.InitialState(n, Device)?.DetachFromDisposeScope();
+        // Built last, so plain PPO draws from torch's generator exactly as it would without this option.
+        if (transparency.Enabled) Auxiliary = new AuxiliaryProbeLoss(transparency, split, Network, envObs, b, seed, Device);
     }
 
     /// <summary>The worlds' observation buffer: the float memory of <see cref="envObs"/> itself (no copy).</summary>
@@ -252,6 +269,8 @@ public sealed class Ppo : IDisposable
             Entropy = losses.Entropy,
             ApproxKl = losses.ApproxKl,
             Clipfrac = losses.Clipfrac,
+            AuxLoss = losses.AuxLoss,
+            AuxAccuracy = losses.AuxAccuracy,
             ExplainedVariance = explained,
             LearningRate = lr,
             Sps = Settings.BatchSize / seconds,
@@ -294,6 +313,7 @@ public sealed class Ppo : IDisposable
                 values[row + i] = stepValues[i];
                 moves[i] = (Move)a;
             }
+            Auxiliary?.Record(Batch, row);
             Batch.Step(moves, EnvObservations);
             for (int i = 0; i < n; i++)
             {
@@ -394,7 +414,7 @@ public sealed class Ppo : IDisposable
 
     // ── update ───────────────────────────────────────────────────────────────────────────────────────
 
-    private record struct Losses(double Policy, double Value, double Entropy, double ApproxKl, double Clipfrac);
+    private record struct Losses(double Policy, double Value, double Entropy, double ApproxKl, double Clipfrac, double AuxLoss, double AuxAccuracy);
 
     private Losses Optimize()
     {
@@ -419,6 +439,7 @@ public sealed class Ppo : IDisposable
                 using var scope = NewDisposeScope();
                 var idx = tIndex.narrow(0, m * perMb, perMb).to(Device);
                 Tensor logits, newValue, act, oldLogp, adv, ret, oldValue;
+                Tensor? minibatchObs = null;
                 if (recurrent)
                 {
                     // Whole instances, all T steps, replayed through the core in time order.
@@ -432,6 +453,7 @@ public sealed class Ppo : IDisposable
                 {
                     var obs = obsStore.view(t * n, shape[2], shape[3], shape[4]).index_select(0, idx);
                     (logits, newValue, _) = Network.Forward(obs);
+                    minibatchObs = obs;
                     Tensor Pick(Tensor flat) => flat.to(Device).index_select(0, idx);
                     act = Pick(tActions); oldLogp = Pick(tLogprobs); adv = Pick(tAdvantages); ret = Pick(tReturns); oldValue = Pick(tValues);
                 }
@@ -456,11 +478,14 @@ public sealed class Ppo : IDisposable
                 }
                 else valueLoss = 0.5 * (newValue - ret).square().mean();
                 var loss = policyLoss - Settings.EntCoef * entropy + Settings.VfCoef * valueLoss;
+                // Training with transparency: the probe's term joins the loss (the network is feed-forward, see AuxiliaryProbeLoss).
+                if (Auxiliary is not null) loss = loss + Auxiliary.Loss(Network, minibatchObs!, idx);
 
                 Optimizer.zero_grad();
                 loss.backward();
                 nn.utils.clip_grad_norm_(Network.parameters(), Settings.MaxGradNorm);
                 Optimizer.step();
+                Auxiliary?.AfterStep();
 
                 pg += policyLoss.item<float>(); vl += valueLoss.item<float>(); ent += entropy.item<float>();
                 double k = approxKl.item<float>();
@@ -470,7 +495,8 @@ public sealed class Ppo : IDisposable
             }
             if (stop) break;
         }
-        return new Losses(pg / count, vl / count, ent / count, kl / count, cf / count);
+        var (auxLoss, auxAccuracy) = Auxiliary?.TakeMetrics() ?? (double.NaN, double.NaN);
+        return new Losses(pg / count, vl / count, ent / count, kl / count, cf / count, auxLoss, auxAccuracy);
     }
 
     // ── state for checkpoints ────────────────────────────────────────────────────────────────────────
@@ -555,6 +581,7 @@ public sealed class Ppo : IDisposable
         foreach (var x in new[] { envObs, obsStore, stepStarts, tActions, tLogprobs, tValues, tAdvantages, tReturns, tStarts, tIndex }) x.Dispose();
         state?.Dispose();
         rolloutState?.Dispose();
+        Auxiliary?.Dispose();
         Optimizer.Dispose();
         Network.Dispose();
     }

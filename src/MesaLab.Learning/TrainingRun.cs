@@ -28,13 +28,14 @@ public static class TrainingRun
         Action<TrainingProgress>? progress = null, Action<string>? log = null)
     {
         var (ppo, network, training) = Sections(config);
+        var transparency = config.Section<TransparencyTrainingSettings>("transparency");
         TorchSetup.SetThreads(config.Threads);
         var device = TorchSetup.Device(training.Device);
         var run = store.CreateRun(new NewRun(config.Name, Kind, config.World.Name, config.ToYaml(), config.Seed));
         log?.Invoke($"run {run.Id} ({run.Name}): {config.World.Name}, split {config.TrainSplitName}, seed {config.Seed}, {config.Threads} thread(s), {ppo.TotalSteps:N0} steps; store {store.Location}");
         try
         {
-            using var learner = new Ppo(config.TrainSplit, (ulong)config.Seed, ppo, network, device);
+            using var learner = new Ppo(config.TrainSplit, (ulong)config.Seed, ppo, network, device, transparency);
             return Loop(store, run, config, training, learner, 0, cancel, progress, log);
         }
         catch (Exception e) when (e is not UserError)
