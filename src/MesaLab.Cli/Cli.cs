@@ -38,6 +38,7 @@ public static class Cli
         SteerVerb.Create(),
         RetargetVerb.Create(),
         AttributeVerb.Create(),
+        CompareTransparencyVerb.Create(),
     ];
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
