@@ -23,10 +23,10 @@ public class SplitsConfigTests
         var r = f.Get("train-randomized-2pct");
         Assert.Equal(0.02, r.Real("randomized_fraction"));
         Assert.Equal("on_exit", r.Choice("arrow"));
-        Assert.Equal(7, r.Int("max_size"));
+        Assert.Equal(6, r.Int("max_size"));
         var huge = f.Get("deploy-huge");
         Assert.Equal("very large mazes", huge.Description);
-        Assert.Equal("random", huge.Choice("arrow"));
+        Assert.Equal("distinguishing", huge.Choice("arrow"));
         Assert.Equal(25, huge.Int("max_size"));
         Assert.Equal(20, f.Get("huge-randomized").Int("min_size"));
         Assert.Equal("deploy", f.Get("deploy").Name); // built-in splits stay available
@@ -59,7 +59,7 @@ public class SplitsConfigTests
     [InlineData("world: green-arrow-maze\nsplits:\n  train: { randomized_fraction: 0.1 }\n", "splits.yaml:3", "'train'", "base: train")]
     [InlineData("world: green-arrow-maze\nsplit:\n  a: {}\n", "splits.yaml:2", "'split'", "world, splits")]
     [InlineData("world: green-arrow-maze\nsplits: [a\n", "splits.yaml:", "not valid YAML", "YAML")]
-    [InlineData("world: green-arrow-maze\nsplits:\n  a: { base: train, min_size: 9 }\n", "splits.yaml:3", "min_size (9)", "max_size (7)")]
+    [InlineData("world: green-arrow-maze\nsplits:\n  a: { base: train, min_size: 9 }\n", "splits.yaml:3", "min_size (9)", "max_size (6)")]
     public void Errors_name_the_file_line_field_and_allowed_values(string yaml, string at, string field, string allowed)
     {
         var e = Assert.Throws<UserError>(() => SplitsConfig.Parse(yaml, "splits.yaml"));
