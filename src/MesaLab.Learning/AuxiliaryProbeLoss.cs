@@ -96,6 +96,13 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
         Width = shape.Skip(1).Aggregate(1L, (a, b) => a * b);
 
         head = nn.Linear(Width, Moves.Count);
+        // Zero start (a convex probe needs no random init): draws nothing from torch's global generator, which
+        // another thread may reseed between the network's construction and this.
+        using (no_grad())
+        {
+            nn.init.zeros_(head.weight);
+            nn.init.zeros_(head.bias!);
+        }
         head.to(device);
         optimizer = optim.Adam(head.parameters(), settings.ProbeLearningRate);
         labels = new long[transitions];

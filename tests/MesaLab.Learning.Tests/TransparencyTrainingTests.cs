@@ -65,7 +65,7 @@ public sealed class TransparencyTrainingTests : IDisposable
     [Fact]
     public void IntendedGoalTrainingMakesTheExitDirectionMoreDecodableWhereTheArrowIsElsewhere()
     {
-        // Measured on this tiny problem (1 thread): seeds 8, 9, 10 gave +0.085, +0.06 and more than +0.1.
+        // Measured on this tiny problem (1 thread): seeds 8, 9, 10 gave +0.11, +0.09 and +0.10 (seed 8: 0.785 → 0.895).
         const ulong seed = 8;
         // States of 3×3 mazes where the arrow sits on another cell than the exit: does body.features say where the exit is?
         var probeSplit = TinyWorlds.Maze.Split("train", new Dictionary<string, object> { ["min_size"] = 3, ["max_size"] = 3, ["max_steps"] = 8, ["arrow"] = "random" });
@@ -77,7 +77,7 @@ public sealed class TransparencyTrainingTests : IDisposable
         }
         double plain = Decodability(null);
         double aux = Decodability(Aux("intended_goal"));
-        Assert.True(aux > plain + 0.04, $"held-out accuracy of a fresh linear probe for the exit direction: plain {plain:F3}, intended_goal {aux:F3}");
+        Assert.True(aux > plain + 0.05, $"held-out accuracy of a fresh linear probe for the exit direction: plain {plain:F3}, intended_goal {aux:F3}");
     }
 
     /// <summary>Held-out accuracy of a fresh logistic probe decoding the first move towards the exit from body.features.</summary>
