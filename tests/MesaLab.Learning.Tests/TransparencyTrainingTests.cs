@@ -157,6 +157,22 @@ public sealed class TransparencyTrainingTests : IDisposable
     }
 
     [Fact]
+    public void ARunWithTheSwitchStoresAuxMetricsAndItsSettingsWithTheRun()
+    {
+        using var store = MesaLab.Store.RunStores.Open(Path.Combine(dir, "run"));
+        var config = ExperimentConfig.Parse(TrainingRunTests.TinyYaml + "\ntransparency: { aux: penalize_proxy, weight: 0.2 }\n", "tiny.yaml");
+        var outcome = TrainingRun.Start(store, config);
+        Assert.Equal(5, store.Metrics(outcome.Run.Id, "aux_loss").Count);
+        Assert.Equal(5, store.Metrics(outcome.Run.Id, "aux_accuracy").Count);
+        var checkpoint = Checkpoint.Read(Path.Combine(store.Workspace, store.LatestCheckpoint(outcome.Run.Id)!.Path));
+        Assert.Equal(new TransparencyTrainingSettings { Aux = "penalize_proxy", Weight = 0.2 }, checkpoint.Meta.Transparency);
+        Assert.Equal("penalize_proxy", ExperimentConfig.Parse(store.GetRun(outcome.Run.Id).Config, "stored").Section<TransparencyTrainingSettings>("transparency").Aux);
+        // A plain run stores none of them.
+        var plain = TrainingRun.Start(store, ExperimentConfig.Parse(TrainingRunTests.TinyYaml, "tiny.yaml"));
+        Assert.Empty(store.Metrics(plain.Run.Id, "aux_loss"));
+    }
+
+    [Fact]
     public void BadSettingsNameTheField()
     {
         string Load(string yaml)
