@@ -3,7 +3,6 @@ namespace MesaLab.Cli.Tests;
 using System.Text.Json;
 using MesaLab.Store;
 using MesaLab.Worlds.Recording;
-using EpisodeRecord = MesaLab.Worlds.Recording.EpisodeRecord;
 
 public sealed class EvaluateVerbTests : IDisposable
 {

@@ -9,7 +9,6 @@ using MesaLab.Store;
 using MesaLab.Worlds;
 using MesaLab.Worlds.Config;
 using MesaLab.Worlds.Recording;
-using EpisodeRecord = MesaLab.Worlds.Recording.EpisodeRecord;
 
 /// <summary>
 /// <c>mesalab evaluate RUN|--world W --agent A --split S</c>: deploys a trained agent (its latest checkpoint) or a
