@@ -119,7 +119,7 @@ public sealed class EvaluateVerbTests : IDisposable
     [InlineData("no split 'sideways'", "evaluate", "--world", "green-arrow-maze", "--agent", "random", "--split", "sideways")]
     [InlineData("unknown world", "evaluate", "--world", "moon-maze", "--agent", "random")]
     [InlineData("no candidate objective 'cheese'", "evaluate", "--world", "green-arrow-maze", "--agent", "shortest-path:cheese")]
-    [InlineData("unknown run", "evaluate", "nosuchrun")]
+    [InlineData("has no run store", "evaluate", "nosuchrun")]
     [InlineData("--episodes", "evaluate", "--world", "green-arrow-maze", "--agent", "random", "--episodes", "0")]
     public void Bad_input_is_one_sentence_exit_2_and_stores_nothing(string expected, params string[] args)
     {
