@@ -3,7 +3,6 @@ namespace MesaLab.Cli.Tests;
 using System.Text.Json;
 using MesaLab.Store;
 using MesaLab.Worlds.Recording;
-using EpisodeRecord = MesaLab.Worlds.Recording.EpisodeRecord;
 
 public sealed class EvaluateVerbTests : IDisposable
 {
@@ -120,7 +119,7 @@ public sealed class EvaluateVerbTests : IDisposable
     [InlineData("no split 'sideways'", "evaluate", "--world", "green-arrow-maze", "--agent", "random", "--split", "sideways")]
     [InlineData("unknown world", "evaluate", "--world", "moon-maze", "--agent", "random")]
     [InlineData("no candidate objective 'cheese'", "evaluate", "--world", "green-arrow-maze", "--agent", "shortest-path:cheese")]
-    [InlineData("unknown run", "evaluate", "nosuchrun")]
+    [InlineData("has no run store", "evaluate", "nosuchrun")]
     [InlineData("--episodes", "evaluate", "--world", "green-arrow-maze", "--agent", "random", "--episodes", "0")]
     public void Bad_input_is_one_sentence_exit_2_and_stores_nothing(string expected, params string[] args)
     {

@@ -25,9 +25,19 @@ public sealed class ReportAndDemoVerbTests : IDisposable
     [Fact]
     public void Report_of_an_unknown_run_is_one_sentence_and_exit_code_2()
     {
+        // A workspace without a store: said so, and no empty database is left behind.
         var (exit, stdout, stderr) = Run("report", "nosuchrun", "--out", Path.Combine(dir.FullName, "out"), "--workspace", Workspace);
         Assert.Equal(2, exit);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: workspace ", line);
+        Assert.Contains("has no run store", line);
+        Assert.False(File.Exists(Path.Combine(Workspace, SqliteRunStore.FileName)), "reading must not create a store");
+
+        // A store without that run.
+        using (RunStores.Open(Workspace)) { }
+        (exit, stdout, stderr) = Run("report", "nosuchrun", "--out", Path.Combine(dir.FullName, "out"), "--workspace", Workspace);
+        Assert.Equal(2, exit);
+        line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: unknown run 'nosuchrun'", line);
         Assert.DoesNotContain("   at ", stderr);
         Assert.Equal("", stdout);
