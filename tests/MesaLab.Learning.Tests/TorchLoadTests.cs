@@ -4,6 +4,9 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>The build's libstdc++ fix lets TorchSharp load and learn on this Debian 12 machine.</summary>
+/// <remarks>In the torch collection: its manual_seed and weight initialization draw from torch's global generator, and run
+/// in parallel they interleaved with another test's network initialization (a resume test then saw two different starts).</remarks>
+[Collection("torch")]
 public class TorchLoadTests
 {
     [Fact]
