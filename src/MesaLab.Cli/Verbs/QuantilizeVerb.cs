@@ -75,7 +75,16 @@ public static class QuantilizeVerb
             GoodhartCurve curve;
             try
             {
-                curve = GoodhartExperiment.Run(settings, split, output.Log, where);
+                // The maximizer's PPO updates go to the run's metrics under the usual names (episodic_return, …).
+                var points = new List<MetricPoint>(16);
+                Action<UpdateMetrics>? onUpdate = run is null ? null : m =>
+                {
+                    points.Clear();
+                    foreach (var (name, value) in m.Named())
+                        if (double.IsFinite(value)) points.Add(new MetricPoint(m.Update, m.GlobalStep, name, value));
+                    store!.AddMetrics(run.Id, points);
+                };
+                curve = GoodhartExperiment.Run(settings, split, output.Log, where, onUpdate);
             }
             catch
             {
@@ -99,6 +108,9 @@ public static class QuantilizeVerb
         finally { store?.Dispose(); }
     }
 
+    private static string MaximizerLine(string label, MaximizerPoint m) =>
+        $"  {label} {m.Name}: proxy {m.Proxy:F3}, true {m.True:F3}, cost {m.Cost:F3}, reaches the goal {m.ReachProbability:P1}; its outcome is worth {m.OutcomeBits:F2} bits under this base (empirical {(m.EmpiricalBitsLowerBound ? "≥ " : "")}{m.EmpiricalBits:F2})";
+
     private static void Human(TextWriter o, GoodhartCurve c, string? runId)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -117,11 +129,14 @@ public static class QuantilizeVerb
             o.WriteLine("        q  bits/step  proxy    true     cost   outcome bits");
             foreach (var p in b.Action)
                 o.WriteLine($"  {p.Q,7:G3} {p.BitsPerStep,9:F2}  {p.Proxy,6:F3}  {p.True,6:F3}  {p.Cost,6:F3}  {p.OutcomeBits,8:F2}");
-            var m = b.Maximizer;
-            o.WriteLine($"  maximizer {m.Name}: proxy {m.Proxy:F3}, true {m.True:F3}, cost {m.Cost:F3}; its outcome is worth {m.OutcomeBits:F2} bits under this base (empirical {(m.EmpiricalBitsLowerBound ? "≥ " : "")}{m.EmpiricalBits:F2})");
+            if (b.Maximizer is { } m) o.WriteLine(MaximizerLine("maximizer", m));
+            o.WriteLine(MaximizerLine("limit    ", b.Limit));
         }
         o.WriteLine();
         o.WriteLine($"maximizer: {c.MaximizerKind}");
+        if (c.Maximizer is { } t)
+            o.WriteLine($"  trained {t.Steps:N0} steps in {t.Seconds:F1} s; last rollout: success {t.SuccessRate:P0}, episode length {t.EpisodeLength:F1}, entropy {t.Entropy:F2}");
+        o.WriteLine($"limit: {c.LimitKind}");
         o.WriteLine($"Taylor's bound E_Q[cost] ≤ E_base[cost]/q: {(c.BoundHolds ? "holds at every q for every base" : "VIOLATED somewhere (see above)")}");
         if (runId is not null) o.WriteLine($"stored as run {runId} (mesalab runs show {runId})");
     }
