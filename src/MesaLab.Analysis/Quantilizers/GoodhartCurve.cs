@@ -41,8 +41,13 @@ public sealed record TrajectoryPoint(double Q, double Bits, Estimate Proxy, Esti
 /// </summary>
 public sealed record BoundCheck(Estimate QuantilizerCost, Estimate BaseCost, double Limit, double LimitHigh, bool Holds);
 
-/// <summary>The per-action quantilizer at one q, evaluated exactly; bits per step −log2 q, and the exact bits of its mean proxy outcome.</summary>
-public sealed record ActionPoint(double Q, double BitsPerStep, double Proxy, double True, double Cost, double OutcomeBits);
+/// <summary>
+/// The per-action quantilizer at one q, evaluated exactly; bits per step −log2 q, and the exact bits of its mean proxy
+/// outcome. <paramref name="TaylorLimit"/> is E_base[cost]/q (exact) and <paramref name="WithinTaylorLimit"/> whether
+/// this quantilizer's exact E[cost] happens to stay below it: reported, not guaranteed — per action the bound holds
+/// step by step (π_Q(a|s) ≤ π_base(a|s)/q), over a T-step episode only with the factor q^−T.
+/// </summary>
+public sealed record ActionPoint(double Q, double BitsPerStep, double Proxy, double True, double Cost, double OutcomeBits, double TaylorLimit, bool WithinTaylorLimit);
 
 /// <summary>
 /// A proxy maximizer, averaged over the levels: its exact expected proxy, true utility and cost, and the bits its

@@ -142,7 +142,8 @@ public static class GoodhartExperiment
             var bound = new BoundCheck(est[2], baseCost, limit, limitHigh, est[2].Low <= limitHigh + 1e-12);
             trajectory.Add(new TrajectoryPoint(q, OptimizationPower.OfQuantilizer(q), est[0], est[1], est[2], outcomeBits[k], outcomeLower[k], bound));
         }
-        var actions = Enumerable.Range(0, Q).Select(k => new ActionPoint(s.Q[k], OptimizationPower.OfQuantilizer(s.Q[k]), action[k, 0], action[k, 1], action[k, 2], action[k, 3])).ToList();
+        var actions = Enumerable.Range(0, Q).Select(k => new ActionPoint(s.Q[k], OptimizationPower.OfQuantilizer(s.Q[k]), action[k, 0], action[k, 1], action[k, 2], action[k, 3],
+            exactBase[2] / s.Q[k], action[k, 2] <= exactBase[2] / s.Q[k] + 1e-12)).ToList();
         return new BaseCurve(name, new ExactPoint(exactBase[0], exactBase[1], exactBase[2], exactBase[3]), trajectory, actions,
             ppo?.Point(trained!.Name), exactLimit.Point($"shortest-path:{s.Proxy} (exact limit)"));
     }

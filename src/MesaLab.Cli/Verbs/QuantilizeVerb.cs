@@ -126,9 +126,9 @@ public static class QuantilizeVerb
             foreach (var p in b.Trajectory)
                 o.WriteLine($"  {p.Q,7:G3} {p.Bits,6:F2}  {p.Proxy.Mean,6:F3} [{p.Proxy.Low:F3},{p.Proxy.High:F3}]  {p.True.Mean,7:F3} [{p.True.Low:F3},{p.True.High:F3}]  {p.Cost.Mean,7:F3}  {p.Bound.Limit,12:F3}  {(p.Bound.Holds ? "holds" : "VIOLATED")}");
             o.WriteLine("  per-action quantilizer (exact)");
-            o.WriteLine("        q  bits/step  proxy    true     cost   outcome bits");
+            o.WriteLine("        q  bits/step  proxy    true     cost   outcome bits  E_base[c]/q (not guaranteed here)");
             foreach (var p in b.Action)
-                o.WriteLine($"  {p.Q,7:G3} {p.BitsPerStep,9:F2}  {p.Proxy,6:F3}  {p.True,6:F3}  {p.Cost,6:F3}  {p.OutcomeBits,8:F2}");
+                o.WriteLine($"  {p.Q,7:G3} {p.BitsPerStep,9:F2}  {p.Proxy,6:F3}  {p.True,6:F3}  {p.Cost,6:F3}  {p.OutcomeBits,8:F2}      {p.TaylorLimit,10:F3}  {(p.WithinTaylorLimit ? "below" : "EXCEEDED")}");
             if (b.Maximizer is { } m) o.WriteLine(MaximizerLine("maximizer", m));
             o.WriteLine(MaximizerLine("limit    ", b.Limit));
         }

@@ -23,6 +23,13 @@ public class GoodhartExperimentTests
                 Assert.Equal(p.Bound.BaseCost.Mean / p.Q, p.Bound.Limit, 9);
                 Assert.True(p.Cost.Low <= p.Cost.Mean && p.Cost.Mean <= p.Cost.High);
             }
+        // The per-action quantilizer's cost is compared with the exact E_base[c]/q (reported, not a theorem there).
+        foreach (var b in curve.Bases)
+            foreach (var a in b.Action)
+            {
+                Assert.Equal(b.BaseExact.Cost / a.Q, a.TaylorLimit, 12);
+                Assert.Equal(a.Cost <= a.TaylorLimit + 1e-12, a.WithinTaylorLimit);
+            }
     }
 
     [Fact]
