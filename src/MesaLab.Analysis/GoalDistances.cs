@@ -3,35 +3,23 @@ namespace MesaLab.Analysis;
 using MesaLab.Worlds;
 
 /// <summary>
-/// Breadth-first distances on a level, as analysis needs them: to a set of goal cells (walls are symmetric,
-/// so one search from the goals gives every cell's distance to the nearest one), never passing through
-/// lava unless lava is the goal. The same rules as the scripted agents' search.
+/// Breadth-first distances on a level in the shape analysis needs them (goal cells as a mask, a fresh array
+/// back). A thin layer over <see cref="Bfs"/>, the one search every layer uses: walls are symmetric, so one
+/// search from the goals gives every cell's distance to the nearest one, never passing through lava unless
+/// lava is the goal — the same rules as the scripted agents.
 /// </summary>
 public static class GoalDistances
 {
-    public const int Unreachable = int.MaxValue;
+    public const int Unreachable = Bfs.Unreachable;
 
     /// <summary>Distance from every cell to the nearest cell where <paramref name="goal"/> is true.</summary>
     public static int[] To(Level level, ReadOnlySpan<bool> goal, ReadOnlySpan<CellObject> objects, CellObject avoid)
     {
         int n = level.CellCount;
+        var goals = new List<int>();
+        for (int c = 0; c < n; c++) if (goal[c]) goals.Add(c);
         var d = new int[n];
-        var queue = new int[n];
-        Array.Fill(d, Unreachable);
-        int head = 0, tail = 0;
-        for (int c = 0; c < n; c++) if (goal[c]) { d[c] = 0; queue[tail++] = c; }
-        while (head < tail)
-        {
-            int c = queue[head++];
-            for (int m = 0; m < Moves.Count; m++)
-            {
-                int nb = level.Neighbor(c, (Move)m);
-                if (nb == c || d[nb] != Unreachable) continue;
-                if (avoid != CellObject.None && (objects[nb] & avoid) != 0) continue;
-                d[nb] = d[c] + 1;
-                queue[tail++] = nb;
-            }
-        }
+        Bfs.Distances(level, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(goals), d, new int[n], objects, avoid);
         return d;
     }
 
@@ -45,28 +33,11 @@ public static class GoalDistances
         return g;
     }
 
-    public static CellObject AvoidFor(CandidateObjective candidate) => candidate.Object == CellObject.Lava ? CellObject.None : CellObject.Lava;
+    public static CellObject AvoidFor(CandidateObjective candidate) => Bfs.AvoidFor(candidate);
 
     /// <summary>
     /// Fewest moves from the start to first achieve <paramref name="candidate"/> on the initial level; for chests,
     /// through a key to a chest. <see cref="Unreachable"/> if impossible.
     /// </summary>
-    public static int ShortestPathLength(Level level, CandidateObjective candidate)
-    {
-        var objects = level.Objects.AsSpan(0, level.CellCount);
-        var avoid = AvoidFor(candidate);
-        if (candidate.Object == CellObject.Chest)
-        {
-            var toChest = To(level, GoalCells(level, candidate, objects, keysHeld: 1), objects, avoid);
-            var start = new bool[level.CellCount];
-            start[level.Start] = true;
-            var fromStart = To(level, start, objects, avoid);
-            long best = Unreachable;
-            for (int c = 0; c < level.CellCount; c++)
-                if ((objects[c] & CellObject.Key) != 0 && fromStart[c] != Unreachable && toChest[c] != Unreachable)
-                    best = Math.Min(best, (long)fromStart[c] + toChest[c]);
-            return (int)best;
-        }
-        return To(level, GoalCells(level, candidate, objects), objects, avoid)[level.Start];
-    }
+    public static int ShortestPathLength(Level level, CandidateObjective candidate) => Bfs.ShortestPathLength(level, candidate);
 }

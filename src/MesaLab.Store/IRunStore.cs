@@ -69,7 +69,7 @@ public interface IRunStore : IDisposable
     // ----- evaluations and episodes -----
 
     /// <summary>Stores an evaluation and all its episodes in one transaction; returns it with its new id.</summary>
-    EvaluationRecord AddEvaluation(NewEvaluation evaluation, IReadOnlyList<EpisodeRecord> episodes);
+    EvaluationRecord AddEvaluation(NewEvaluation evaluation, IReadOnlyList<StoredEpisode> episodes);
 
     /// <summary>An evaluation by id; <see cref="MesaLab.Worlds.UserError"/> if there is none.</summary>
     EvaluationRecord GetEvaluation(long evaluationId);
@@ -78,7 +78,7 @@ public interface IRunStore : IDisposable
     IReadOnlyList<EvaluationRecord> Evaluations(string? runId = null);
 
     /// <summary>Episodes of an evaluation in index order (with their trajectories).</summary>
-    IReadOnlyList<EpisodeRecord> Episodes(long evaluationId);
+    IReadOnlyList<StoredEpisode> Episodes(long evaluationId);
 
     // ----- results -----
 

@@ -38,6 +38,31 @@ public static class RunStores
         return Open(workspace ?? DefaultWorkspace);
     }
 
+    /// <summary>
+    /// Opens an existing store for a verb that only reads runs (show, evaluate RUN, report, transparency):
+    /// unlike <see cref="OpenWorkspace"/> it never creates an empty SQLite database where there was none,
+    /// and says so in one sentence instead.
+    /// </summary>
+    public static IRunStore OpenExistingWorkspace(string? workspace)
+    {
+        if (!HasStore(workspace))
+        {
+            string dir = Path.GetFullPath(workspace ?? DefaultWorkspace);
+            throw new MesaLab.Worlds.UserError($"workspace '{dir}' has no run store ({SqliteRunStore.FileName} does not exist there); train a run first with `mesalab train`, or point --workspace at the directory that holds one.");
+        }
+        return OpenWorkspace(workspace);
+    }
+
+    /// <summary>Whether the store a verb's <c>--workspace</c> names exists already (PostgreSQL stores always count as existing).</summary>
+    public static bool HasStore(string? workspace)
+    {
+        string? env = Environment.GetEnvironmentVariable(StoreVariable);
+        string target = env is { Length: > 0 } ? env : workspace ?? DefaultWorkspace;
+        if (IsPostgres(target)) return true;
+        if (target.EndsWith(".db", StringComparison.OrdinalIgnoreCase) && !Directory.Exists(target)) return File.Exists(target);
+        return File.Exists(Path.Combine(target, SqliteRunStore.FileName));
+    }
+
     public static bool IsPostgres(string target) =>
         target.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) ||
         target.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) ||

@@ -299,7 +299,7 @@ public abstract class SqlRunStore : IRunStore
 
     private const string EvaluationColumns = "id AS Id, run_id AS RunId, agent AS Agent, world AS World, split AS Split, split_fingerprint AS SplitFingerprint, seed AS Seed, episode_count AS EpisodeCount, created AS Created";
 
-    public EvaluationRecord AddEvaluation(NewEvaluation evaluation, IReadOnlyList<EpisodeRecord> episodes)
+    public EvaluationRecord AddEvaluation(NewEvaluation evaluation, IReadOnlyList<StoredEpisode> episodes)
     {
         var seen = new HashSet<int>();
         foreach (var e in episodes)
@@ -343,16 +343,16 @@ public abstract class SqlRunStore : IRunStore
         return c.Query<EvaluationRow>($"SELECT {EvaluationColumns} FROM evaluations{where} ORDER BY created DESC, id DESC", new { runId }).Select(r => r.ToRecord()).ToList();
     }
 
-    public IReadOnlyList<EpisodeRecord> Episodes(long evaluationId)
+    public IReadOnlyList<StoredEpisode> Episodes(long evaluationId)
     {
         using var c = OpenConnection();
         using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT episode_index, level_index, level_seed, episode_return, length, terminated, truncated, trajectory FROM episodes WHERE evaluation_id = @id ORDER BY episode_index";
         cmd.Add("@id", evaluationId);
         using var r = cmd.ExecuteReader();
-        var list = new List<EpisodeRecord>();
+        var list = new List<StoredEpisode>();
         while (r.Read())
-            list.Add(new EpisodeRecord(checked((int)r.GetInt64(0)), r.GetInt64(1), r.GetInt64(2), r.GetDouble(3), checked((int)r.GetInt64(4)),
+            list.Add(new StoredEpisode(checked((int)r.GetInt64(0)), r.GetInt64(1), r.GetInt64(2), r.GetDouble(3), checked((int)r.GetInt64(4)),
                 r.GetInt64(5) != 0, r.GetInt64(6) != 0, (byte[])r.GetValue(7)));
         return list;
     }

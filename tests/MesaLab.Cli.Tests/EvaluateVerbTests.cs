@@ -3,7 +3,6 @@ namespace MesaLab.Cli.Tests;
 using System.Text.Json;
 using MesaLab.Store;
 using MesaLab.Worlds.Recording;
-using EpisodeRecord = MesaLab.Worlds.Recording.EpisodeRecord;
 
 public sealed class EvaluateVerbTests : IDisposable
 {
@@ -61,6 +60,52 @@ public sealed class EvaluateVerbTests : IDisposable
     }
 
     [Fact]
+    public void A_trained_run_is_evaluated_from_its_checkpoint_deterministically_and_stored_with_the_run()
+    {
+        var (exit, stdout, stderr) = Run("train", "--world", "green-arrow-maze", "--steps", "512", "--threads", "1",
+            "--set", "ppo.num_envs=16", "--set", "training.held_out_levels=8", "--json");
+        Assert.True(exit == 0, stderr);
+        string runId = JsonDocument.Parse(stdout).RootElement.GetProperty("run_id").GetString()!;
+
+        string[] evaluate = ["evaluate", runId, "--split", "deploy", "--episodes", "12", "--seed", "5", "--json"];
+        (exit, stdout, stderr) = Run(evaluate);
+        Assert.True(exit == 0, stderr);
+        var first = JsonDocument.Parse(stdout).RootElement;
+        (exit, stdout, stderr) = Run(evaluate);
+        Assert.True(exit == 0, stderr);
+        var second = JsonDocument.Parse(stdout).RootElement;
+        // Same checkpoint, seed and split: the same episodes, outcomes and inferred objective.
+        Assert.Equal(first.GetProperty("outcomes").GetRawText(), second.GetProperty("outcomes").GetRawText());
+        Assert.Equal(first.GetProperty("behavioral_objective").GetRawText(), second.GetProperty("behavioral_objective").GetRawText());
+
+        using var store = RunStores.Open(workspace);
+        var stored = store.GetEvaluation(first.GetProperty("evaluation_id").GetInt64());
+        Assert.Equal(runId, stored.RunId);
+        var episodes = store.Episodes(stored.Id);
+        Assert.Equal(12, episodes.Count);
+        // Stored trajectories replay on their levels without the network.
+        foreach (var e in episodes) Replay.Verify(EpisodeRecord.Decode(e.Trajectory));
+        Assert.Equal(2, store.Evaluations(runId).Count);
+    }
+
+    [Fact]
+    public void A_run_on_another_world_or_without_a_checkpoint_is_a_clear_error()
+    {
+        var (exit, stdout, stderr) = Run("train", "--world", "green-arrow-maze", "--steps", "256", "--threads", "1",
+            "--set", "ppo.num_envs=8", "--set", "training.held_out_levels=4", "--json");
+        Assert.True(exit == 0, stderr);
+        string runId = JsonDocument.Parse(stdout).RootElement.GetProperty("run_id").GetString()!;
+        (exit, _, stderr) = Run("evaluate", runId, "--world", "keys-and-chests");
+        Assert.Equal(2, exit);
+        Assert.StartsWith("error: --world is 'keys-and-chests', but run", stderr);
+        (exit, _, stderr) = Run("evaluate", runId, "--split", "sideways");
+        Assert.Equal(2, exit);
+        Assert.Contains("sideways", stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Equal(0, StoredEvaluations());
+    }
+
+    [Fact]
     public void Human_output_shows_shares_and_the_behavioral_objective()
     {
         var (exit, stdout, stderr) = Run("evaluate", "--world", "green-arrow-maze", "--agent", "random", "--split", "deploy", "--episodes", "20", "--no-store");
@@ -74,7 +119,7 @@ public sealed class EvaluateVerbTests : IDisposable
     [InlineData("no split 'sideways'", "evaluate", "--world", "green-arrow-maze", "--agent", "random", "--split", "sideways")]
     [InlineData("unknown world", "evaluate", "--world", "moon-maze", "--agent", "random")]
     [InlineData("no candidate objective 'cheese'", "evaluate", "--world", "green-arrow-maze", "--agent", "shortest-path:cheese")]
-    [InlineData("unknown run", "evaluate", "nosuchrun")]
+    [InlineData("has no run store", "evaluate", "nosuchrun")]
     [InlineData("--episodes", "evaluate", "--world", "green-arrow-maze", "--agent", "random", "--episodes", "0")]
     public void Bad_input_is_one_sentence_exit_2_and_stores_nothing(string expected, params string[] args)
     {

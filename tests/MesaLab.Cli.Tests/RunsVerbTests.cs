@@ -27,7 +27,7 @@ public sealed class RunsVerbTests : IDisposable
         var run = store.CreateRun(new NewRun("arrow-baseline", "train", "green-arrow-maze", "world: green-arrow-maze\nseed: 3\n", 3));
         store.AddMetrics(run.Id, [new MetricPoint(1, 1024, "success_rate", 0.5), new MetricPoint(2, 2048, "success_rate", 0.97)]);
         store.AddCheckpoint(new CheckpointRecord(run.Id, 2, 2048, $"{run.Id}/ckpt-000002.pt", new string('0', 64), 4096, DateTimeOffset.UtcNow));
-        store.AddEvaluation(new NewEvaluation(run.Id, "policy", "green-arrow-maze", "deploy", "fp", 9), [new EpisodeRecord(0, 0, 9, 1, 12, true, false, [1])]);
+        store.AddEvaluation(new NewEvaluation(run.Id, "policy", "green-arrow-maze", "deploy", "fp", 9), [new StoredEpisode(0, 0, 9, 1, 12, true, false, [1])]);
         store.UpdateRun(run.Id, RunStatus.Completed, 61);
         return run;
     }

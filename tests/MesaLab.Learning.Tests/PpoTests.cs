@@ -101,7 +101,8 @@ public class PpoTests
         Assert.True(after200 <= after20 * 1.10, $"resident memory grew from {after20 >> 20} MiB after 20 updates to {after200 >> 20} MiB after 200");
     }
 
-    [SlowFact]
+    /// <summary>The GRU core learns too (about 10 s of CPU; quick enough for the default run).</summary>
+    [Fact]
     public void RecurrentAgentLearnsTheTinyMaze()
     {
         var split = TinyWorlds.ThreeByThree();

@@ -24,7 +24,7 @@ public sealed class SweepConfigTests
         {
             var run = config.With([ConfigOverride.Option(sweep.Parameter, v.ToString(System.Globalization.CultureInfo.InvariantCulture), "test")]);
             Assert.Equal(v, run.TrainSplit.Real("randomized_fraction"));
-            Assert.Equal("random", run.DeploySplit.Choice("arrow"));
+            Assert.Equal("distinguishing", run.DeploySplit.Choice("arrow"));
             Assert.Equal(0, run.DeploySplit.Real("randomized_fraction"));
             Assert.DoesNotContain("sweep", run.ToYaml());
         }

@@ -17,7 +17,7 @@ public sealed class CrashSafetyTests(StoreBackends backends)
         using var store = (SqliteRunStore)backends.Open("sqlite");
         var run = store.CreateRun(Train());
         store.AddMetrics(run.Id, [new MetricPoint(1, 1, "sps", 1)]);
-        var committed = store.AddEvaluation(new NewEvaluation(run.Id, "policy", "w", "s", "fp", 1), [new EpisodeRecord(0, 0, 0, 1, 1, true, false, [7, 7])]);
+        var committed = store.AddEvaluation(new NewEvaluation(run.Id, "policy", "w", "s", "fp", 1), [new StoredEpisode(0, 0, 0, 1, 1, true, false, [7, 7])]);
 
         // A writer in the middle of a big transaction, with a tiny page cache so its dirty pages spill into the WAL
         // file before commit: the on-disk state at this moment is what a kill -9 would leave.

@@ -142,7 +142,7 @@ public sealed class RunStoreContractTests(StoreBackends backends)
         {
             var blob = new byte[rng.Next(0, 3000)];
             rng.NextBytes(blob);
-            return new EpisodeRecord(i, 1_000_000L + i, unchecked((long)0xDEADBEEFCAFEF00DUL), rng.NextDouble() * 2 - 1, rng.Next(1, 500), i % 3 == 0, i % 3 == 1, blob);
+            return new StoredEpisode(i, 1_000_000L + i, unchecked((long)0xDEADBEEFCAFEF00DUL), rng.NextDouble() * 2 - 1, rng.Next(1, 500), i % 3 == 0, i % 3 == 1, blob);
         }).ToList();
         var eval = store.AddEvaluation(new NewEvaluation(run.Id, "policy", "green-arrow-maze", "deploy", "min_size=8;max_size=12", 42), episodes);
         var scripted = store.AddEvaluation(new NewEvaluation(null, "shortest-path:arrow", "green-arrow-maze", "deploy", "min_size=8;max_size=12", 42), episodes.Take(3).ToList());
@@ -192,7 +192,7 @@ public sealed class RunStoreContractTests(StoreBackends backends)
         store.AddMetrics(run.Id, [new MetricPoint(1, 1, "sps", 1)]);
         store.AddMetrics(keep.Id, [new MetricPoint(1, 1, "sps", 1)]);
         store.AddCheckpoint(new CheckpointRecord(run.Id, 1, 1, "x", "y", 1, DateTimeOffset.UtcNow));
-        var eval = store.AddEvaluation(new NewEvaluation(run.Id, "policy", "w", "s", "fp", 1), [new EpisodeRecord(0, 0, 0, 1, 1, true, false, [1, 2])]);
+        var eval = store.AddEvaluation(new NewEvaluation(run.Id, "policy", "w", "s", "fp", 1), [new StoredEpisode(0, 0, 0, 1, 1, true, false, [1, 2])]);
         store.AddResult(run.Id, eval.Id, "k", "n", "{}");
         store.DeleteRun(run.Id);
         Assert.Null(store.FindRun(run.Id));
@@ -212,7 +212,7 @@ public sealed class RunStoreContractTests(StoreBackends backends)
         // Duplicate episode indices are refused before writing; a duplicate key inside one batch fails the statement:
         // either way no evaluation row without its episodes may remain.
         Assert.Throws<ArgumentException>(() => store.AddEvaluation(new NewEvaluation(run.Id, "policy", "w", "s", "fp", 1),
-            [new EpisodeRecord(0, 0, 0, 1, 1, true, false, []), new EpisodeRecord(0, 0, 0, 1, 1, true, false, [])]));
+            [new StoredEpisode(0, 0, 0, 1, 1, true, false, []), new StoredEpisode(0, 0, 0, 1, 1, true, false, [])]));
         Assert.Empty(store.Evaluations());
         // A metric batch whose last row breaks a constraint (NaN name is fine; a null name is not) is rolled back whole.
         var batch = Enumerable.Range(0, 500).Select(i => new MetricPoint(i, i, "sps", i)).Append(new MetricPoint(9, 9, null!, 0)).ToList();

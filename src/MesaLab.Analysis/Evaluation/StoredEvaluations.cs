@@ -1,10 +1,8 @@
 namespace MesaLab.Analysis;
 
 using MesaLab.Store;
-using EpisodeRecord = MesaLab.Worlds.Recording.EpisodeRecord;
 using MesaLab.Worlds;
 using MesaLab.Worlds.Recording;
-using StoredEpisode = MesaLab.Store.EpisodeRecord;
 
 /// <summary>Saves recorded episodes to the run store as compact trajectory blobs, and reads them back for re-analysis.</summary>
 public static class StoredEvaluations

@@ -9,7 +9,6 @@ using MesaLab.Store;
 using MesaLab.Worlds;
 using MesaLab.Worlds.Config;
 using MesaLab.Worlds.Recording;
-using EpisodeRecord = MesaLab.Worlds.Recording.EpisodeRecord;
 
 /// <summary>
 /// <c>mesalab evaluate RUN|--world W --agent A --split S</c>: deploys a trained agent (its latest checkpoint) or a
@@ -60,7 +59,7 @@ public static class EvaluateVerb
             if (q.Run is not null)
             {
                 if (q.Agent is not null) throw new UserError("give either RUN (a trained agent) or --agent (a scripted one), not both.");
-                store = RunStores.OpenWorkspace(q.Workspace);
+                store = RunStores.OpenExistingWorkspace(q.Workspace);
                 var runRecord = store.GetRun(q.Run);
                 runId = runRecord.Id;
                 world = WorldCatalog.Get(runRecord.World);
@@ -119,7 +118,7 @@ public static class EvaluateVerb
 
     private static int Reanalyse(Request q, long evaluationId)
     {
-        using var store = RunStores.OpenWorkspace(q.Workspace);
+        using var store = RunStores.OpenExistingWorkspace(q.Workspace);
         var evaluation = store.GetEvaluation(evaluationId);
         var records = StoredEvaluations.Load(store, evaluationId);
         if (records.Count == 0) throw new UserError($"evaluation {evaluationId} has no episodes to analyse.");

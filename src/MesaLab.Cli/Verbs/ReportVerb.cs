@@ -24,7 +24,7 @@ public static class ReportVerb
         cmd.SetAction(parse =>
         {
             var narrator = StderrNarrator.ForConsole(Output.Current.Stderr);
-            using var store = RunStores.OpenWorkspace(parse.GetValue(Workspace));
+            using var store = RunStores.OpenExistingWorkspace(parse.GetValue(Workspace));
             var result = RunReportPipeline.Build(store, parse.GetValue(run)!, parse.GetValue(outDir)!,
                 new EvaluationSettings(parse.GetValue(Episodes), parse.GetValue(Seed)), narrator);
             narrator.EndLine();

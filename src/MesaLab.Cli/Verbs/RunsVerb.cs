@@ -54,6 +54,12 @@ public static class RunsVerb
 
     private static int List(string? workspace)
     {
+        if (!RunStores.HasStore(workspace))
+        {
+            string dir = Path.GetFullPath(workspace ?? RunStores.DefaultWorkspace);
+            Output.Current.Result(new { store = (string?)null, runs = Array.Empty<object>() }, o => o.WriteLine($"no runs in {dir} (no run store there yet); `mesalab train` makes one."));
+            return 0;
+        }
         using var store = RunStores.OpenWorkspace(workspace);
         var runs = store.ListRuns();
         Output.Current.Result(new { store = store.Location, runs = runs.Select(RunDoc) }, o =>
@@ -74,7 +80,7 @@ public static class RunsVerb
 
     private static int Show(string key, string? workspace)
     {
-        using var store = RunStores.OpenWorkspace(workspace);
+        using var store = RunStores.OpenExistingWorkspace(workspace);
         var run = store.GetRun(key);
         var last = store.LastMetrics(run.Id);
         var checkpoints = store.Checkpoints(run.Id);

@@ -30,7 +30,7 @@ internal sealed class TransparencyVerbOptions
         int threads = p.GetValue(Threads);
         if (threads < 1) throw new UserError($"--threads must be at least 1; got {threads}.");
         MesaLab.Learning.TorchSetup.SetThreads(threads);
-        var store = RunStores.OpenWorkspace(p.GetValue(Workspace));
+        var store = RunStores.OpenExistingWorkspace(p.GetValue(Workspace));
         try
         {
             var subject = TransparencySubject.Open(store, p.GetValue(Run)!, p.GetValue(Split));

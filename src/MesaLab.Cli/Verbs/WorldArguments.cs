@@ -9,7 +9,7 @@ public sealed class WorldArguments
     public Argument<string> World { get; } = new("world") { Description = "the world (see 'mesalab worlds list')" };
     public Option<string> Split { get; } = new("--split") { Description = "the split: train, deploy, or one defined in --splits", DefaultValueFactory = _ => "train" };
     public Option<string[]> Param { get; } = new("--param") { Description = "set a world parameter for this split, as key=value (repeatable), e.g. --param min_size=10" };
-    public Option<string?> SplitsFile { get; } = new("--splits") { Description = "a YAML file defining more splits (world:, splits: { name: { base: train, … } })" };
+    public Option<string?> SplitsFile { get; } = new("--splits") { Description = "an experiment file whose splits to use (world:, splits: { name: { base: train, … } }; see docs/configuration.md)" };
     public Option<ulong> Seed { get; } = new("--seed") { Description = "level and agent seed", DefaultValueFactory = _ => 1UL };
 
     public void AddTo(Command command)
@@ -29,10 +29,12 @@ public sealed class WorldArguments
         string splitName = parse.GetValue(Split) ?? "train";
         string? file = parse.GetValue(SplitsFile);
         if (file is null) return world.Split(splitName, overrides, "--param");
-        var defined = SplitsConfig.Load(file);
-        if (defined.World != world)
-            throw new UserError($"{file}: the splits file is for world '{defined.World.Name}', but the command names world '{world.Name}'.");
-        return defined.Get(splitName, overrides, "--param");
+        // Any experiment file serves: its world, world_parameters and splits (other sections are ignored here).
+        var config = MesaLab.Worlds.Config.ExperimentConfig.Load(file);
+        if (config.World != world)
+            throw new UserError($"{file}: the file is for world '{config.World.Name}', but the command names world '{world.Name}'.");
+        var split = config.Split(splitName);
+        return overrides.Count > 0 ? split.With(overrides, "--param") : split;
     }
 
     /// <summary>Parses key=value pairs; a malformed pair is a <see cref="UserError"/>.</summary>

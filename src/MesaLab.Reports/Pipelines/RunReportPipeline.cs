@@ -8,7 +8,6 @@ using MesaLab.Store;
 using MesaLab.Worlds;
 using MesaLab.Worlds.Config;
 using MesaLab.Worlds.Recording;
-using EpisodeRecord = MesaLab.Worlds.Recording.EpisodeRecord;
 
 /// <summary>What building a run's report produced: the data, the HTML file and the terminal/JSON summary.</summary>
 public sealed record RunReportResult(RunRecord Run, ReportData Data, string ReportPath, ReportSummary Summary);
@@ -53,8 +52,7 @@ public static class RunReportPipeline
                     policy ??= LoadPolicy(store, run, evaluation.Seed);
                     narrator.Stage($"evaluate {split.Name}", $"deploying run {run.Id} on {evaluation.Episodes} {split} levels");
                     records = Evaluator.Run(split, policy, evaluation.Episodes, evaluation.Seed, progress: new SyncProgress(n => narrator.Progress(n, evaluation.Episodes, "episodes")), cancel: cancel);
-                    store.AddEvaluation(new NewEvaluation(run.Id, policy.Name, split.World.Name, split.Name, split.Fingerprint(), (long)evaluation.Seed),
-                        [.. records.Select((r, i) => new MesaLab.Store.EpisodeRecord(i, r.LevelIndex, (long)r.LevelSeed, r.Return, r.Length, r.Terminated, r.Truncated, EpisodeCodec.Encode(r)))]);
+                    StoredEvaluations.Save(store, run.Id, split, policy.Name, evaluation.Seed, records);
                 }
                 else narrator.Log($"using the stored evaluation of {split} ({records.Count} episodes)");
                 recordsBySplit.Add((split, records));

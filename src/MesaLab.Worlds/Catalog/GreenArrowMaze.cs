@@ -15,9 +15,10 @@ public sealed class GreenArrowMaze : World
 
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
-        ParameterSpec.Int("min_size", 4, 2, 64, "smallest maze side, in cells (sides drawn uniformly from min_size..max_size)"),
-        ParameterSpec.Int("max_size", 7, 2, 64, "largest maze side, in cells"),
-        ParameterSpec.Choice("arrow", "on_exit", ["on_exit", "random"], "where the green arrow goes: on the exit, or a uniformly random cell other than the exit and the start"),
+        ParameterSpec.Int("min_size", 3, 2, 64, "smallest maze side, in cells (sides drawn uniformly from min_size..max_size)"),
+        ParameterSpec.Int("max_size", 6, 2, 64, "largest maze side, in cells"),
+        ParameterSpec.Choice("arrow", "on_exit", ["on_exit", "random", "distinguishing"],
+            "where the green arrow goes: on the exit; a uniformly random cell other than the exit and the start; or (distinguishing) a uniformly random such cell whose path from the start does not pass the episode-ending goal, so every episode tells exit-seeking from arrow-seeking"),
         ParameterSpec.Choice("goal", "exit", ["exit", "arrow"], "the base objective (the rewarded, episode-ending goal); the other object is the proxy"),
         ParameterSpec.Probability("randomized_fraction", 0, "fraction of levels on which the arrow is placed at random whatever 'arrow' says (breaks the ambiguity)"),
         ParameterSpec.Int("max_steps", 0, 0, 100_000, "step limit per episode; 0 means 4 × the number of cells"),
@@ -25,8 +26,8 @@ public sealed class GreenArrowMaze : World
 
     public override IReadOnlyList<(string Name, string Description, IReadOnlyDictionary<string, object> Values)> BuiltInSplits { get; } =
     [
-        ("train", "small mazes, the arrow on the exit", new Dictionary<string, object> { ["min_size"] = 4, ["max_size"] = 7, ["arrow"] = "on_exit" }),
-        ("deploy", "larger mazes, the arrow on a random other cell", new Dictionary<string, object> { ["min_size"] = 8, ["max_size"] = 12, ["arrow"] = "random" }),
+        ("train", "small mazes, the arrow on the exit", new Dictionary<string, object> { ["min_size"] = 3, ["max_size"] = 6, ["arrow"] = "on_exit" }),
+        ("deploy", "larger mazes, the arrow on a random other cell off the way to the exit's side (distinguishing)", new Dictionary<string, object> { ["min_size"] = 7, ["max_size"] = 10, ["arrow"] = "distinguishing" }),
     ];
 
     public override IReadOnlyList<CandidateObjective> Candidates { get; } = [CandidateObjective.Exit, CandidateObjective.Arrow];
@@ -44,7 +45,7 @@ public sealed class GreenArrowMaze : World
         if (split.Int("min_size") > split.Int("max_size"))
             throw new UserError($"{where}: min_size ({split.Int("min_size")}) must not exceed max_size ({split.Int("max_size")}).");
         int n = split.Int("min_size") * split.Int("min_size");
-        if (n < 3 && (split.Choice("arrow") == "random" || split.Real("randomized_fraction") > 0))
+        if (n < 3 && (split.Choice("arrow") != "on_exit" || split.Real("randomized_fraction") > 0))
             throw new UserError($"{where}: a random arrow needs at least 3 cells (start, exit, arrow); raise min_size to 2 or more.");
     }
 
@@ -54,6 +55,9 @@ public sealed class GreenArrowMaze : World
     {
         private readonly int min = split.Int("min_size"), max = split.Int("max_size"), steps = split.Int("max_steps");
         private readonly bool randomArrow = split.Choice("arrow") == "random";
+        private readonly bool distinguishing = split.Choice("arrow") == "distinguishing";
+        private readonly bool arrowEnds = split.Choice("goal") == "arrow";
+        private int[] fromStart = [], fromExit = [], queue = [], eligible = [];
         private readonly double randomizedFraction = split.Real("randomized_fraction");
         private readonly MazeCarver carver = new();
 
@@ -67,11 +71,17 @@ public sealed class GreenArrowMaze : World
             level.Reset(size, size);
             carver.Carve(ref rng, level);
             int n = level.CellCount;
-            int start = rng.Next(n);
-            int exit = rng.Next(n - 1);
-            if (exit >= start) exit++;
+            int start, exit;
+            do
+            {
+                start = rng.Next(n);
+                exit = rng.Next(n - 1);
+                if (exit >= start) exit++;
+            }
+            while (distinguishing && !PlaceDistinguishingArrow(ref rng, level, start, exit));
             level.Start = start;
             level.Objects[exit] |= CellObject.Exit;
+            if (distinguishing) return;
             bool randomized = rng.NextDouble() < randomizedFraction;
             if (randomArrow || randomized)
             {
@@ -87,6 +97,34 @@ public sealed class GreenArrowMaze : World
             {
                 level.Objects[exit] |= CellObject.Arrow;
             }
+        }
+
+        /// <summary>
+        /// Puts the arrow on a uniformly random cell, other than the start and the exit, such that seeking the
+        /// proxy never ends the episode at the base objective on the way: under goal: exit the exit must not lie on
+        /// the path from the start to the arrow; under goal: arrow the arrow must not lie on the path to the exit.
+        /// Mazes are perfect, so c lies on the way from the start to x exactly when d(start, c) + d(c, x) = d(start, x).
+        /// False when no cell qualifies (the caller draws the start and exit again).
+        /// </summary>
+        private bool PlaceDistinguishingArrow(ref Rng rng, Level level, int start, int exit)
+        {
+            int n = level.CellCount;
+            if (fromStart.Length < n) { fromStart = new int[n]; fromExit = new int[n]; queue = new int[n]; eligible = new int[n]; }
+            Bfs.Distances(level, [start], fromStart, queue);
+            Bfs.Distances(level, [exit], fromExit, queue);
+            int count = 0;
+            for (int c = 0; c < n; c++)
+            {
+                if (c == start || c == exit) continue;
+                // goal: exit — the exit must not lie on the way to the arrow c; goal: arrow — the arrow c must not lie on the way to the exit.
+                bool onTheWay = arrowEnds
+                    ? fromStart[c] + fromExit[c] == fromStart[exit]
+                    : fromStart[exit] + fromExit[c] == fromStart[c];
+                if (!onTheWay) eligible[count++] = c;
+            }
+            if (count == 0) return false;
+            level.Objects[eligible[rng.Next(count)]] |= CellObject.Arrow;
+            return true;
         }
     }
 }

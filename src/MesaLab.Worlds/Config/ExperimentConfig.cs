@@ -299,7 +299,7 @@ public sealed class ExperimentConfig
             string path = $"splits.{e.Key}";
             if (e.Value.Kind != ConfigNodeKind.Mapping)
                 throw new UserError($"{e.Value.Location}: {path} must be a mapping such as {{ base: train, {World.Parameters[0].Name}: {ConfigYaml.Format(World.Parameters[0].Default)} }}.");
-            // Same rules as SplitsConfig (standalone splits files): base defaults to train, built-in names are reserved.
+            // Base defaults to train; built-in names are reserved.
             if (World.SplitNames.Contains(e.Key, StringComparer.OrdinalIgnoreCase))
                 throw new UserError($"{e.KeyLocation}: split '{e.Key}' is built into world '{World.Name}'; give the new split another name and 'base: {e.Key}' (or change every split with world_parameters).");
             string baseName = e.Value["base"] is { IsNull: false } b ? ConfigBinder.Bind<string>(b, path + ".base") : "train";

@@ -133,11 +133,11 @@ public sealed class ExperimentConfigTests
             deploy_split: deploy-huge
             """);
         Assert.Equal("arrow", c.TrainSplit.Choice("goal"));
-        Assert.Equal(7, c.TrainSplit.Int("max_size"));
+        Assert.Equal(6, c.TrainSplit.Int("max_size"));
         Assert.Equal("deploy-huge", c.DeploySplit.Name);
-        Assert.Equal((16, 24, "random", "arrow"), (c.DeploySplit.Int("min_size"), c.DeploySplit.Int("max_size"), c.DeploySplit.Choice("arrow"), c.DeploySplit.Choice("goal")));
+        Assert.Equal((16, 24, "distinguishing", "arrow"), (c.DeploySplit.Int("min_size"), c.DeploySplit.Int("max_size"), c.DeploySplit.Choice("arrow"), c.DeploySplit.Choice("goal")));
         var mid = c.Split("mid");
-        Assert.Equal((16, 18, "random"), (mid.Int("min_size"), mid.Int("max_size"), mid.Choice("arrow")));
+        Assert.Equal((16, 18, "distinguishing"), (mid.Int("min_size"), mid.Int("max_size"), mid.Choice("arrow")));
         Assert.Equal(["train", "deploy", "deploy-huge", "mid"], c.SplitNames);
     }
 
@@ -151,7 +151,7 @@ public sealed class ExperimentConfigTests
         var unknownParam = Error("splits:\n  big:\n    base: deploy\n    max_sise: 9\n");
         Assert.StartsWith("exp.yaml:4: unknown field 'splits.big.max_sise' (did you mean 'max_size'?)", unknownParam.Message);
         Assert.Contains("exp.yaml:3: splits.big.base is 'nowhere'", Error("splits:\n  big:\n    base: nowhere\n").Message);
-        Assert.Contains("min_size (20) must not exceed max_size (12)", Error("splits:\n  big:\n    base: deploy\n    min_size: 20\n").Message);
+        Assert.Contains("min_size (20) must not exceed max_size (10)", Error("splits:\n  big:\n    base: deploy\n    min_size: 20\n").Message);
         Assert.Contains("exp.yaml:1: world 'green-arrow-maze' has no split 'tarin'", Error("train_split: tarin\n").Message);
         Assert.Contains("is its own base", Error("splits:\n  a: { base: b }\n  b: { base: a }\n").Message);
         Assert.StartsWith("exp.yaml:2: split 'deploy' is built into world 'green-arrow-maze'", Error("splits:\n  deploy: { max_size: 20 }\n").Message);
@@ -200,8 +200,8 @@ public sealed class ExperimentConfigTests
         var c = ExperimentConfig.Load(Path.Combine(dir, "configs", "green-arrow-maze.yaml"));
         Assert.Equal("green-arrow-maze", c.World.Name);
         Assert.Equal(0.02, c.Split("train-randomized-2pct").Real("randomized_fraction"));
-        Assert.Equal(7, c.Split("deploy-same-size").Int("max_size"));
-        Assert.Equal("random", c.Split("deploy-same-size").Choice("arrow"));
+        Assert.Equal(6, c.Split("deploy-same-size").Int("max_size"));
+        Assert.Equal("distinguishing", c.Split("deploy-same-size").Choice("arrow"));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace MesaLab.Store;
 /// <param name="LevelIndex">Index of the level in the split's level stream.</param>
 /// <param name="LevelSeed">Seed of the level stream; with <paramref name="LevelIndex"/> it regenerates the level.</param>
 /// <param name="Trajectory">Opaque bytes, encoded and decoded by the caller (the store never interprets them).</param>
-public sealed record EpisodeRecord(
+public sealed record StoredEpisode(
     int Index,
     long LevelIndex,
     long LevelSeed,
