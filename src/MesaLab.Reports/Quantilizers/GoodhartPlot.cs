@@ -13,7 +13,7 @@ using ScottPlot;
 /// </summary>
 public static class GoodhartPlot
 {
-    public const int Width = 800, Height = 500;
+    public const int Width = 1000, Height = 500;
 
     /// <summary>The Goodhart curve of one base as a PNG.</summary>
     public static byte[] Curve(GoodhartCurve curve, string baseName)
@@ -21,21 +21,22 @@ public static class GoodhartPlot
         var b = curve.Bases.FirstOrDefault(x => x.Base == baseName) ?? throw new ArgumentException($"no base '{baseName}' in this result.", nameof(baseName));
         var plot = new Plot();
         var xs = b.Trajectory.Select(p => p.Bits).ToArray();
-        AddBand(plot, xs, b.Trajectory.Select(p => p.Proxy).ToArray(), Colors.Blue, "proxy utility (trajectory quantilizer)");
-        AddBand(plot, xs, b.Trajectory.Select(p => p.True).ToArray(), Colors.OrangeRed, "true utility (trajectory quantilizer)");
+        AddBand(plot, xs, b.Trajectory.Select(p => p.Proxy).ToArray(), Colors.Blue, "proxy (trajectory quantilizer)");
+        AddBand(plot, xs, b.Trajectory.Select(p => p.True).ToArray(), Colors.OrangeRed, "true (trajectory quantilizer)");
         var ax = b.Action.Select(p => p.BitsPerStep).ToArray();
         var ap = plot.Add.Scatter(ax, b.Action.Select(p => p.Proxy).ToArray());
-        ap.Color = Colors.Blue; ap.LinePattern = LinePattern.Dashed; ap.LegendText = "proxy (per-action quantilizer, bits per step)";
+        ap.Color = Colors.Blue; ap.LinePattern = LinePattern.Dashed; ap.LegendText = "proxy (per-action, bits/step)";
         var at = plot.Add.Scatter(ax, b.Action.Select(p => p.True).ToArray());
-        at.Color = Colors.OrangeRed; at.LinePattern = LinePattern.Dashed; at.LegendText = "true (per-action quantilizer, bits per step)";
+        at.Color = Colors.OrangeRed; at.LinePattern = LinePattern.Dashed; at.LegendText = "true (per-action, bits/step)";
         double fallback = xs.Max() + 2;
         if (b.Maximizer is { } m)
-            AddMaximizer(plot, m, fallback, MarkerShape.FilledDiamond, $"maximizer ({m.Name})");
-        AddMaximizer(plot, b.Limit, fallback, MarkerShape.OpenDiamond, "limit: exact proxy-optimal policy");
+            AddMaximizer(plot, m, fallback, MarkerShape.FilledDiamond, "PPO maximizer");
+        AddMaximizer(plot, b.Limit, fallback, MarkerShape.OpenDiamond, "limit (exact optimum)");
         plot.Title($"Goodhart curve — base '{b.Base}' on {curve.World}/{curve.Split}");
         plot.XLabel("optimization (bits): −log2 q; maximizers at −log2 P_base(proxy ≥ their outcome)");
         plot.YLabel("utility");
-        plot.ShowLegend(Alignment.LowerLeft);
+        // Outside the data area: the curves fill the whole panel.
+        plot.ShowLegend(Edge.Right);
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
     }
 
