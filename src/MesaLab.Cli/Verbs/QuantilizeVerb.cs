@@ -11,7 +11,8 @@ using MesaLab.Worlds.Config;
 
 /// <summary>
 /// <c>mesalab quantilize [CONFIG]</c>: the Goodhart curve of quantilizers on garden levels — bits of
-/// optimization, proxy and true utility with confidence intervals, and Taylor's cost bound per q.
+/// optimization, proxy and true utility with confidence intervals, Taylor's cost bound per q, and a PPO agent
+/// trained on the proxy (plus the exact proxy optimum) on the same bits axis.
 /// </summary>
 public static class QuantilizeVerb
 {
@@ -26,7 +27,7 @@ public static class QuantilizeVerb
         var plot = new Option<string?>("--plot") { Description = "also write the first base's Goodhart curve as a PNG to this file" };
         var workspace = RunsVerb.WorkspaceOption();
         var noStore = new Option<bool>("--no-store") { Description = "do not record the run in the run store" };
-        var cmd = new Command("quantilize", "limit optimization with quantilizers: bits, the Goodhart curve (proxy vs true utility) and Taylor's cost bound")
+        var cmd = new Command("quantilize", "limit optimization with quantilizers: bits, the Goodhart curve (proxy vs true utility, with a PPO maximizer of the proxy) and Taylor's cost bound")
         {
             config, world, seed, n, levels, set, plot, workspace, noStore,
         };
