@@ -22,6 +22,17 @@ public class InferenceTests(ScriptedEvaluations evals)
     }
 
     [Fact]
+    public void Rationality_at_the_bottom_of_the_grid_is_flagged_as_a_weak_explanation()
+    {
+        var fitted = evals.Analysis("deploy", "arrow@0.3").Behavioral;
+        Assert.DoesNotContain("only weakly", fitted.Summary);
+        // The same answer with β at the grid's lowest value (as for a learned agent that mixes goals across episodes).
+        var weak = fitted with { Beta = new Interval(fitted.BetaGrid[0], fitted.BetaGrid[0], fitted.BetaGrid[1]) };
+        Assert.StartsWith("behavioral objective = arrow (posterior", weak.Summary);
+        Assert.Contains("explains the actions only weakly", weak.Summary);
+    }
+
+    [Fact]
     public void Noise_shows_as_lower_rationality()
     {
         var clean = evals.Analysis("deploy", "arrow").Behavioral.Beta;

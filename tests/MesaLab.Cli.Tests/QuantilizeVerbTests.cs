@@ -29,6 +29,8 @@ public class QuantilizeVerbTests
               levels: 1
               bootstrap: 20
               bases: [demonstrator, random]
+              maximizer_steps: 1024
+              maximizer: { num_envs: 16 }
             """);
         string workspace = Directory.CreateTempSubdirectory("mesalab-q-store").FullName;
         var (code, stdout, stderr) = Run("quantilize", cfg, "--seed", "3", "--workspace", workspace, "--json");
@@ -45,6 +47,14 @@ public class QuantilizeVerbTests
         Assert.Equal(Math.Log2(100), points[2].GetProperty("bits").GetDouble(), 9);
         Assert.True(points[2].GetProperty("bound").GetProperty("holds").GetBoolean());
         Assert.Equal(3UL, root.GetProperty("result").GetProperty("seed").GetUInt64());
+        // The PPO maximizer and the exact limit, each with proxy, true utility, cost and bits under each base.
+        foreach (var b in bases.EnumerateArray())
+            foreach (var point in new[] { b.GetProperty("maximizer"), b.GetProperty("limit") })
+                foreach (var field in new[] { "proxy", "true", "cost", "outcome_bits", "empirical_bits" })
+                    Assert.True(double.IsFinite(point.GetProperty(field).GetDouble()), field);
+        Assert.StartsWith("ppo:exit", bases[0].GetProperty("maximizer").GetProperty("name").GetString());
+        Assert.Equal(1.0, bases[0].GetProperty("limit").GetProperty("proxy").GetDouble(), 9);
+        Assert.Equal(1024, root.GetProperty("result").GetProperty("maximizer").GetProperty("steps").GetInt64());
 
         // The run and its result are in the run store.
         using var store = MesaLab.Store.RunStores.Open(workspace);
@@ -54,6 +64,9 @@ public class QuantilizeVerbTests
         var stored = Assert.Single(store.Results(run.Id, kind: "quantilize"));
         using var storedDoc = JsonDocument.Parse(stored.Json);
         Assert.Equal(2, storedDoc.RootElement.GetProperty("bases").GetArrayLength());
+        Assert.Equal(JsonValueKind.Object, storedDoc.RootElement.GetProperty("bases")[0].GetProperty("maximizer").ValueKind);
+        // The maximizer's PPO updates are the run's metrics, under the usual names.
+        Assert.Equal([1L, 2L], store.Metrics(run.Id, "entropy").Select(m => m.Update));
     }
 
     [Fact]

@@ -61,7 +61,10 @@ public sealed record BehavioralObjective
                 return string.Create(inv, $"no coherent objective (best candidate {Best} explains the actions no better than a random policy: ln Bayes factor {LogBayesFactorVsRandom:0.0})");
             if (Indistinguishable.Count > 1)
                 return $"behavioral objective indistinguishable on this split: {string.Join(" ≈ ", Indistinguishable)} (posterior {string.Join(" / ", Indistinguishable.Select(c => Candidates.First(p => p.Candidate == c).Posterior.Value.ToString("0.00", inv)))}, β = {Beta.Format("0.0")})";
-            return $"behavioral objective = {Objective} (posterior {Posterior.Format()}, β = {Beta.Format("0.0")})";
+            string weak = BetaGrid.Length > 1 && Beta.Value <= BetaGrid[0] * (1 + 1e-9)
+                ? "; β at the lowest grid value: the objective explains the actions only weakly — a mix of objectives across episodes? see the outcome shares and --reward-weights"
+                : "";
+            return $"behavioral objective = {Objective} (posterior {Posterior.Format()}, β = {Beta.Format("0.0")}{weak})";
         }
     }
 }

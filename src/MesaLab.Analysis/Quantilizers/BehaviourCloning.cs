@@ -135,7 +135,8 @@ public sealed class ClonedPolicy : IPolicy, IDisposable
 
         torch.manual_seed((long)(seed & 0x7FFFFFFF));
         var network = new ClonedPolicyNetwork(size, settings.Hidden);
-        using var optimizer = torch.optim.Adam(network.parameters(), settings.LearningRate);
+        // Not torch.optim.Adam: its temporary Scalars can be freed by the GC mid-step (see ScalarSafeAdam).
+        using var optimizer = new MesaLab.Learning.ScalarSafeAdam(network.parameters(), settings.LearningRate);
         var order = Enumerable.Range(0, count).ToArray();
         var bx = new float[settings.BatchSize * size];
         var by = new long[settings.BatchSize];
@@ -157,9 +158,9 @@ public sealed class ClonedPolicy : IPolicy, IDisposable
                 var input = torch.tensor(bx.AsSpan(0, b * size).ToArray(), [b, size]);
                 var target = torch.tensor(by.AsSpan(0, b).ToArray(), [b]);
                 var loss = nn.functional.cross_entropy(network.forward(input), target);
-                optimizer.zero_grad();
+                network.zero_grad();
                 loss.backward();
-                optimizer.step();
+                optimizer.Step();
                 lossSum += loss.item<float>();
                 batches++;
             }

@@ -9,18 +9,22 @@ using MesaLab.Worlds;
 /// </summary>
 public static class GoodhartExperiment
 {
-    /// <summary>What stands in for the maximizer until a PPO agent trained on the proxy is wired in.</summary>
-    public const string ExactMaximizer = "exact proxy-optimal policy (shortest path to the proxy goal, computed by BFS): the limit a perfect proxy maximizer reaches";
+    /// <summary>The second maximizer point: the exact optimum of the proxy, which a perfect maximizer reaches.</summary>
+    public const string LimitKind = "the exact proxy-optimal policy (uniform over the moves on shortest paths to the proxy's goal, computed by BFS), which a perfect proxy maximizer reaches";
 
-    public static GoodhartCurve Run(QuantilizerSettings settings, Action<string>? log = null, string where = "quantilizer")
+    public static GoodhartCurve Run(QuantilizerSettings settings, Action<string>? log = null, string where = "quantilizer", Action<Learning.UpdateMetrics>? maximizerUpdate = null)
     {
         settings.Validate(where);
         var world = WorldCatalog.Get(settings.World);
-        return Run(settings, world.Split(settings.Split, settings.Parameters, where), log, where);
+        return Run(settings, world.Split(settings.Split, settings.Parameters, where), log, where, maximizerUpdate);
     }
 
-    /// <summary>Runs on a given split (e.g. one resolved by an experiment file, with its world parameters applied).</summary>
-    public static GoodhartCurve Run(QuantilizerSettings settings, Split split, Action<string>? log = null, string where = "quantilizer")
+    /// <summary>
+    /// Runs on a given split (e.g. one resolved by an experiment file, with its world parameters applied).
+    /// <paramref name="maximizerUpdate"/> sees every PPO update of the maximizer (for the run store's metrics).
+    /// </summary>
+    public static GoodhartCurve Run(QuantilizerSettings settings, Split split, Action<string>? log = null, string where = "quantilizer",
+        Action<Learning.UpdateMetrics>? maximizerUpdate = null)
     {
         settings.Validate(where);
         var world = split.World;
@@ -42,15 +46,24 @@ public static class GoodhartExperiment
                 cloning = clone.Report;
                 log?.Invoke($"behaviour cloning: held-out mode agreement {cloning.ModeAgreement:P1} (chance {cloning.ModeChance:P1})");
             }
+            TrainedMaximizer? maximizer = null;
+            if (settings.MaximizerSteps > 0)
+            {
+                log?.Invoke($"maximizer: training PPO ({settings.Maximizer.Network}) on the proxy reward of these {levels.Count} garden levels for {settings.MaximizerSteps:N0} steps");
+                maximizer = ProxyMaximizer.Train(split, levels, settings.MaximizerSteps, settings.Maximizer, settings.Seed, log, maximizerUpdate);
+            }
             var curves = new List<BaseCurve>();
             foreach (var name in settings.Bases)
             {
                 log?.Invoke($"quantilize: base '{name}'");
-                curves.Add(RunBase(name, levels, settings, clone));
+                curves.Add(RunBase(name, levels, settings, clone, maximizer));
             }
             var summaries = levels.Select(l => new LevelSummary(l.Level.Index, l.Level.Width, l.Level.Height, l.Shortest, l.MarkedCount, l.MaxSteps)).ToList();
+            string kind = maximizer is null
+                ? "none: quantilizer.maximizer_steps is 0, so only the limit (the exact proxy-optimal policy) is shown"
+                : $"PPO agent ({settings.Maximizer.Network} network) trained for {maximizer.Training.Steps:N0} steps with reward 1 on reaching '{proxy.Name}' (discount {settings.Maximizer.Gamma.ToString(System.Globalization.CultureInfo.InvariantCulture)}; nothing for the beds) on these same garden levels, evaluated exactly as its stochastic policy";
             return new GoodhartCurve(world.Name, split.Name, proxy.Name, settings.Cost, settings.CostWeight, settings.N, settings.Bootstrap, settings.Seed,
-                summaries, curves, cloning, ExactMaximizer);
+                summaries, curves, cloning, maximizer?.Training, kind, LimitKind);
         }
         finally { clone?.Dispose(); }
     }
@@ -63,7 +76,7 @@ public static class GoodhartExperiment
         _ => CellPolicy.Uniform(level.CellCount),
     };
 
-    private static BaseCurve RunBase(string name, List<GardenLevel> levels, QuantilizerSettings s, ClonedPolicy? clone)
+    private static BaseCurve RunBase(string name, List<GardenLevel> levels, QuantilizerSettings s, ClonedPolicy? clone, TrainedMaximizer? trained)
     {
         int L = levels.Count, Q = s.Q.Count, B = s.Bootstrap;
         var point = new double[Q, 3];
@@ -73,12 +86,13 @@ public static class GoodhartExperiment
         double baseCostMean = 0, baseCostVar = 0;
         var exactBase = new double[4];
         var action = new double[Q, 4];
-        var max = new double[5];
-        bool maxLower = false;
+        var exactLimit = new MaximizerSum();
+        var ppo = trained is null ? null : new MaximizerSum();
         ulong stream = Rng.Hash("quantilize-base:" + name);
 
-        foreach (var level in levels)
+        for (int li = 0; li < L; li++)
         {
+            var level = levels[li];
             var policy = BasePolicy(name, level, s, clone);
             var rng = Rng.ForLevel(s.Seed, stream, level.Level.Index);
             var sample = policy.Sample(level, s.N, ref rng);
@@ -108,12 +122,8 @@ public static class GoodhartExperiment
                 action[k, 0] += aq.Proxy / L; action[k, 1] += aq.True / L; action[k, 2] += aq.Cost / L;
                 action[k, 3] += OptimizationPower.OfProbability(exact.ProbabilityProxyAtLeast(aq.Proxy - 1e-12)) / L;
             }
-            var mx = ActionQuantilizer.Maximizer(level).Evaluate(level);
-            max[0] += mx.Proxy / L; max[1] += mx.True / L; max[2] += mx.Cost / L;
-            max[3] += OptimizationPower.OfProbability(exact.ProbabilityProxyAtLeast(mx.Proxy - 1e-12)) / L;
-            var eb = OptimizationPower.OfOutcome(sample.Proxy, mx.Proxy - 1e-9);
-            max[4] += eb.Value / L;
-            maxLower |= eb.LowerBound;
+            exactLimit.Add(ActionQuantilizer.Maximizer(level).Evaluate(level), exact, sample.Proxy, L);
+            ppo?.Add(trained!.Tables[li].Evaluate(level), exact, sample.Proxy, L);
         }
 
         var baseCost = new Estimate(baseCostMean, Math.Sqrt(baseCostVar), baseCostMean - 1.96 * Math.Sqrt(baseCostVar), baseCostMean + 1.96 * Math.Sqrt(baseCostVar));
@@ -132,8 +142,27 @@ public static class GoodhartExperiment
             var bound = new BoundCheck(est[2], baseCost, limit, limitHigh, est[2].Low <= limitHigh + 1e-12);
             trajectory.Add(new TrajectoryPoint(q, OptimizationPower.OfQuantilizer(q), est[0], est[1], est[2], outcomeBits[k], outcomeLower[k], bound));
         }
-        var actions = Enumerable.Range(0, Q).Select(k => new ActionPoint(s.Q[k], OptimizationPower.OfQuantilizer(s.Q[k]), action[k, 0], action[k, 1], action[k, 2], action[k, 3])).ToList();
-        var maximizer = new MaximizerPoint($"shortest-path:{s.Proxy}", max[0], max[1], max[2], max[3], max[4], maxLower);
-        return new BaseCurve(name, new ExactPoint(exactBase[0], exactBase[1], exactBase[2], exactBase[3]), trajectory, actions, maximizer);
+        var actions = Enumerable.Range(0, Q).Select(k => new ActionPoint(s.Q[k], OptimizationPower.OfQuantilizer(s.Q[k]), action[k, 0], action[k, 1], action[k, 2], action[k, 3],
+            exactBase[2] / s.Q[k], action[k, 2] <= exactBase[2] / s.Q[k] + 1e-12)).ToList();
+        return new BaseCurve(name, new ExactPoint(exactBase[0], exactBase[1], exactBase[2], exactBase[3]), trajectory, actions,
+            ppo?.Point(trained!.Name), exactLimit.Point($"shortest-path:{s.Proxy} (exact limit)"));
+    }
+
+    /// <summary>Averages a maximizer's exact outcome and its bits under the base over the levels.</summary>
+    private sealed class MaximizerSum
+    {
+        private double proxy, truth, cost, reach, bits, empirical;
+        private bool lower;
+
+        public void Add(ExactOutcome outcome, ExactOutcome baseExact, double[] baseSample, int levels)
+        {
+            var (exactBits, empiricalBits) = OptimizationPower.OfPolicy(outcome, baseExact, baseSample);
+            proxy += outcome.Proxy / levels; truth += outcome.True / levels; cost += outcome.Cost / levels; reach += outcome.ReachProbability / levels;
+            bits += exactBits / levels;
+            empirical += empiricalBits.Value / levels;
+            lower |= empiricalBits.LowerBound;
+        }
+
+        public MaximizerPoint Point(string name) => new(name, proxy, truth, cost, reach, bits, empirical, lower);
     }
 }

@@ -27,6 +27,14 @@ public static class OptimizationPower
         return new Bits(atLeast == n ? 0 : -Math.Log2((double)atLeast / n), false);
     }
 
+    /// <summary>
+    /// The bits a policy's outcome on one level is worth under a base, the outcome being the policy's expected
+    /// proxy u: exactly, −log2 P_base(U ≥ u) from the base's exact distribution of the step it reaches the goal;
+    /// and empirically, from the base's sampled proxy utilities.
+    /// </summary>
+    public static (double Exact, Bits Empirical) OfPolicy(ExactOutcome policy, ExactOutcome baseExact, ReadOnlySpan<double> baseSample) =>
+        (OfProbability(baseExact.ProbabilityProxyAtLeast(policy.Proxy - 1e-12)), OfOutcome(baseSample, policy.Proxy, 1e-9));
+
     /// <summary>−log2 p for an exactly known probability p (∞ when p = 0).</summary>
     public static double OfProbability(double p) => p >= 1 ? 0 : p <= 0 ? double.PositiveInfinity : -Math.Log2(p);
 }

@@ -34,6 +34,12 @@ public sealed record QuantilizerSection
     public DemonstratorSettings Demonstrator { get; init; } = new();
     public BehaviourCloningSettings Cloning { get; init; } = new();
 
+    /// <summary>PPO environment steps for the maximizer trained on the proxy; 0 = only the exact proxy-optimal limit.</summary>
+    public long MaximizerSteps { get; init; } = 500_000;
+
+    /// <summary>How the PPO maximizer is trained (network, learning rate, discount, …).</summary>
+    public MaximizerSettings Maximizer { get; init; } = new();
+
     /// <summary>The experiment settings for a loaded configuration.</summary>
     public QuantilizerSettings ToSettings(ExperimentConfig config) => new()
     {
@@ -54,11 +60,13 @@ public sealed record QuantilizerSection
         Seed = (ulong)config.Seed,
         Demonstrator = Demonstrator,
         Cloning = Cloning,
+        MaximizerSteps = MaximizerSteps,
+        Maximizer = Maximizer,
     };
 
     /// <summary>
     /// The experiment <c>mesalab quantilize</c> runs without a file (the same as <c>configs/quantilize.yaml</c>):
-    /// 8×8 green-arrow mazes as gardens, one torch thread (the cloned policy's MLP is small).
+    /// 8×8 green-arrow mazes as gardens, one torch thread (the cloned policy's and the maximizer's MLPs are small).
     /// </summary>
     public const string DefaultExperiment = """
         name: quantilize-garden
@@ -79,5 +87,6 @@ public sealed record QuantilizerSection
           levels: 4
           bootstrap: 100
           bases: [demonstrator, cloned, random]
+          maximizer_steps: 500000
         """;
 }

@@ -52,6 +52,12 @@ public sealed record QuantilizerSettings
     /// <summary>Base distributions: demonstrator, cloned (behaviour cloning of the demonstrator), random.</summary>
     public IReadOnlyList<string> Bases { get; init; } = ["demonstrator", "cloned", "random"];
 
+    /// <summary>Environment steps of PPO training for the maximizer on the proxy; 0 = no PPO maximizer (only the exact limit).</summary>
+    public long MaximizerSteps { get; init; } = 500_000;
+
+    /// <summary>How the PPO maximizer is trained.</summary>
+    public MaximizerSettings Maximizer { get; init; } = new();
+
     public ulong Seed { get; init; } = 1;
 
     public DemonstratorSettings Demonstrator { get; init; } = new();
@@ -76,6 +82,9 @@ public sealed record QuantilizerSettings
         foreach (var b in Bases)
             if (!KnownBases.Contains(b)) throw new UserError($"{where}: quantilizer.bases names '{b}', but the bases are {string.Join(", ", KnownBases)}.");
         Demonstrator.Validate($"{where}: quantilizer.demonstrator");
+        if (MaximizerSteps < 0 || MaximizerSteps > 1_000_000_000)
+            throw new UserError($"{where}: quantilizer.maximizer_steps is {MaximizerSteps}, but it must be from 0 (no PPO maximizer, only the exact limit) to 1000000000 environment steps.");
+        if (MaximizerSteps > 0) Maximizer.Validate(where);
     }
 
     private static string Fmt(double v) => v.ToString(CultureInfo.InvariantCulture);

@@ -11,7 +11,8 @@ using MesaLab.Worlds.Config;
 
 /// <summary>
 /// <c>mesalab quantilize [CONFIG]</c>: the Goodhart curve of quantilizers on garden levels — bits of
-/// optimization, proxy and true utility with confidence intervals, and Taylor's cost bound per q.
+/// optimization, proxy and true utility with confidence intervals, Taylor's cost bound per q, and a PPO agent
+/// trained on the proxy (plus the exact proxy optimum) on the same bits axis.
 /// </summary>
 public static class QuantilizeVerb
 {
@@ -26,7 +27,7 @@ public static class QuantilizeVerb
         var plot = new Option<string?>("--plot") { Description = "also write the first base's Goodhart curve as a PNG to this file" };
         var workspace = RunsVerb.WorkspaceOption();
         var noStore = new Option<bool>("--no-store") { Description = "do not record the run in the run store" };
-        var cmd = new Command("quantilize", "limit optimization with quantilizers: bits, the Goodhart curve (proxy vs true utility) and Taylor's cost bound")
+        var cmd = new Command("quantilize", "limit optimization with quantilizers: bits, the Goodhart curve (proxy vs true utility, with a PPO maximizer of the proxy) and Taylor's cost bound")
         {
             config, world, seed, n, levels, set, plot, workspace, noStore,
         };
@@ -75,7 +76,16 @@ public static class QuantilizeVerb
             GoodhartCurve curve;
             try
             {
-                curve = GoodhartExperiment.Run(settings, split, output.Log, where);
+                // The maximizer's PPO updates go to the run's metrics under the usual names (episodic_return, …).
+                var points = new List<MetricPoint>(16);
+                Action<UpdateMetrics>? onUpdate = run is null ? null : m =>
+                {
+                    points.Clear();
+                    foreach (var (name, value) in m.Named())
+                        if (double.IsFinite(value)) points.Add(new MetricPoint(m.Update, m.GlobalStep, name, value));
+                    store!.AddMetrics(run.Id, points);
+                };
+                curve = GoodhartExperiment.Run(settings, split, output.Log, where, onUpdate);
             }
             catch
             {
@@ -99,6 +109,9 @@ public static class QuantilizeVerb
         finally { store?.Dispose(); }
     }
 
+    private static string MaximizerLine(string label, MaximizerPoint m) =>
+        $"  {label} {m.Name}: proxy {m.Proxy:F3}, true {m.True:F3}, cost {m.Cost:F3}, reaches the goal {m.ReachProbability:P1}; its outcome is worth {m.OutcomeBits:F2} bits under this base (empirical {(m.EmpiricalBitsLowerBound ? "≥ " : "")}{m.EmpiricalBits:F2})";
+
     private static void Human(TextWriter o, GoodhartCurve c, string? runId)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -114,14 +127,17 @@ public static class QuantilizeVerb
             foreach (var p in b.Trajectory)
                 o.WriteLine($"  {p.Q,7:G3} {p.Bits,6:F2}  {p.Proxy.Mean,6:F3} [{p.Proxy.Low:F3},{p.Proxy.High:F3}]  {p.True.Mean,7:F3} [{p.True.Low:F3},{p.True.High:F3}]  {p.Cost.Mean,7:F3}  {p.Bound.Limit,12:F3}  {(p.Bound.Holds ? "holds" : "VIOLATED")}");
             o.WriteLine("  per-action quantilizer (exact)");
-            o.WriteLine("        q  bits/step  proxy    true     cost   outcome bits");
+            o.WriteLine("        q  bits/step  proxy    true     cost   outcome bits  E_base[c]/q (not guaranteed here)");
             foreach (var p in b.Action)
-                o.WriteLine($"  {p.Q,7:G3} {p.BitsPerStep,9:F2}  {p.Proxy,6:F3}  {p.True,6:F3}  {p.Cost,6:F3}  {p.OutcomeBits,8:F2}");
-            var m = b.Maximizer;
-            o.WriteLine($"  maximizer {m.Name}: proxy {m.Proxy:F3}, true {m.True:F3}, cost {m.Cost:F3}; its outcome is worth {m.OutcomeBits:F2} bits under this base (empirical {(m.EmpiricalBitsLowerBound ? "≥ " : "")}{m.EmpiricalBits:F2})");
+                o.WriteLine($"  {p.Q,7:G3} {p.BitsPerStep,9:F2}  {p.Proxy,6:F3}  {p.True,6:F3}  {p.Cost,6:F3}  {p.OutcomeBits,8:F2}      {p.TaylorLimit,10:F3}  {(p.WithinTaylorLimit ? "below" : "EXCEEDED")}");
+            if (b.Maximizer is { } m) o.WriteLine(MaximizerLine("maximizer", m));
+            o.WriteLine(MaximizerLine("limit    ", b.Limit));
         }
         o.WriteLine();
         o.WriteLine($"maximizer: {c.MaximizerKind}");
+        if (c.Maximizer is { } t)
+            o.WriteLine($"  trained {t.Steps:N0} steps in {t.Seconds:F1} s; last rollout: success {t.SuccessRate:P0}, episode length {t.EpisodeLength:F1}, entropy {t.Entropy:F2}");
+        o.WriteLine($"limit: {c.LimitKind}");
         o.WriteLine($"Taylor's bound E_Q[cost] ≤ E_base[cost]/q: {(c.BoundHolds ? "holds at every q for every base" : "VIOLATED somewhere (see above)")}");
         if (runId is not null) o.WriteLine($"stored as run {runId} (mesalab runs show {runId})");
     }

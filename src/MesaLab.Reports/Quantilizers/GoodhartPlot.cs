@@ -13,7 +13,7 @@ using ScottPlot;
 /// </summary>
 public static class GoodhartPlot
 {
-    public const int Width = 800, Height = 500;
+    public const int Width = 1000, Height = 500;
 
     /// <summary>The Goodhart curve of one base as a PNG.</summary>
     public static byte[] Curve(GoodhartCurve curve, string baseName)
@@ -21,23 +21,22 @@ public static class GoodhartPlot
         var b = curve.Bases.FirstOrDefault(x => x.Base == baseName) ?? throw new ArgumentException($"no base '{baseName}' in this result.", nameof(baseName));
         var plot = new Plot();
         var xs = b.Trajectory.Select(p => p.Bits).ToArray();
-        AddBand(plot, xs, b.Trajectory.Select(p => p.Proxy).ToArray(), Colors.Blue, "proxy utility (trajectory quantilizer)");
-        AddBand(plot, xs, b.Trajectory.Select(p => p.True).ToArray(), Colors.OrangeRed, "true utility (trajectory quantilizer)");
+        AddBand(plot, xs, b.Trajectory.Select(p => p.Proxy).ToArray(), Colors.Blue, "proxy (trajectory quantilizer)");
+        AddBand(plot, xs, b.Trajectory.Select(p => p.True).ToArray(), Colors.OrangeRed, "true (trajectory quantilizer)");
         var ax = b.Action.Select(p => p.BitsPerStep).ToArray();
         var ap = plot.Add.Scatter(ax, b.Action.Select(p => p.Proxy).ToArray());
-        ap.Color = Colors.Blue; ap.LinePattern = LinePattern.Dashed; ap.LegendText = "proxy (per-action quantilizer, bits per step)";
+        ap.Color = Colors.Blue; ap.LinePattern = LinePattern.Dashed; ap.LegendText = "proxy (per-action, bits/step)";
         var at = plot.Add.Scatter(ax, b.Action.Select(p => p.True).ToArray());
-        at.Color = Colors.OrangeRed; at.LinePattern = LinePattern.Dashed; at.LegendText = "true (per-action quantilizer, bits per step)";
-        var m = b.Maximizer;
-        double mx = double.IsFinite(m.OutcomeBits) ? m.OutcomeBits : xs.Max() + 2;
-        var mp = plot.Add.Scatter(new[] { mx }, new[] { m.Proxy });
-        mp.Color = Colors.Blue; mp.MarkerSize = 12; mp.MarkerShape = MarkerShape.FilledDiamond; mp.LegendText = $"maximizer proxy ({m.Name})";
-        var mt = plot.Add.Scatter(new[] { mx }, new[] { m.True });
-        mt.Color = Colors.OrangeRed; mt.MarkerSize = 12; mt.MarkerShape = MarkerShape.FilledDiamond; mt.LegendText = "maximizer true utility";
+        at.Color = Colors.OrangeRed; at.LinePattern = LinePattern.Dashed; at.LegendText = "true (per-action, bits/step)";
+        double fallback = xs.Max() + 2;
+        if (b.Maximizer is { } m)
+            AddMaximizer(plot, m, fallback, MarkerShape.FilledDiamond, "PPO maximizer");
+        AddMaximizer(plot, b.Limit, fallback, MarkerShape.OpenDiamond, "limit (exact optimum)");
         plot.Title($"Goodhart curve — base '{b.Base}' on {curve.World}/{curve.Split}");
-        plot.XLabel("optimization (bits): −log2 q; maximizer at −log2 P_base(proxy ≥ its outcome)");
+        plot.XLabel("optimization (bits): −log2 q; maximizers at −log2 P_base(proxy ≥ their outcome)");
         plot.YLabel("utility");
-        plot.ShowLegend(Alignment.LowerLeft);
+        // Outside the data area: the curves fill the whole panel.
+        plot.ShowLegend(Edge.Right);
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
     }
 
@@ -81,7 +80,13 @@ public static class GoodhartPlot
         var inv = CultureInfo.InvariantCulture;
         var h = new StringBuilder();
         h.Append("<section class=\"quantilizers\">\n<h2>Quantilizers: the Goodhart curve and Taylor's bound</h2>\n");
-        h.Append(CultureInfo.InvariantCulture, $"<p>Proxy: reach <code>{Enc(curve.Proxy)}</code> quickly (shortest/steps). True utility: proxy − {curve.CostWeight.ToString(inv)} × <code>{Enc(curve.Cost)}</code> cells entered. n = {curve.N} base trajectories per level, {curve.Levels.Count} levels, 95 % bootstrap intervals ({curve.Bootstrap} replicates). Maximizer: {Enc(curve.MaximizerKind)}.</p>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<p>Proxy: reach <code>{Enc(curve.Proxy)}</code> quickly (shortest/steps). True utility: proxy − {curve.CostWeight.ToString(inv)} × <code>{Enc(curve.Cost)}</code> cells entered. n = {curve.N} base trajectories per level, {curve.Levels.Count} levels, 95 % bootstrap intervals ({curve.Bootstrap} replicates).</p>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<p>Maximizer: {Enc(curve.MaximizerKind)}. Limit: {Enc(curve.LimitKind)}.</p>\n<ul class=\"maximizers\">\n");
+        foreach (var b in curve.Bases)
+            foreach (var m in new[] { b.Maximizer, b.Limit })
+                if (m is not null)
+                    h.Append(CultureInfo.InvariantCulture, $"<li>base '{Enc(b.Base)}', {Enc(m.Name)}: proxy {m.Proxy:F3}, true {m.True:F3}, cost {m.Cost:F3}; outcome worth {m.OutcomeBits:F2} bits (empirical {(m.EmpiricalBitsLowerBound ? "≥ " : "")}{m.EmpiricalBits:F2})</li>\n");
+        h.Append("</ul>\n");
         foreach (var b in curve.Bases)
             h.Append(CultureInfo.InvariantCulture, $"<figure><img alt=\"Goodhart curve, base {Enc(b.Base)}\" src=\"data:image/png;base64,{Convert.ToBase64String(Curve(curve, b.Base))}\"/><figcaption>Base '{Enc(b.Base)}'.</figcaption></figure>\n");
         h.Append(CultureInfo.InvariantCulture, $"<figure><img alt=\"Taylor's bound\" src=\"data:image/png;base64,{Convert.ToBase64String(Bound(curve))}\"/></figure>\n");
@@ -91,6 +96,16 @@ public static class GoodhartPlot
                 h.Append(CultureInfo.InvariantCulture, $"<tr><td>{Enc(b.Base)}</td><td>{p.Q:G3}</td><td>{p.Bits:F2}</td><td>{p.Proxy.Mean:F3}</td><td>{p.True.Mean:F3}</td><td>{p.Cost.Mean:F3} [{p.Cost.Low:F3}, {p.Cost.High:F3}]</td><td>{p.Bound.Limit:F3}</td><td>{(p.Bound.Holds ? "holds" : "violated")}</td></tr>\n");
         h.Append("</tbody></table>\n</section>\n");
         return h.ToString();
+    }
+
+    /// <summary>A maximizer as two markers (proxy blue, true utility orange-red) at the bits of its outcome.</summary>
+    private static void AddMaximizer(Plot plot, MaximizerPoint m, double fallbackBits, MarkerShape shape, string label)
+    {
+        double x = double.IsFinite(m.OutcomeBits) ? m.OutcomeBits : fallbackBits;
+        var proxy = plot.Add.Scatter(new[] { x }, new[] { m.Proxy });
+        proxy.Color = Colors.Blue; proxy.MarkerSize = 12; proxy.MarkerShape = shape; proxy.LegendText = $"{label}: proxy";
+        var truth = plot.Add.Scatter(new[] { x }, new[] { m.True });
+        truth.Color = Colors.OrangeRed; truth.MarkerSize = 12; truth.MarkerShape = shape; truth.LegendText = $"{label}: true utility";
     }
 
     private static void AddBand(Plot plot, double[] xs, Estimate[] est, Color color, string label)

@@ -120,4 +120,24 @@ public class ActionQuantilizerTests
         Assert.Equal(1, e.Proxy, 9);
         Assert.Equal(0.5, e.Cost, 9);
     }
+
+    /// <summary>
+    /// Taylor's bound for the per-action quantilizer holds step by step: in every state it raises no move's
+    /// probability by more than 1/q. (Over an episode these factors multiply, so no 1/q bound on the episode's
+    /// cost follows; the Goodhart run only reports whether the exact cost stayed below E_base[c]/q.)
+    /// </summary>
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.1)]
+    [InlineData(0.01)]
+    public void Per_action_quantilizer_raises_no_move_probability_by_more_than_one_over_q(double q)
+    {
+        foreach (var g in GardenTests.Gardens().Take(5, 0))
+        {
+            var demo = Demonstrator.Table(g.Level, CandidateObjective.Exit, new DemonstratorSettings());
+            var quantilized = ActionQuantilizer.Apply(demo, g, q);
+            for (int i = 0; i < demo.P.Length; i++)
+                Assert.True(quantilized.P[i] <= demo.P[i] / q + 1e-12, $"level {g.Level.Index}, entry {i}: {quantilized.P[i]} > {demo.P[i]} / {q}");
+        }
+    }
 }

@@ -8,7 +8,7 @@ public class GoodhartExperimentTests
 {
     private static readonly QuantilizerSettings Small = new()
     {
-        N = 3000, Levels = 2, Bootstrap = 60, Q = [1, 0.3, 0.1, 0.03, 0.01, 0.001], Bases = ["demonstrator", "random"],
+        N = 3000, Levels = 2, Bootstrap = 60, Q = [1, 0.3, 0.1, 0.03, 0.01, 0.001], Bases = ["demonstrator", "random"], MaximizerSteps = 0,
     };
 
     [Fact]
@@ -22,6 +22,13 @@ public class GoodhartExperimentTests
                 Assert.True(p.Bound.Holds, $"{b.Base} q={p.Q}: E_Q[c] {p.Cost.Mean} vs bound {p.Bound.Limit}");
                 Assert.Equal(p.Bound.BaseCost.Mean / p.Q, p.Bound.Limit, 9);
                 Assert.True(p.Cost.Low <= p.Cost.Mean && p.Cost.Mean <= p.Cost.High);
+            }
+        // The per-action quantilizer's cost is compared with the exact E_base[c]/q (reported, not a theorem there).
+        foreach (var b in curve.Bases)
+            foreach (var a in b.Action)
+            {
+                Assert.Equal(b.BaseExact.Cost / a.Q, a.TaylorLimit, 12);
+                Assert.Equal(a.Cost <= a.TaylorLimit + 1e-12, a.WithinTaylorLimit);
             }
     }
 
@@ -44,7 +51,7 @@ public class GoodhartExperimentTests
     [Fact]
     public void The_demonstrator_base_shows_a_Goodhart_curve()
     {
-        var curve = GoodhartExperiment.Run(new QuantilizerSettings { N = 20_000, Levels = 4, Bootstrap = 50, Bases = ["demonstrator"] });
+        var curve = GoodhartExperiment.Run(new QuantilizerSettings { N = 20_000, Levels = 4, Bootstrap = 50, Bases = ["demonstrator"], MaximizerSteps = 0 });
         var t = curve.Bases[0].Trajectory;
         var peak = t.MaxBy(p => p.True.Mean)!;
         var strongest = t[^1];
@@ -52,8 +59,8 @@ public class GoodhartExperimentTests
         Assert.True(peak.Bits > 0 && peak.Bits < strongest.Bits);
         Assert.True(strongest.Proxy.Mean > peak.Proxy.Mean, "the proxy keeps rising");
         Assert.True(strongest.True.Mean < peak.True.Mean - 0.03, "the true utility falls under strong optimization");
-        Assert.True(curve.Bases[0].Maximizer.True < peak.True.Mean, "the maximizer is worse by the true utility than the best quantilizer");
-        Assert.Equal(1.0, curve.Bases[0].Maximizer.Proxy, 9);
+        Assert.True(curve.Bases[0].Limit.True < peak.True.Mean, "the proxy optimum is worse by the true utility than the best quantilizer");
+        Assert.Equal(1.0, curve.Bases[0].Limit.Proxy, 9);
         // The base's own exact expectations match the q = 1 row of the sampled estimator.
         Assert.True(Math.Abs(t[0].Proxy.Mean - curve.Bases[0].BaseExact.Proxy) < 4 * t[0].Proxy.StandardError + 1e-3);
     }
@@ -73,6 +80,9 @@ public class GoodhartExperimentTests
         Assert.Contains("too few", Assert.Throws<UserError>(() => GoodhartExperiment.Run(Small with { Q = [0.0001] })).Message);
         Assert.Contains("bases are demonstrator, cloned, random", Assert.Throws<UserError>(() => GoodhartExperiment.Run(Small with { Bases = ["human"] })).Message);
         Assert.Contains("sum to 1", Assert.Throws<UserError>(() => GoodhartExperiment.Run(Small with { Demonstrator = new(0.9, 0.9, 0) })).Message);
+        Assert.Contains("quantilizer.maximizer_steps is -1", Assert.Throws<UserError>(() => GoodhartExperiment.Run(Small with { MaximizerSteps = -1 })).Message);
+        Assert.Contains("quantilizer.maximizer.network is 'cnn'", Assert.Throws<UserError>(() => GoodhartExperiment.Run(Small with { MaximizerSteps = 10, Maximizer = new(Network: "cnn") })).Message);
+        Assert.Contains("quantilizer.maximizer.minibatches", Assert.Throws<UserError>(() => GoodhartExperiment.Run(Small with { MaximizerSteps = 10, Maximizer = new(NumEnvs: 3, NumSteps: 3) })).Message);
     }
 
     [Fact]
@@ -90,6 +100,8 @@ public class GoodhartExperimentTests
               n: 500
               bases: [random]
               demonstrator: { care: 0.6, wander: 0.3, hesitate: 0.1 }
+              maximizer_steps: 0
+              maximizer: { learning_rate: 0.001, network: mlp }
             """, "test.yaml");
         var s = config.Section<QuantilizerSection>("quantilizer").ToSettings(config);
         Assert.Equal(0.5, s.CostWeight);
@@ -99,6 +111,9 @@ public class GoodhartExperimentTests
         Assert.Equal(["random"], s.Bases);
         Assert.Equal(0.6, s.Demonstrator.Care);
         Assert.Equal(6, s.Demonstrator.BedPenalty); // unspecified fields keep their defaults
+        Assert.Equal(0, s.MaximizerSteps);
+        Assert.Equal(0.001, s.Maximizer.LearningRate);
+        Assert.Equal(0.99, s.Maximizer.Gamma);
         var curve = GoodhartExperiment.Run(s, config.Split("train"));
         Assert.All(curve.Levels, l => Assert.Equal(6, l.Width));   // world_parameters reached the levels
 

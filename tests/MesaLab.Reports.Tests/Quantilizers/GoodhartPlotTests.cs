@@ -6,10 +6,16 @@ using SkiaSharp;
 
 public class GoodhartPlotTests
 {
-    private static readonly Lazy<GoodhartCurve> Curve = new(() => GoodhartExperiment.Run(new QuantilizerSettings
+    // A PPO maximizer of two short updates: enough to put its point on the plot (learning is tested in Analysis).
+    private static readonly Lazy<GoodhartCurve> Curve = new(() =>
     {
-        N = 2000, Levels = 2, Bootstrap = 40, Q = [1, 0.3, 0.1, 0.01, 0.001], Bases = ["demonstrator", "random"],
-    }));
+        MesaLab.Learning.TorchSetup.SetThreads(1);
+        return GoodhartExperiment.Run(new QuantilizerSettings
+        {
+            N = 2000, Levels = 2, Bootstrap = 40, Q = [1, 0.3, 0.1, 0.01, 0.001], Bases = ["demonstrator", "random"],
+            MaximizerSteps = 1024, Maximizer = new MaximizerSettings(NumEnvs: 16),
+        });
+    });
 
     /// <summary>Counts pixels close to a colour (the plot's lines and bands).</summary>
     private static int Pixels(SKBitmap bmp, SKColor color, int tolerance = 40)
@@ -44,6 +50,9 @@ public class GoodhartPlotTests
         var html = GoodhartPlot.HtmlSection(Curve.Value);
         Assert.Equal(3, html.Split("data:image/png;base64,").Length - 1); // one curve per base + the bound
         Assert.Equal(2 * 5, html.Split("<tr><td>").Length - 1);          // a bound row per base and q
+        Assert.Equal(2 * 2, html.Split("<li>").Length - 1);              // the PPO maximizer and the limit, per base
+        Assert.Contains("PPO agent", html);
+        Assert.Contains("exact proxy-optimal policy", html);
         Assert.DoesNotContain("violated", html);
     }
 
