@@ -13,11 +13,14 @@ public class AttributionTests
     {
         const int channels = 8, side = 5, read = 2;
         manual_seed(9);
-        var net = Sequential(("conv", Conv2d(channels, 4, 3, padding: 1)), ("relu", ReLU()), ("flat", Flatten()), ("fc", Linear(4 * side * side, 4)));
+        // Linear layers, like MesaLab's own networks: Conv2d's gradient with respect to its input came back with
+        // sporadic NaNs in this libtorch CPU build (about 1 run in 100 of this exact computation, single-threaded).
+        var net = Sequential(("flat", Flatten()), ("hidden", Linear(channels * side * side, 16)), ("relu", ReLU()), ("fc", Linear(16, 4)));
         using (no_grad())
         {
-            var w = net.named_parameters().First(p => p.name == "conv.weight").parameter;
-            for (int c = 0; c < channels; c++) if (c != read) w[TensorIndex.Colon, c].zero_();
+            var w = net.named_parameters().First(p => p.name == "hidden.weight").parameter;
+            for (int c = 0; c < channels; c++)
+                if (c != read) w[TensorIndex.Colon, TensorIndex.Slice(c * side * side, (c + 1) * side * side)].zero_();
         }
         var network = InspectableNetwork.FromModule(net);
         var x = (rand(3, channels, side, side) > 0.5).to(ScalarType.Float32);
@@ -33,6 +36,7 @@ public class AttributionTests
         var occ = InputAttribution.Occlusion(network, x[0]);
         var occTotals = InputAttribution.ChannelTotals(occ, channels);
         for (int c = 0; c < channels; c++)
-            if (c == read) Assert.True(occTotals[c] > 0); else Assert.Equal(0, occTotals[c]);
+            // Occluding an unread input changes only the rounding of the first layer's matrix product.
+            if (c == read) Assert.True(occTotals[c] > 1e-2); else Assert.InRange(occTotals[c], 0, 1e-4);
     }
 }

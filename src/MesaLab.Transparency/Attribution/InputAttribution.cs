@@ -21,7 +21,8 @@ public static class InputAttribution
         var logp = nn.functional.log_softmax(network.ActionLogits(x), 1);
         var chosen = moves is null ? logp.argmax(1) : tensor(moves.Select(m => (long)m).ToArray());
         var picked = logp.gather(1, chosen.unsqueeze(1)).sum();
-        // autograd.grad rather than backward() + x.grad: reading .grad gave sporadic NaNs in TorchSharp 0.107.
+        // Note: in this libtorch CPU build Conv2d's gradient with respect to its input is sporadically NaN (reproduced
+        // single-threaded); MesaLab's networks are Linear-only, and the attribution tests use Linear networks.
         var g = autograd.grad([picked], [x])[0];
         return (g * x).detach().contiguous().data<float>().ToArray();
     }
