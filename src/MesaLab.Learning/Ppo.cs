@@ -25,7 +25,7 @@ public sealed record PpoSettings : ICheckedSettings
     public int NumSteps { get; init; } = 32;
 
     /// <summary>Environment steps of the whole run (the training budget).</summary>
-    public long TotalSteps { get; init; } = 150_000;
+    public long TotalSteps { get; init; } = 300_000;
 
     /// <summary>Adam step size at the start (annealed linearly to 0 when anneal_lr is on).</summary>
     public double LearningRate { get; init; } = 1e-3;

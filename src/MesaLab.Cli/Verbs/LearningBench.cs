@@ -128,8 +128,9 @@ public static class LearningBench
         {
             experiment = baseConfig.ToString(),
             seeds = results,
-            median_seconds_to_95 = medianSeconds,
-            median_steps_to_95 = Median(results.Select(r => r.Reached95 ? r.StepsTo95 : double.PositiveInfinity).ToList()),
+            // null when fewer than half the seeds reached 95 % (the median is then "not reached").
+            median_seconds_to_95 = double.IsFinite(medianSeconds) ? medianSeconds : (double?)null,
+            median_steps_to_95 = Median(results.Select(r => r.Reached95 ? r.StepsTo95 : double.PositiveInfinity).ToList()) is var steps && double.IsFinite(steps) ? steps : (double?)null,
             within_5_minutes = medianSeconds <= 300,
             peak_resident_mib = results.Max(r => r.PeakResidentBytes) / (1024.0 * 1024.0),
             load_average = LoadAverage(),
