@@ -4,23 +4,9 @@ using System.Text.Json;
 using MesaLab.Store;
 using MesaLab.Worlds.Recording;
 
-public sealed class EvaluateVerbTests : IDisposable
+public sealed class EvaluateVerbTests() : CliWorkspaceTests("mesalab-cli-evaluate-")
 {
-    private readonly string workspace = Directory.CreateTempSubdirectory("mesalab-cli-evaluate-").FullName;
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(workspace, recursive: true);
-    }
-
-    private (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int exit = Cli.Run([.. args, "--workspace", workspace], o, e);
-        return (exit, o.ToString(), e.ToString());
-    }
+    private (int Exit, string Out, string Err) Run(params string[] args) => RunInWorkspace(args);
 
     private int StoredEvaluations()
     {

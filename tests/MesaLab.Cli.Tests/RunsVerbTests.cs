@@ -3,23 +3,9 @@ namespace MesaLab.Cli.Tests;
 using System.Text.Json;
 using MesaLab.Store;
 
-public sealed class RunsVerbTests : IDisposable
+public sealed class RunsVerbTests() : CliWorkspaceTests("mesalab-cli-runs-")
 {
-    private readonly string workspace = Directory.CreateTempSubdirectory("mesalab-cli-runs-").FullName;
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(workspace, recursive: true);
-    }
-
-    private (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int exit = Cli.Run(args, o, e);
-        return (exit, o.ToString(), e.ToString());
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => RunCli(args);
 
     private RunRecord Seed()
     {

@@ -10,12 +10,11 @@ using MesaLab.Store;
 /// one sentence and exit code 2: unknown runs, runs without checkpoints, a run whose checkpoint is of another world,
 /// bad layer names and bad comparison settings.
 /// </summary>
-public sealed class TransparencyVerbTests : IDisposable
+public sealed class TransparencyVerbTests : CliWorkspaceTests
 {
-    private readonly string workspace = Directory.CreateTempSubdirectory("mesalab-cli-transparency-").FullName;
     private readonly string trained, untrained, mismatched;
 
-    public TransparencyVerbTests()
+    public TransparencyVerbTests() : base("mesalab-cli-transparency-")
     {
         TorchSetup.SetThreads(1);
         // An untrained network is enough: these tests are about what is refused before any rollout.
@@ -40,19 +39,7 @@ public sealed class TransparencyVerbTests : IDisposable
         untrained = store.CreateRun(new NewRun("never-trained", TrainingRun.Kind, "green-arrow-maze", "world: green-arrow-maze\nseed: 1\n", 1)).Id;
     }
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(workspace, recursive: true);
-    }
-
-    private (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int exit = Cli.Run([.. args, "--workspace", workspace], o, e);
-        return (exit, o.ToString(), e.ToString());
-    }
+    private (int Exit, string Out, string Err) Run(params string[] args) => RunInWorkspace(args);
 
     private static void AssertOneSentence(int exit, string stderr, string expected)
     {
