@@ -5,7 +5,7 @@ using MesaLab.Worlds;
 /// <summary>Exact shortest-path quantities on one level: successor table, BFS distances, bed-weighted distances.</summary>
 public static class LevelPaths
 {
-    public const int Unreachable = int.MaxValue;
+    public const int Unreachable = Bfs.Unreachable;
 
     /// <summary>The cell reached by each (cell, move): <c>next[cell * 4 + move]</c> (the cell itself when a wall blocks).</summary>
     public static int[] Successors(Level level)
@@ -16,22 +16,11 @@ public static class LevelPaths
         return next;
     }
 
-    /// <summary>Steps from every cell to the nearest of <paramref name="targets"/> (moves are reversible, so BFS from the targets).</summary>
+    /// <summary>Steps from every cell to the nearest of <paramref name="targets"/> (<see cref="Bfs"/>: moves are reversible, so one search from the targets).</summary>
     public static int[] DistancesTo(Level level, IEnumerable<int> targets)
     {
         var dist = new int[level.CellCount];
-        Array.Fill(dist, Unreachable);
-        var queue = new Queue<int>();
-        foreach (var t in targets) { dist[t] = 0; queue.Enqueue(t); }
-        while (queue.Count > 0)
-        {
-            int c = queue.Dequeue();
-            for (int a = 0; a < Moves.Count; a++)
-            {
-                int n = level.Neighbor(c, (Move)a);
-                if (n != c && dist[n] == Unreachable) { dist[n] = dist[c] + 1; queue.Enqueue(n); }
-            }
-        }
+        Bfs.Distances(level, [.. targets], dist, new int[level.CellCount]);
         return dist;
     }
 

@@ -2,28 +2,16 @@ namespace MesaLab.Transparency;
 
 using MesaLab.Worlds;
 
-/// <summary>Breadth-first shortest paths on a level's walls (moves are deterministic).</summary>
+/// <summary>Shortest paths on a level's walls, in the shape the transparency studies use (distances from <see cref="Bfs"/>).</summary>
 public static class LevelPaths
 {
-    /// <summary>Steps from every cell to <paramref name="goal"/> (−1 where unreachable).</summary>
+    /// <summary>Steps from every cell to <paramref name="goal"/> (−1 where unreachable), by <see cref="Bfs"/>.</summary>
     public static int[] DistancesTo(Level level, int goal)
     {
         int n = level.CellCount;
         var dist = new int[n];
-        Array.Fill(dist, -1);
-        var queue = new Queue<int>();
-        dist[goal] = 0;
-        queue.Enqueue(goal);
-        while (queue.Count > 0)
-        {
-            int c = queue.Dequeue();
-            for (int m = 0; m < Moves.Count; m++)
-            {
-                // Moves are symmetric (walls are set on both sides), so neighbours by forward moves suffice.
-                int nb = level.Neighbor(c, (Move)m);
-                if (nb != c && dist[nb] < 0) { dist[nb] = dist[c] + 1; queue.Enqueue(nb); }
-            }
-        }
+        Bfs.Distances(level, [goal], dist, new int[n]);
+        for (int c = 0; c < n; c++) if (dist[c] == Bfs.Unreachable) dist[c] = -1;
         return dist;
     }
 
