@@ -117,7 +117,16 @@ public static class TransparencyComparison
                 ]);
                 log?.Invoke($"seed {seed} ({k + 1}/{settings.Seeds}): training {(training == Plain ? "plain" : $"with transparency.aux: {aux} (layer {augmentedProbe.Layer}, weight {augmentedProbe.Weight})")}");
                 var trainClock = Stopwatch.StartNew();
-                var trained = TrainingRun.Start(store, runConfig, cancel, null, log);
+                int shownTenth = 0;
+                var trained = TrainingRun.Start(store, runConfig, cancel, p =>
+                {
+                    // A plain line at every tenth of the budget: these trainings take minutes each.
+                    int tenth = (int)(10 * p.Metrics.GlobalStep / Math.Max(1, p.TotalSteps));
+                    if (tenth <= shownTenth || log is null) return;
+                    shownTenth = tenth;
+                    log(string.Create(CultureInfo.InvariantCulture,
+                        $"  {p.Metrics.GlobalStep:N0}/{p.TotalSteps:N0} steps, success {p.Metrics.SuccessRate:P0}, {p.Metrics.Sps:0} steps/s{(p.Remaining is { } r ? $", about {r.TotalMinutes:0.0} min left" : "")}"));
+                }, log);
                 if (trained.Status != RunStatus.Completed)
                     throw new OperationCanceledException($"training stopped ({trained.Status}); the comparison needs every run finished.");
                 double trainSeconds = trainClock.Elapsed.TotalSeconds;
