@@ -11,34 +11,37 @@ using MesaLab.Worlds.Config;
 [ConfigSection("quantilizer")]
 public sealed record QuantilizerSection
 {
+    // Every default is the experiment record's own: one place to change it.
+    private static readonly QuantilizerSettings Defaults = new();
+
     /// <summary>Split (built-in or defined in the file) whose levels become gardens.</summary>
-    public string Split { get; init; } = "train";
+    public string Split { get; init; } = Defaults.Split;
 
     /// <summary>A reach candidate objective of the world; utility = shortest / steps on reaching its goal, else 0.</summary>
-    public string Proxy { get; init; } = "exit";
+    public string Proxy { get; init; } = Defaults.Proxy;
 
     /// <summary>The hidden true utility: proxy_minus_cost (proxy − cost_weight × cost).</summary>
-    public string TrueUtility { get; init; } = "proxy_minus_cost";
+    public string TrueUtility { get; init; } = Defaults.TrueUtility;
 
     /// <summary>The cost c ≥ 0 the proxy does not see: marked (flower beds entered).</summary>
-    public string Cost { get; init; } = "marked";
+    public string Cost { get; init; } = Defaults.Cost;
 
-    public double CostWeight { get; init; } = 0.4;
-    public double Loops { get; init; } = 0.25;
-    public double MarkedFraction { get; init; } = 0.3;
-    public IReadOnlyList<double> Q { get; init; } = [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001, 0.0003, 0.0001];
-    public int N { get; init; } = 40_000;
-    public int Levels { get; init; } = 4;
-    public int Bootstrap { get; init; } = 100;
-    public IReadOnlyList<string> Bases { get; init; } = ["demonstrator", "cloned", "random"];
-    public DemonstratorSettings Demonstrator { get; init; } = new();
-    public BehaviourCloningSettings Cloning { get; init; } = new();
+    public double CostWeight { get; init; } = Defaults.CostWeight;
+    public double Loops { get; init; } = Defaults.Loops;
+    public double MarkedFraction { get; init; } = Defaults.MarkedFraction;
+    public IReadOnlyList<double> Q { get; init; } = Defaults.Q;
+    public int N { get; init; } = Defaults.N;
+    public int Levels { get; init; } = Defaults.Levels;
+    public int Bootstrap { get; init; } = Defaults.Bootstrap;
+    public IReadOnlyList<string> Bases { get; init; } = Defaults.Bases;
+    public DemonstratorSettings Demonstrator { get; init; } = Defaults.Demonstrator;
+    public BehaviourCloningSettings Cloning { get; init; } = Defaults.Cloning;
 
     /// <summary>PPO environment steps for the maximizer trained on the proxy; 0 = only the exact proxy-optimal limit.</summary>
-    public long MaximizerSteps { get; init; } = 500_000;
+    public long MaximizerSteps { get; init; } = Defaults.MaximizerSteps;
 
     /// <summary>How the PPO maximizer is trained (network, learning rate, discount, …).</summary>
-    public MaximizerSettings Maximizer { get; init; } = new();
+    public MaximizerSettings Maximizer { get; init; } = Defaults.Maximizer;
 
     /// <summary>The experiment settings for a loaded configuration.</summary>
     public QuantilizerSettings ToSettings(ExperimentConfig config) => new()
@@ -65,7 +68,8 @@ public sealed record QuantilizerSection
     };
 
     /// <summary>
-    /// The experiment <c>mesalab quantilize</c> runs without a file (the same as <c>configs/quantilize.yaml</c>):
+    /// The experiment <c>mesalab quantilize</c> runs without a file (the same as <c>configs/quantilize.yaml</c>; the
+    /// <c>quantilizer</c> section takes its defaults):
     /// 8×8 green-arrow mazes as gardens, one torch thread (the cloned policy's and the maximizer's MLPs are small).
     /// </summary>
     public const string DefaultExperiment = """
@@ -74,19 +78,5 @@ public sealed record QuantilizerSection
         world_parameters: { min_size: 8, max_size: 8 }
         seed: 1
         threads: 1
-        quantilizer:
-          split: train
-          proxy: exit
-          true_utility: proxy_minus_cost
-          cost: marked
-          cost_weight: 0.4
-          loops: 0.25
-          marked_fraction: 0.3
-          q: [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001, 0.0003, 0.0001]
-          n: 40000
-          levels: 4
-          bootstrap: 100
-          bases: [demonstrator, cloned, random]
-          maximizer_steps: 500000
         """;
 }
