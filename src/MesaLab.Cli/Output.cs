@@ -11,15 +11,6 @@ public sealed class Output(TextWriter stdout, TextWriter stderr)
 {
     public static Output Current { get; set; } = new(Console.Out, Console.Error);
 
-    public static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = null,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
-
     public bool JsonMode { get; set; }
     public TextWriter Stdout { get; } = stdout;
     public TextWriter Stderr { get; } = stderr;
@@ -27,7 +18,7 @@ public sealed class Output(TextWriter stdout, TextWriter stderr)
     /// <summary>Prints the verb's result: <paramref name="document"/> as JSON, or <paramref name="human"/> for people.</summary>
     public void Result(object document, Action<TextWriter> human)
     {
-        if (JsonMode) Stdout.WriteLine(JsonSerializer.Serialize(document, document.GetType(), JsonOptions));
+        if (JsonMode) Stdout.WriteLine(JsonSerializer.Serialize(document, document.GetType(), MesaLabJson.Indented));
         else human(Stdout);
     }
 
@@ -37,6 +28,6 @@ public sealed class Output(TextWriter stdout, TextWriter stderr)
     public void Error(string sentence)
     {
         Stderr.WriteLine("error: " + sentence);
-        if (JsonMode) Stdout.WriteLine(JsonSerializer.Serialize(new { error = sentence }, JsonOptions));
+        if (JsonMode) Stdout.WriteLine(JsonSerializer.Serialize(new { error = sentence }, MesaLabJson.Indented));
     }
 }

@@ -45,13 +45,6 @@ public sealed class Checkpoint
     public const int FormatVersion = 1;
     private static readonly byte[] Magic = "MESALAB1"u8.ToArray();
 
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        WriteIndented = false,
-    };
-
     private Checkpoint(string path, CheckpointMeta meta, byte[] model, byte[] optimizer, byte[]? auxiliary)
     {
         Path = path;
@@ -96,14 +89,12 @@ public sealed class Checkpoint
 
     internal static void WriteFile(string path, CheckpointMeta meta, byte[] model, byte[] optimizer, byte[]? auxiliary = null)
     {
-        var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
         var body = new MemoryStream();
         using (var w = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(Magic);
             w.Write(FormatVersion);
-            var sections = new List<(string, byte[])> { ("meta", JsonSerializer.SerializeToUtf8Bytes(meta, Json)), ("model", model), ("optimizer", optimizer) };
+            var sections = new List<(string, byte[])> { ("meta", JsonSerializer.SerializeToUtf8Bytes(meta, MesaLabJson.Compact)), ("model", model), ("optimizer", optimizer) };
             if (auxiliary is not null) sections.Add(("auxiliary", auxiliary));
             w.Write(sections.Count);
             foreach (var (name, bytes) in sections)
@@ -114,14 +105,11 @@ public sealed class Checkpoint
             }
         }
         var hash = SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length));
-        var tmp = System.IO.Path.Combine(dir, $".{System.IO.Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        AtomicFile.Write(path, f =>
         {
             f.Write(body.GetBuffer(), 0, (int)body.Length);
             f.Write(hash);
-            f.Flush(flushToDisk: true);
-        }
-        File.Move(tmp, path, overwrite: true);
+        });
     }
 
     /// <summary>Reads and verifies a checkpoint. Missing, foreign, corrupt or truncated files give a <see cref="UserError"/>.</summary>
@@ -151,7 +139,7 @@ public sealed class Checkpoint
                 long len = r.ReadInt64();
                 sections[name] = r.ReadBytes(checked((int)len));
             }
-            var meta = JsonSerializer.Deserialize<CheckpointMeta>(sections["meta"], Json)
+            var meta = JsonSerializer.Deserialize<CheckpointMeta>(sections["meta"], MesaLabJson.Compact)
                 ?? throw new UserError($"checkpoint '{path}' has an empty meta section.");
             return new Checkpoint(path, meta, sections["model"], sections["optimizer"], sections.GetValueOrDefault("auxiliary"));
         }

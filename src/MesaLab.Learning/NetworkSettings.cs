@@ -43,10 +43,10 @@ public sealed record NetworkSettings : ICheckedSettings
     public int IterationsFor(long height, long width) =>
         Iterations > 0 ? Iterations : Math.Max(MinIterations, (int)Math.Ceiling(IterationsPerSide * Math.Max(height, width)));
 
-    /// <summary>Throws <see cref="MesaLab.Worlds.UserError"/> naming the first bad field.</summary>
+    /// <summary>Throws <see cref="MesaLab.Core.UserError"/> naming the first bad field.</summary>
     public void Validate(string where)
     {
-        foreach (var (field, problem) in Check()) throw new MesaLab.Worlds.UserError($"{where}: network.{field} {problem}.");
+        foreach (var (field, problem) in Check()) throw new MesaLab.Core.UserError($"{where}: network.{field} {problem}.");
     }
 
     /// <summary>Every problem with these settings, as (YAML field, what is wrong and what is allowed).</summary>

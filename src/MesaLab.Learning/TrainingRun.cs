@@ -151,7 +151,7 @@ public static class TrainingRun
         log?.Invoke($"checking {training.HeldOutLevels} held-out {config.TrainSplitName} levels…");
         using var policy = new LearnedPolicy(learner.Network, run.Name, training.HeldOutGreedy, (ulong)config.Seed);
         var held = HeldOutCheck.Run(policy, config.TrainSplit, (ulong)config.Seed, training.HeldOutLevels);
-        store.AddResult(run.Id, null, "held_out_check", config.TrainSplitName, JsonSerializer.Serialize(held, Checkpoint.Json));
+        store.AddResult(run.Id, null, "held_out_check", config.TrainSplitName, JsonSerializer.Serialize(held, MesaLabJson.Compact));
         store.UpdateRun(run.Id, RunStatus.Completed, wall);
         return new TrainingOutcome(store.GetRun(run.Id), RunStatus.Completed, learner.Update, learner.GlobalStep, wall, lastCheckpoint, last, held);
     }

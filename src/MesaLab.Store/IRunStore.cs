@@ -22,7 +22,7 @@ public interface IRunStore : IDisposable
 
     /// <summary>
     /// The run whose id is <paramref name="idOrName"/>, or whose name is, or whose id or name starts with it
-    /// when exactly one does. Throws <see cref="MesaLab.Worlds.UserError"/> naming the run otherwise.
+    /// when exactly one does. Throws <see cref="MesaLab.Core.UserError"/> naming the run otherwise.
     /// </summary>
     RunRecord GetRun(string idOrName);
 
@@ -71,7 +71,7 @@ public interface IRunStore : IDisposable
     /// <summary>Stores an evaluation and all its episodes in one transaction; returns it with its new id.</summary>
     EvaluationRecord AddEvaluation(NewEvaluation evaluation, IReadOnlyList<StoredEpisode> episodes);
 
-    /// <summary>An evaluation by id; <see cref="MesaLab.Worlds.UserError"/> if there is none.</summary>
+    /// <summary>An evaluation by id; <see cref="MesaLab.Core.UserError"/> if there is none.</summary>
     EvaluationRecord GetEvaluation(long evaluationId);
 
     /// <summary>Evaluations, newest first: of one run, or all of them when <paramref name="runId"/> is null.</summary>

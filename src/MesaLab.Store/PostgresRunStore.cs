@@ -26,7 +26,7 @@ public sealed class PostgresRunStore : SqlRunStore
         catch (NpgsqlException e)
         {
             dataSource.Dispose();
-            throw new MesaLab.Worlds.UserError($"cannot use the PostgreSQL run store at {Location}: {e.Message.TrimEnd('.')}.", e);
+            throw new MesaLab.Core.UserError($"cannot use the PostgreSQL run store at {Location}: {e.Message.TrimEnd('.')}.", e);
         }
         catch
         {

@@ -48,7 +48,7 @@ public static class RunStores
         if (!HasStore(workspace))
         {
             string dir = Path.GetFullPath(workspace ?? DefaultWorkspace);
-            throw new MesaLab.Worlds.UserError($"workspace '{dir}' has no run store ({SqliteRunStore.FileName} does not exist there); train a run first with `mesalab train`, or point --workspace at the directory that holds one.");
+            throw new MesaLab.Core.UserError($"workspace '{dir}' has no run store ({SqliteRunStore.FileName} does not exist there); train a run first with `mesalab train`, or point --workspace at the directory that holds one.");
         }
         return OpenWorkspace(workspace);
     }
@@ -75,7 +75,7 @@ public static class RunStores
         if (!target.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) && !target.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
             return target;
         if (!Uri.TryCreate(target, UriKind.Absolute, out var uri))
-            throw new MesaLab.Worlds.UserError($"'{Redact(target)}' is not a valid PostgreSQL URI; expected postgres://user:password@host:port/database.");
+            throw new MesaLab.Core.UserError($"'{Redact(target)}' is not a valid PostgreSQL URI; expected postgres://user:password@host:port/database.");
         var b = new NpgsqlConnectionStringBuilder { Host = uri.Host };
         if (uri.Port > 0) b.Port = uri.Port;
         string db = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
@@ -97,7 +97,7 @@ public static class RunStores
             }
             catch (ArgumentException)
             {
-                throw new MesaLab.Worlds.UserError($"PostgreSQL URI option '{key}' is not a connection setting Npgsql knows.");
+                throw new MesaLab.Core.UserError($"PostgreSQL URI option '{key}' is not a connection setting Npgsql knows.");
             }
         }
         return b.ConnectionString;

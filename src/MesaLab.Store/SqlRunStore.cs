@@ -6,7 +6,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
-using MesaLab.Worlds;
+
 
 /// <summary>
 /// The run store over any SQL database the dialect describes. Every call opens a pooled connection

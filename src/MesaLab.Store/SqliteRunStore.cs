@@ -36,7 +36,7 @@ public sealed class SqliteRunStore : SqlRunStore
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 26 or 11) // SQLITE_NOTADB, SQLITE_CORRUPT
         {
-            throw new MesaLab.Worlds.UserError($"{DatabaseFile} is not a MesaLab run store (SQLite says: {e.Message.TrimEnd('.')}); move it away or choose another --workspace.", e);
+            throw new MesaLab.Core.UserError($"{DatabaseFile} is not a MesaLab run store (SQLite says: {e.Message.TrimEnd('.')}); move it away or choose another --workspace.", e);
         }
     }
 

@@ -27,7 +27,7 @@ public class InferenceTests(ScriptedEvaluations evals)
         var fitted = evals.Analysis("deploy", "arrow@0.3").Behavioral;
         Assert.DoesNotContain("only weakly", fitted.Summary);
         // The same answer with β at the grid's lowest value (as for a learned agent that mixes goals across episodes).
-        var weak = fitted with { Beta = new Interval(fitted.BetaGrid[0], fitted.BetaGrid[0], fitted.BetaGrid[1]) };
+        var weak = fitted with { Beta = new Estimate(fitted.BetaGrid[0], fitted.BetaGrid[0], fitted.BetaGrid[1]) };
         Assert.StartsWith("behavioral objective = arrow (posterior", weak.Summary);
         Assert.Contains("explains the actions only weakly", weak.Summary);
     }

@@ -1,7 +1,7 @@
 namespace MesaLab.Store.Tests;
 
 using Dapper;
-using MesaLab.Worlds;
+
 using Microsoft.Data.Sqlite;
 using Npgsql;
 

@@ -2,7 +2,7 @@ namespace MesaLab.Store.Tests;
 
 using System.Text;
 using Dapper;
-using MesaLab.Worlds;
+
 
 /// <summary>The run-store contract, checked on SQLite and on a real PostgreSQL server alike.</summary>
 [Collection(StoreBackends.Collection)]

@@ -56,7 +56,7 @@ public class LinearProbeTests
     public void Wide_layers_are_reduced_without_losing_a_distributed_feature_and_direction_points_at_it()
     {
         // 2000 units; the class moves units 0..199 together (a distributed representation), the rest is noise.
-        var rng = new MesaLab.Worlds.Rng(5);
+        var rng = new Rng(5);
         int n = 600, d = 2000;
         var data = new float[n * d];
         var labels = new int[n];

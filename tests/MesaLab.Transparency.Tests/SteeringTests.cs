@@ -72,10 +72,10 @@ public class SteeringTests
     [Fact]
     public void Wilson_interval_brackets_the_estimate()
     {
-        var w = ProportionInterval.Wilson(20, 200);
-        Assert.Equal(0.1, w.Estimate, 6);
+        var w = Statistics.Wilson(20, 200);
+        Assert.Equal(0.1, w.Value, 6);
         Assert.InRange(w.Low, 0.06, 0.1);
         Assert.InRange(w.High, 0.1, 0.16);
-        Assert.Equal(0, ProportionInterval.Wilson(0, 10).Low);
+        Assert.Equal(0, Statistics.Wilson(0, 10).Low);
     }
 }

@@ -42,8 +42,8 @@ public class StudyTests
         Assert.Equal("arrow", result.Feature);
         var minus = result.Points[0].FirstReached["arrow"];
         var zero = result.Points[1].FirstReached["arrow"];
-        Assert.Equal(200, zero.Trials);
-        Assert.True(zero.Estimate > minus.Estimate + 0.1, $"P(arrow first) at c=0: {zero.Estimate}, at c=-1: {minus.Estimate}");
+        Assert.Equal(200, result.Points[1].Episodes);
+        Assert.True(zero.Value > minus.Value + 0.1, $"P(arrow first) at c=0: {zero.Value}, at c=-1: {minus.Value}");
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace MesaLab.Analysis;
 /// <param name="Value">The measurement with its 95 % bootstrap interval; null when not measured.</param>
 /// <param name="Verdict">One short reading of the value.</param>
 /// <param name="Measured">False for inner alignment, which behaviour alone cannot measure.</param>
-public sealed record DecompositionNode(string Key, string Name, string Question, Interval? Value, string Verdict, bool Measured,
+public sealed record DecompositionNode(string Key, string Name, string Question, Estimate? Value, string Verdict, bool Measured,
     IReadOnlyList<DecompositionNode> Children)
 {
     /// <summary>This node and all below it, depth first.</summary>

@@ -22,19 +22,19 @@ public sealed record RobustnessDecomposition
     public required string DeployBehavioralObjective { get; init; }
 
     /// <summary>Competence at the deploy behavioral objective on deploy ÷ on train.</summary>
-    public required Interval CapabilityRobustness { get; init; }
+    public required Estimate CapabilityRobustness { get; init; }
 
     /// <summary>Posterior probability, on deploy, that the behavioral objective is the base objective.</summary>
-    public required Interval ObjectiveRobustness { get; init; }
+    public required Estimate ObjectiveRobustness { get; init; }
 
     /// <summary>Mean base-objective return on deploy ÷ on train.</summary>
-    public required Interval Robustness { get; init; }
+    public required Estimate Robustness { get; init; }
 
     /// <summary>1 when the world declares the intended objective equal to the base objective, else 0.</summary>
     public required double OuterAlignment { get; init; }
 
     /// <summary>Mean intended-objective return on deploy ÷ on train (equals robustness when outer aligned).</summary>
-    public required Interval Alignment { get; init; }
+    public required Estimate Alignment { get; init; }
 
     public required DecompositionNode Tree { get; init; }
 
@@ -118,7 +118,7 @@ public sealed record RobustnessDecomposition
             double.IsNaN(rob.Value) ? "not measurable: no base-objective return on train" :
             rob.Value >= CompetenceRatioThreshold ? "robust" : "not robust", true, [orNode, crNode]);
         var outerNode = new DecompositionNode("outer_alignment", "outer alignment",
-            $"is the base objective ({baseObjective}) the intended one ({intendedObjective})?", Interval.Exact(outer ? 1 : 0),
+            $"is the base objective ({baseObjective}) the intended one ({intendedObjective})?", Estimate.Exact(outer ? 1 : 0),
             outer ? "outer aligned (as the world declares)" : "outer misaligned (as the world declares)", true, []);
         var root = new DecompositionNode("alignment", "alignment",
             $"on {deploy.Split}, does the agent still do well by the intended objective ({intendedObjective})?", al,

@@ -7,7 +7,7 @@ using System.Text.Json.Serialization;
 /// <param name="Posterior">Posterior probability with a 95 % bootstrap interval over episodes.</param>
 /// <param name="LogMarginalLikelihood">log p(actions | candidate), β marginalized over the grid.</param>
 /// <param name="Beta">Maximum-likelihood rationality for this candidate with its profile-likelihood 95 % interval.</param>
-public sealed record CandidatePosterior(string Candidate, Interval Posterior, double LogMarginalLikelihood, Interval Beta);
+public sealed record CandidatePosterior(string Candidate, Estimate Posterior, double LogMarginalLikelihood, Estimate Beta);
 
 /// <summary>Log-likelihood of one episode's actions under every candidate and β, and under the random policy.</summary>
 /// <param name="LogLikelihood">[candidate, β index].</param>
@@ -34,10 +34,10 @@ public sealed record BehavioralObjective
     public required IReadOnlyList<CandidatePosterior> Candidates { get; init; }
 
     /// <summary>Posterior of the best candidate.</summary>
-    public Interval Posterior { get; init; }
+    public Estimate Posterior { get; init; }
 
     /// <summary>Rationality of the best candidate: maximum likelihood with profile 95 % interval.</summary>
-    public Interval Beta { get; init; }
+    public Estimate Beta { get; init; }
 
     /// <summary>ln p(actions | best candidate) − ln p(actions | random policy).</summary>
     public double LogBayesFactorVsRandom { get; init; }

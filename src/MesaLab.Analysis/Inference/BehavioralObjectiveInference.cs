@@ -216,7 +216,7 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
     /// χ²₁(0.95)/2 = 1.92 of its maximum), interpolated on the log-β grid; when <paramref name="refine"/> is
     /// given, the maximum and the interval ends are refined on a finer grid around them.
     /// </summary>
-    public static Interval BetaEstimate(double[] grid, double[] ll, Func<double[], double[]>? refine = null)
+    public static Estimate BetaEstimate(double[] grid, double[] ll, Func<double[], double[]>? refine = null)
     {
         const double drop = 1.920729410347062;
         int B = grid.Length;
@@ -249,7 +249,7 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
             if (ll[b - 1] < target) { low = Math.Exp(Lerp(lx(b - 1), lx(b), ll[b - 1], ll[b], target)); break; }
         for (int b = k; b < B - 1; b++)
             if (ll[b + 1] < target) { high = Math.Exp(Lerp(lx(b), lx(b + 1), ll[b], ll[b + 1], target)); break; }
-        return new Interval(mle, Math.Min(low, mle), Math.Max(high, mle));
+        return new Estimate(mle, Math.Min(low, mle), Math.Max(high, mle));
     }
 
     private static double Lerp(double x0, double x1, double y0, double y1, double y) =>

@@ -2,7 +2,7 @@ namespace MesaLab.Analysis;
 
 /// <summary>Outcome shares of one group of episodes, each with a 95 % Wilson interval.</summary>
 /// <param name="Group">What the group is: <c>all</c>, <c>side 8</c>, <c>shortest path 11–20</c>, <c>distinguishing levels</c>.</param>
-public sealed record OutcomeShares(string Group, int Episodes, Interval Generalized, Interval Misgeneralized, Interval CapabilityFailure,
+public sealed record OutcomeShares(string Group, int Episodes, Estimate Generalized, Estimate Misgeneralized, Estimate CapabilityFailure,
     int GeneralizedCount, int MisgeneralizedCount, int CapabilityFailureCount)
 {
     public static OutcomeShares Of(string group, IReadOnlyCollection<EpisodeOutcome> episodes)
@@ -14,7 +14,7 @@ public sealed record OutcomeShares(string Group, int Episodes, Interval Generali
         return new OutcomeShares(group, n, Statistics.Wilson(g, n), Statistics.Wilson(m, n), Statistics.Wilson(f, n), g, m, f);
     }
 
-    public Interval Share(Outcome o) => o switch
+    public Estimate Share(Outcome o) => o switch
     {
         Outcome.ObjectiveGeneralized => Generalized,
         Outcome.ObjectiveMisgeneralized => Misgeneralized,

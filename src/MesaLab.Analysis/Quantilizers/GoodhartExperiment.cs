@@ -111,7 +111,7 @@ public static class GoodhartExperiment
                 outcomeLower[k] |= bits.LowerBound;
             }
             var cost = Estimate.OfMean(independent.Cost);
-            baseCostMean += cost.Mean / L;
+            baseCostMean += cost.Value / L;
             baseCostVar += cost.StandardError * cost.StandardError / ((double)L * L);
 
             var exact = policy.Evaluate(level);
@@ -126,7 +126,7 @@ public static class GoodhartExperiment
             ppo?.Add(trained!.Tables[li].Evaluate(level), exact, sample.Proxy, L);
         }
 
-        var baseCost = new Estimate(baseCostMean, Math.Sqrt(baseCostVar), baseCostMean - 1.96 * Math.Sqrt(baseCostVar), baseCostMean + 1.96 * Math.Sqrt(baseCostVar));
+        var baseCost = new Estimate(baseCostMean, baseCostMean - Statistics.Z95 * Math.Sqrt(baseCostVar), baseCostMean + Statistics.Z95 * Math.Sqrt(baseCostVar)) { StandardError = Math.Sqrt(baseCostVar) };
         var trajectory = new List<TrajectoryPoint>();
         for (int k = 0; k < Q; k++)
         {
@@ -138,7 +138,7 @@ public static class GoodhartExperiment
                 est[m] = Estimate.FromReplicates(point[k, m], r);
             }
             double q = s.Q[k];
-            double limit = baseCost.Mean / q, limitHigh = baseCost.High / q;
+            double limit = baseCost.Value / q, limitHigh = baseCost.High / q;
             var bound = new BoundCheck(est[2], baseCost, limit, limitHigh, est[2].Low <= limitHigh + 1e-12);
             trajectory.Add(new TrajectoryPoint(q, OptimizationPower.OfQuantilizer(q), est[0], est[1], est[2], outcomeBits[k], outcomeLower[k], bound));
         }

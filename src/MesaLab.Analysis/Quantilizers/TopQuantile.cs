@@ -60,10 +60,10 @@ public static class TopQuantile
         return order;
     }
 
-    /// <summary>Throws a <see cref="Worlds.UserError"/> unless 0 &lt; q ≤ 1.</summary>
+    /// <summary>Throws a <see cref="UserError"/> unless 0 &lt; q ≤ 1.</summary>
     public static void CheckQ(double q, string where = "quantilizer")
     {
         if (!(q > 0 && q <= 1))
-            throw new Worlds.UserError($"{where}: q = {q.ToString(System.Globalization.CultureInfo.InvariantCulture)} is outside (0, 1]; q is the fraction of the base distribution kept, so 1 means no optimization and 0.0001 means 13.3 bits.");
+            throw new UserError($"{where}: q = {q.ToString(System.Globalization.CultureInfo.InvariantCulture)} is outside (0, 1]; q is the fraction of the base distribution kept, so 1 means no optimization and 0.0001 means 13.3 bits.");
     }
 }

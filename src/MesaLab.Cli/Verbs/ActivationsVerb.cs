@@ -48,5 +48,5 @@ public static class ActivationsVerb
     }
 
     internal static int Check(int v, string option) =>
-        v >= 1 ? v : throw new MesaLab.Worlds.UserError($"{option} must be at least 1; got {v}.");
+        v >= 1 ? v : throw new MesaLab.Core.UserError($"{option} must be at least 1; got {v}.");
 }

@@ -18,7 +18,7 @@ public static class AttributeVerb
         cmd.SetAction(p =>
         {
             long index = p.GetValue(level);
-            if (index < 0) throw new MesaLab.Worlds.UserError($"--level must be 0 or more; got {index}.");
+            if (index < 0) throw new MesaLab.Core.UserError($"--level must be 0 or more; got {index}.");
             var (store, subject) = o.Open(p);
             using var _ = store;
             using var __ = subject;

@@ -78,7 +78,7 @@ public static class CompareTransparencyVerb
             E(r.Pooled.IntendedShare), E(r.Pooled.ProxyShare), E(r.Pooled.NeitherShare), r.PerAgentIntendedShare)),
     ];
 
-    private static Estimate E(Interval i) => new(i.Value, i.Low, i.High);
+    private static Estimate E(Estimate i) => new(i.Value, i.Low, i.High);
 
     private static string AuditLine(ComparedAgent a) => string.Create(CultureInfo.InvariantCulture,
         $"  {a.Training} seed {a.Seed} (run {a.RunId}): direction probes {string.Join(", ", a.Audit.Layers.Select((l, i) => $"{l} intended {a.Audit.IntendedAccuracy[i]:0.00} / proxy {a.Audit.ProxyAccuracy[i]:0.00}"))}; gap {a.Audit.Gap:+0.000;-0.000} → {(a.Audit.Flagged ? "flagged" : "passed")}; deploy intended first {a.Deploy.IntendedShare.Value:0.00}");

@@ -103,7 +103,7 @@ public static class EvaluateVerb
                 store ??= RunStores.OpenWorkspace(q.Workspace);
                 var stored = StoredEvaluations.Save(store, runId, split, policy.Name, seed, records);
                 evaluationId = stored.Id;
-                store.AddResult(runId, stored.Id, "analysis", "evaluation", System.Text.Json.JsonSerializer.Serialize(Document(q, world, split, policy, records, analysis, stored.Id, runId, evalSeconds, analysisSeconds), Output.JsonOptions));
+                store.AddResult(runId, stored.Id, "analysis", "evaluation", System.Text.Json.JsonSerializer.Serialize(Document(q, world, split, policy, records, analysis, stored.Id, runId, evalSeconds, analysisSeconds), MesaLabJson.Indented));
                 log.Log($"stored evaluation {stored.Id} in {store.Location}");
             }
             var doc = Document(q, world, split, policy, records, analysis, evaluationId, runId, evalSeconds, analysisSeconds);
@@ -146,7 +146,7 @@ public static class EvaluateVerb
         public void Report(int value) => report(value);
     }
 
-    private static object IntervalDoc(Interval i) => new { value = i.Value, low = i.Low, high = i.High };
+    private static object IntervalDoc(Estimate i) => new { value = i.Value, low = i.Low, high = i.High };
 
     private static object SharesDoc(OutcomeShares s) => new
     {

@@ -46,7 +46,7 @@ public static class ProbeVerb
                 if (search.BySize.Count > 0)
                     searchPlot = TransparencyVerbOptions.SavePng(subject, "search-likeness.png", TransparencyPlots.SearchLikeness(
                         [.. search.BySize.Select(s => (double)s.Value)],
-                        [.. search.BySize.Select(s => new MesaLab.Reports.Estimate(s.Success.Estimate, s.Success.Low, s.Success.High))],
+                        [.. search.BySize.Select(s => s.Success)],
                         [.. search.BySize.Select(s => s.Efficiency)]));
             }
             Output.Current.Result(new { run = subject.Run.Id, probes = result, probe_plot = plot, search_likeness = search, search_plot = searchPlot }, w =>
@@ -66,7 +66,7 @@ public static class ProbeVerb
                 {
                     w.WriteLine("search-likeness (arrow on the exit; the shortest-path agent scores 1 / 1):");
                     foreach (var s in search.BySize)
-                        w.WriteLine($"  size {s.Value,2}: success {TransparencyVerbOptions.F(s.Success.Estimate)} [{TransparencyVerbOptions.F(s.Success.Low)}, {TransparencyVerbOptions.F(s.Success.High)}], path efficiency {TransparencyVerbOptions.F(s.Efficiency)}");
+                        w.WriteLine($"  size {s.Value,2}: success {TransparencyVerbOptions.F(s.Success.Value)} [{TransparencyVerbOptions.F(s.Success.Low)}, {TransparencyVerbOptions.F(s.Success.High)}], path efficiency {TransparencyVerbOptions.F(s.Efficiency)}");
                     foreach (var s in search.Skipped) w.WriteLine($"  skipped {s}");
                     if (searchPlot is not null) w.WriteLine($"plot: {searchPlot}");
                 }

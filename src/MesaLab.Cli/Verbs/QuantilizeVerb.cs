@@ -95,7 +95,7 @@ public static class QuantilizeVerb
             output.Log($"quantilize: done in {clock.Elapsed.TotalSeconds:F1} s");
             if (run is not null)
             {
-                store!.AddResult(run.Id, null, "quantilize", "goodhart-curve", JsonSerializer.Serialize(curve, Output.JsonOptions));
+                store!.AddResult(run.Id, null, "quantilize", "goodhart-curve", JsonSerializer.Serialize(curve, MesaLabJson.Indented));
                 store.UpdateRun(run.Id, RunStatus.Completed, clock.Elapsed.TotalSeconds);
             }
             if (plotPath is not null)
@@ -125,7 +125,7 @@ public static class QuantilizeVerb
             o.WriteLine("  trajectory quantilizer");
             o.WriteLine("        q   bits  proxy (95% CI)          true (95% CI)            cost     bound E_base[c]/q  Taylor");
             foreach (var p in b.Trajectory)
-                o.WriteLine($"  {p.Q,7:G3} {p.Bits,6:F2}  {p.Proxy.Mean,6:F3} [{p.Proxy.Low:F3},{p.Proxy.High:F3}]  {p.True.Mean,7:F3} [{p.True.Low:F3},{p.True.High:F3}]  {p.Cost.Mean,7:F3}  {p.Bound.Limit,12:F3}  {(p.Bound.Holds ? "holds" : "VIOLATED")}");
+                o.WriteLine($"  {p.Q,7:G3} {p.Bits,6:F2}  {p.Proxy.Value,6:F3} [{p.Proxy.Low:F3},{p.Proxy.High:F3}]  {p.True.Value,7:F3} [{p.True.Low:F3},{p.True.High:F3}]  {p.Cost.Value,7:F3}  {p.Bound.Limit,12:F3}  {(p.Bound.Holds ? "holds" : "VIOLATED")}");
             o.WriteLine("  per-action quantilizer (exact)");
             o.WriteLine("        q  bits/step  proxy    true     cost   outcome bits  E_base[c]/q (not guaranteed here)");
             foreach (var p in b.Action)

@@ -31,7 +31,7 @@ public static class RetargetVerb
             };
             var result = RetargetStudy.Run(subject.Network, subject.Split, settings, probes, Output.Current.Log);
             TransparencyJobs.Store(store, subject, TransparencyResultKinds.Retargeting, subject.Split.Name, result);
-            static MesaLab.Reports.Estimate E(ProportionInterval i) => new(i.Estimate, i.Low, i.High);
+            static Estimate E(Estimate i) => i;
             var bars = TransparencyVerbOptions.SavePng(subject, "retarget-success.png", TransparencyPlots.RetargetSuccessByDistance(
                 [.. result.ByDistance.Select(b => b.MaxDistance == int.MaxValue ? $"{b.MinDistance}+" : $"{b.MinDistance}–{b.MaxDistance}")],
                 [.. result.ByDistance.Select(b => E(b.Retargeted))], [.. result.ByDistance.Select(b => E(b.Unedited))]));
@@ -42,9 +42,9 @@ public static class RetargetVerb
             Output.Current.Result(new { run = subject.Run.Id, retargeting = result, plots = new[] { bars, heat, heat0 } }, w =>
             {
                 w.WriteLine($"retargeting run {subject.Run.Id}: edit at {result.Layer} (goal '{result.Goal}', strength {result.Strength}), {result.Levels} levels of '{result.Split}'");
-                w.WriteLine($"  reached the target: {TransparencyVerbOptions.F(result.Overall.Estimate)} [{TransparencyVerbOptions.F(result.Overall.Low)}, {TransparencyVerbOptions.F(result.Overall.High)}]; unedited {TransparencyVerbOptions.F(result.OverallUnedited.Estimate)}");
+                w.WriteLine($"  reached the target: {TransparencyVerbOptions.F(result.Overall.Value)} [{TransparencyVerbOptions.F(result.Overall.Low)}, {TransparencyVerbOptions.F(result.Overall.High)}]; unedited {TransparencyVerbOptions.F(result.OverallUnedited.Value)}");
                 foreach (var b in result.ByDistance)
-                    w.WriteLine($"  distance {b.MinDistance}{(b.MaxDistance == int.MaxValue ? "+" : "–" + b.MaxDistance)}: {TransparencyVerbOptions.F(b.Retargeted.Estimate)} (n = {b.Retargeted.Trials}), unedited {TransparencyVerbOptions.F(b.Unedited.Estimate)}");
+                    w.WriteLine($"  distance {b.MinDistance}{(b.MaxDistance == int.MaxValue ? "+" : "–" + b.MaxDistance)}: {TransparencyVerbOptions.F(b.Retargeted.Value)} (n = {b.Levels}), unedited {TransparencyVerbOptions.F(b.Unedited.Value)}");
                 w.WriteLine($"plots: {bars}, {heat}, {heat0}");
             });
             return 0;

@@ -34,13 +34,13 @@ public static class SteerVerb
             var goals = result.Points[0].FirstReached.Keys.ToList();
             var plot = TransparencyVerbOptions.SavePng(subject, $"steering-{result.Feature}.png", TransparencyPlots.SteeringCurve(result.Layer, result.Feature,
                 [.. result.Points.Select(pt => pt.Coefficient)],
-                [.. goals.Select(g => (g, (IReadOnlyList<MesaLab.Reports.Estimate>)[.. result.Points.Select(pt => new MesaLab.Reports.Estimate(pt.FirstReached[g].Estimate, pt.FirstReached[g].Low, pt.FirstReached[g].High))]))]));
+                [.. goals.Select(g => (g, (IReadOnlyList<MesaLab.Core.Estimate>)[.. result.Points.Select(pt => pt.FirstReached[g])]))]));
             Output.Current.Result(new { run = subject.Run.Id, steering = result, plot }, w =>
             {
                 w.WriteLine($"steering run {subject.Run.Id} at {result.Layer} with the {result.Feature} vector (‖v‖ = {result.VectorNorm:G4}), {result.Levels} levels of '{result.Split}'");
                 w.WriteLine($"  {"c",6}  " + string.Join("  ", goals.Select(g => $"P({g} first) [95% CI]".PadRight(28))));
                 foreach (var pt in result.Points)
-                    w.WriteLine($"  {pt.Coefficient,6:G3}  " + string.Join("  ", goals.Select(g => $"{TransparencyVerbOptions.F(pt.FirstReached[g].Estimate)} [{TransparencyVerbOptions.F(pt.FirstReached[g].Low)}, {TransparencyVerbOptions.F(pt.FirstReached[g].High)}]".PadRight(28))));
+                    w.WriteLine($"  {pt.Coefficient,6:G3}  " + string.Join("  ", goals.Select(g => $"{TransparencyVerbOptions.F(pt.FirstReached[g].Value)} [{TransparencyVerbOptions.F(pt.FirstReached[g].Low)}, {TransparencyVerbOptions.F(pt.FirstReached[g].High)}]".PadRight(28))));
                 w.WriteLine($"plot: {plot}");
             });
             return 0;

@@ -26,7 +26,7 @@ public static class SweepVerb
         cmd.SetAction((parse, cancel) =>
         {
             var path = parse.GetValue(config)!;
-            if (!File.Exists(path)) throw new MesaLab.Worlds.UserError($"configuration file '{path}' does not exist.");
+            if (!File.Exists(path)) throw new MesaLab.Core.UserError($"configuration file '{path}' does not exist.");
             var overrides = (parse.GetValue(set) ?? []).Select(ConfigOverride.Parse).ToList();
             var narrator = StderrNarrator.ForConsole(Output.Current.Stderr);
             using var store = RunStores.OpenWorkspace(parse.GetValue(ReportVerb.Workspace));

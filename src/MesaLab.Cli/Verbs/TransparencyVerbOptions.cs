@@ -47,11 +47,8 @@ internal sealed class TransparencyVerbOptions
     /// <summary>Writes a picture next to the run's transparency files (atomically) and returns its path.</summary>
     public static string SavePng(TransparencySubject subject, string fileName, byte[] png)
     {
-        Directory.CreateDirectory(subject.Directory);
         var path = Path.Combine(subject.Directory, fileName);
-        var tmp = path + $".{Environment.ProcessId}.tmp";
-        File.WriteAllBytes(tmp, png);
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.WriteAllBytes(path, png);
         return path;
     }
 

@@ -32,5 +32,5 @@ public static class GifEncoder
     }
 
     /// <summary>Writes the animation to <paramref name="path"/> atomically.</summary>
-    public static void Save(IReadOnlyList<Picture> frames, string path, int frameDelayMs = 150) => Html.AtomicFile.WriteAllBytes(path, Encode(frames, frameDelayMs));
+    public static void Save(IReadOnlyList<Picture> frames, string path, int frameDelayMs = 150) => AtomicFile.WriteAllBytes(path, Encode(frames, frameDelayMs));
 }

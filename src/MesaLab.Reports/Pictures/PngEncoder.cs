@@ -16,7 +16,7 @@ public static class PngEncoder
     }
 
     /// <summary>Writes <paramref name="image"/> to <paramref name="path"/> atomically (temp file, then rename).</summary>
-    public static void Save(Image image, string path) => Html.AtomicFile.WriteAllBytes(path, Encode(image));
+    public static void Save(Image image, string path) => AtomicFile.WriteAllBytes(path, Encode(image));
 
     /// <summary>Reads a PNG back into an <see cref="Image"/> (tests, comparisons).</summary>
     public static Image Decode(byte[] png)

@@ -34,10 +34,8 @@ public static class AnalysisReportData
         };
     }
 
-    public static Estimate Estimate(Interval i) => new(i.Value, i.Low, i.High);
-
     private static Reports.OutcomeShares Shares(AnalysisShares s) =>
-        new Reports.OutcomeShares(s.Episodes, Estimate(s.CapabilityFailure), Estimate(s.Generalized), Estimate(s.Misgeneralized));
+        new Reports.OutcomeShares(s.Episodes, s.CapabilityFailure, s.Generalized, s.Misgeneralized);
 
     public static OutcomeClass Class(AnalysisOutcome o) => o switch
     {
@@ -52,10 +50,10 @@ public static class AnalysisReportData
         var baseObjective = a.Table.IntendedObjective;
         double random = b.PerEpisode.Sum(e => e.RandomLogLikelihood);
         return new BehavioralObjectiveSummary(split, b.Coherent ? b.Best : "no coherent objective", b.Episodes,
-            [.. b.Candidates.Select(c => new Reports.CandidatePosterior(c.Candidate, Estimate(c.Posterior), Estimate(c.Beta), c.LogMarginalLikelihood,
+            [.. b.Candidates.Select(c => new Reports.CandidatePosterior(c.Candidate, c.Posterior, c.Beta, c.LogMarginalLikelihood,
                 string.Equals(c.Candidate, baseObjective, StringComparison.OrdinalIgnoreCase)))],
             random,
-            a.Weights is { } w ? [.. w.Weights.Select(kv => new NamedEstimate(kv.Key, Reports.Estimate.Exact(kv.Value)))] : null);
+            a.Weights is { } w ? [.. w.Weights.Select(kv => new NamedEstimate(kv.Key, Estimate.Exact(kv.Value)))] : null);
     }
 
     private static RobustnessDecompositionSummary Decomposition(RobustnessDecomposition d, IReadOnlyList<SplitAnalysis> splits)
@@ -67,9 +65,9 @@ public static class AnalysisReportData
             DeploySplit = d.DeploySplit,
             BaseObjective = d.BaseObjective,
             IntendedObjective = d.IntendedObjective,
-            Robustness = Estimate(d.Robustness),
-            ObjectiveRobustness = Estimate(d.ObjectiveRobustness),
-            CapabilityRobustness = Estimate(d.CapabilityRobustness),
+            Robustness = d.Robustness,
+            ObjectiveRobustness = d.ObjectiveRobustness,
+            CapabilityRobustness = d.CapabilityRobustness,
             TrainBehavioralObjective = train is null ? "not evaluated" : train.Coherent ? train.Best : "no coherent objective",
             DeployBehavioralObjective = d.DeployBehavioralObjective,
             Tree = Node(d.Tree),
@@ -85,7 +83,7 @@ public static class AnalysisReportData
             _ => v.Value >= RobustnessDecomposition.CompetenceRatioThreshold,
         };
         if (n.Key == "alignment") holds = n.Verdict == "aligned";
-        return new DecompositionTreeNode(n.Name, n.Question, n.Value is { } x ? Estimate(x) : null, n.Verdict, n.Measured, holds,
+        return new DecompositionTreeNode(n.Name, n.Question, n.Value is { } x ? x : null, n.Verdict, n.Measured, holds,
             [.. n.Children.Select(Node)]);
     }
 

@@ -50,7 +50,7 @@ public static class GoodhartPlot
         {
             var color = palette[i++ % palette.Length];
             var xs = b.Trajectory.Select(p => p.Bits).ToArray();
-            var measured = plot.Add.Scatter(xs, b.Trajectory.Select(p => Log10(p.Cost.Mean)).ToArray());
+            var measured = plot.Add.Scatter(xs, b.Trajectory.Select(p => Log10(p.Cost.Value)).ToArray());
             measured.Color = color; measured.LegendText = $"E_Q[cost], base '{b.Base}'";
             var hi = plot.Add.Scatter(xs, b.Trajectory.Select(p => Log10(p.Cost.High)).ToArray());
             hi.Color = color.WithAlpha(0.4); hi.MarkerSize = 0; hi.LinePattern = LinePattern.Dotted;
@@ -67,11 +67,7 @@ public static class GoodhartPlot
     /// <summary>Writes the first base's Goodhart curve to a PNG file (atomically).</summary>
     public static void Save(GoodhartCurve curve, string path)
     {
-        var bytes = Curve(curve, curve.Bases[0].Base);
-        string full = Path.GetFullPath(path);
-        string tmp = full + ".tmp";
-        File.WriteAllBytes(tmp, bytes);
-        File.Move(tmp, full, overwrite: true);
+        AtomicFile.WriteAllBytes(path, Curve(curve, curve.Bases[0].Base));
     }
 
     /// <summary>An HTML section (no page wrapper) with every plot inlined as base64 PNG and a table of the bound checks.</summary>
@@ -93,7 +89,7 @@ public static class GoodhartPlot
         h.Append("<table><thead><tr><th>base</th><th>q</th><th>bits</th><th>E_Q[proxy]</th><th>E_Q[true]</th><th>E_Q[cost] (95% CI)</th><th>E_base[cost]/q</th><th>bound</th></tr></thead><tbody>\n");
         foreach (var b in curve.Bases)
             foreach (var p in b.Trajectory)
-                h.Append(CultureInfo.InvariantCulture, $"<tr><td>{Enc(b.Base)}</td><td>{p.Q:G3}</td><td>{p.Bits:F2}</td><td>{p.Proxy.Mean:F3}</td><td>{p.True.Mean:F3}</td><td>{p.Cost.Mean:F3} [{p.Cost.Low:F3}, {p.Cost.High:F3}]</td><td>{p.Bound.Limit:F3}</td><td>{(p.Bound.Holds ? "holds" : "violated")}</td></tr>\n");
+                h.Append(CultureInfo.InvariantCulture, $"<tr><td>{Enc(b.Base)}</td><td>{p.Q:G3}</td><td>{p.Bits:F2}</td><td>{p.Proxy.Value:F3}</td><td>{p.True.Value:F3}</td><td>{p.Cost.Value:F3} [{p.Cost.Low:F3}, {p.Cost.High:F3}]</td><td>{p.Bound.Limit:F3}</td><td>{(p.Bound.Holds ? "holds" : "violated")}</td></tr>\n");
         h.Append("</tbody></table>\n</section>\n");
         return h.ToString();
     }
@@ -113,7 +109,7 @@ public static class GoodhartPlot
         var fill = plot.Add.FillY(xs, est.Select(e => e.Low).ToArray(), est.Select(e => e.High).ToArray());
         fill.FillColor = color.WithAlpha(0.2);
         fill.LineColor = Colors.Transparent;
-        var line = plot.Add.Scatter(xs, est.Select(e => e.Mean).ToArray());
+        var line = plot.Add.Scatter(xs, est.Select(e => e.Value).ToArray());
         line.Color = color;
         line.LegendText = label;
     }

@@ -37,8 +37,6 @@ public static class ActivationCache
 {
     public const int FormatVersion = 1;
     private static readonly byte[] Magic = "MLACT1"u8.ToArray();
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     /// <summary>The cache file for a run and a set of probe states.</summary>
     public static string PathFor(string workspace, string runId, string split, int levels, int statesPerLevel, ulong seed) =>
         System.IO.Path.Combine(workspace, runId, "transparency", $"activations-{Sanitize(split)}-{levels}x{statesPerLevel}-seed{seed}.bin");
@@ -47,32 +45,21 @@ public static class ActivationCache
 
     public static void Write(string path, ActivationCacheHeader header, IReadOnlyDictionary<string, FeatureMatrix> activations)
     {
-        var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        var tmp = System.IO.Path.Combine(dir, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, f =>
         {
-            using (var f = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write))
-            using (var w = new BinaryWriter(f))
+            using var w = new BinaryWriter(f, Encoding.UTF8, leaveOpen: true);
+            var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(header, MesaLabJson.Compact));
+            w.Write(Magic);
+            w.Write(json.Length);
+            w.Write(json);
+            foreach (var layer in header.Layers)
             {
-                var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(header, Json));
-                w.Write(Magic);
-                w.Write(json.Length);
-                w.Write(json);
-                foreach (var layer in header.Layers)
-                {
-                    var m = activations[layer];
-                    w.Write(m.Rows);
-                    w.Write(m.Columns);
-                    w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(m.Data.AsSpan()));
-                }
+                var m = activations[layer];
+                w.Write(m.Rows);
+                w.Write(m.Columns);
+                w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(m.Data.AsSpan()));
             }
-            File.Move(tmp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+        });
     }
 
     public static ActivationCacheHeader ReadHeader(string path)
@@ -88,7 +75,7 @@ public static class ActivationCache
         {
             if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic)) throw new UserError($"{path} is not a MesaLab activation cache; delete it and run 'mesalab activations' again.");
             int n = r.ReadInt32();
-            var header = JsonSerializer.Deserialize<ActivationCacheHeader>(r.ReadBytes(n), Json)
+            var header = JsonSerializer.Deserialize<ActivationCacheHeader>(r.ReadBytes(n), MesaLabJson.Compact)
                 ?? throw new UserError($"{path}: empty activation cache header; delete it and record again.");
             if (header.FormatVersion != FormatVersion) throw new UserError($"{path}: activation cache format {header.FormatVersion}, this MesaLab reads {FormatVersion}; record again.");
             return header;

@@ -32,7 +32,7 @@ public static class ActivationCapture
 {
     /// <summary>
     /// Runs one forward pass on <paramref name="observations"/> and returns every requested layer's output
-    /// (all layers when <paramref name="layers"/> is null). Unknown names give a <see cref="MesaLab.Worlds.UserError"/>
+    /// (all layers when <paramref name="layers"/> is null). Unknown names give a <see cref="MesaLab.Core.UserError"/>
     /// listing the layers. Results are detached copies outside any dispose scope: dispose them.
     /// </summary>
     public static CapturedActivations Capture(InspectableNetwork network, Tensor observations, IEnumerable<string>? layers = null)

@@ -38,7 +38,7 @@ public sealed record TransparencyComparisonSettings(
 }
 
 /// <summary>Share of deploy episodes in which the intended goal, the proxy, or neither was reached first, with 95 % Wilson intervals.</summary>
-public sealed record FirstReached(int Episodes, int IntendedFirst, int ProxyFirst, int Neither, Interval IntendedShare, Interval ProxyShare, Interval NeitherShare)
+public sealed record FirstReached(int Episodes, int IntendedFirst, int ProxyFirst, int Neither, Estimate IntendedShare, Estimate ProxyShare, Estimate NeitherShare)
 {
     public static FirstReached Of(int episodes, int intended, int proxy) =>
         new(episodes, intended, proxy, episodes - intended - proxy,
@@ -137,7 +137,7 @@ public static class TransparencyComparison
                     $"  run {runId}: deploy {intended.Name} first {deployResult.IntendedShare.Value:0.00}, {proxy.Name} first {deployResult.ProxyShare.Value:0.00}; audit gap {audit.Gap:+0.000;-0.000} → {(audit.Flagged ? "flagged" : "passed")}"));
                 var agent = new ComparedAgent(training, seed, runId, deployResult, audit, trainSeconds);
                 agents.Add(agent);
-                store.AddResult(runId, null, ResultKind, deploy.Name, TransparencyJson.Serialize(agent));
+                store.AddResult(runId, null, ResultKind, deploy.Name, MesaLabJson.Serialize(agent));
             }
         }
 

@@ -38,7 +38,7 @@ public sealed class ProbeFeatures
     /// <param name="groups">Optional group of each row (the level it comes from): whole groups are held out.</param>
     public static ProbeFeatures Prepare(FeatureMatrix x, ProbeSettings settings, IReadOnlyList<long>? groups = null)
     {
-        if (x.Rows < 4) throw new MesaLab.Worlds.UserError($"a probe needs at least 4 samples; got {x.Rows}.");
+        if (x.Rows < 4) throw new MesaLab.Core.UserError($"a probe needs at least 4 samples; got {x.Rows}.");
         var (train, test) = LinearProbe.SplitRows(x.Rows, settings, groups);
         int d = x.Columns;
         using var scope = NewDisposeScope();

@@ -93,13 +93,13 @@ public static class TransparencyJobs
 
     /// <summary>Stores a document with the run and returns its id.</summary>
     public static long Store<T>(IRunStore store, TransparencySubject subject, string kind, string name, T document) =>
-        store.AddResult(subject.Run.Id, null, kind, name, TransparencyJson.Serialize(document));
+        store.AddResult(subject.Run.Id, null, kind, name, MesaLabJson.Serialize(document));
 
     /// <summary>The newest stored probe study of this run and split, if any (to choose the retargeting layer).</summary>
     public static ProbeStudyResult? LatestProbes(IRunStore store, TransparencySubject subject)
     {
         var r = store.Results(subject.Run.Id, null, TransparencyResultKinds.Probes).LastOrDefault(x => x.Name == subject.Split.Name);
-        return r is null ? null : TransparencyJson.Deserialize<ProbeStudyResult>(r.Json);
+        return r is null ? null : MesaLabJson.Deserialize<ProbeStudyResult>(r.Json);
     }
 
     /// <summary>Gradient×input and occlusion for one level of the split, with the agent at its start.</summary>

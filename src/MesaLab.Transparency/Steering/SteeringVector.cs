@@ -38,7 +38,7 @@ public sealed record SteeringVector(string Layer, long[] Shape, float[] Values)
         {
             var sampleShape = output.shape[1..];
             if (!sampleShape.SequenceEqual(shape))
-                throw new MesaLab.Worlds.UserError(
+                throw new MesaLab.Core.UserError(
                     $"the steering vector for layer '{Layer}' has shape [{string.Join(", ", shape)}] but the layer produced [{string.Join(", ", sampleShape)}] (a different canvas size?).");
             var v = tensor(values, shape).to(output.dtype).unsqueeze(0);
             return output + v * coefficient;

@@ -25,14 +25,14 @@ public sealed record RetargetSettings
 }
 
 /// <summary>Success of retargeted (and unedited) episodes for targets at a range of shortest-path distances.</summary>
-public sealed record RetargetBin(int MinDistance, int MaxDistance, ProportionInterval Retargeted, ProportionInterval Unedited);
+public sealed record RetargetBin(int MinDistance, int MaxDistance, int Levels, Estimate Retargeted, Estimate Unedited);
 
 /// <summary>
 /// Retargeting result: success by distance, and for one example level the probability of the shortest path to each
 /// cell (geometric mean of move probabilities along it) with the edit aimed at that cell and without it.
 /// </summary>
 public sealed record RetargetStudyResult(string World, string Split, string Layer, string Goal, double Strength, int Levels,
-    ProportionInterval Overall, ProportionInterval OverallUnedited, IReadOnlyList<RetargetBin> ByDistance,
+    Estimate Overall, Estimate OverallUnedited, IReadOnlyList<RetargetBin> ByDistance,
     int ExampleWidth, int ExampleHeight, int ExampleStart, int ExampleGoal, double[] ExampleHeatmap, double[] ExampleHeatmapUnedited);
 
 /// <summary>Retargeting on real agents: fits a <see cref="GoalLocationEdit"/> on levels where the goal is one cell, then aims it at random cells.</summary>
@@ -83,14 +83,14 @@ public static class RetargetStudy
         var byDistance = bins.Select(b =>
         {
             var idx = Enumerable.Range(0, edited.Length).Where(i => edited[i].Distance >= b[0] && edited[i].Distance <= b[1]).ToList();
-            return new RetargetBin(b[0], b[1], ProportionInterval.Wilson(idx.Count(i => edited[i].Reached), idx.Count), ProportionInterval.Wilson(idx.Count(i => plain[i].Reached), idx.Count));
-        }).Where(b => b.Retargeted.Trials > 0).ToList();
+            return new RetargetBin(b[0], b[1], idx.Count, Statistics.Wilson(idx.Count(i => edited[i].Reached), idx.Count), Statistics.Wilson(idx.Count(i => plain[i].Reached), idx.Count));
+        }).Where(b => b.Levels > 0).ToList();
 
         var example = levels[0];
         var heat = Retargeting.ShortestPathProbability(network, split, example, edit, l => l.Find(goal.Object), settings.Strength, edit.CanvasWidth, edit.CanvasHeight);
         var heat0 = Retargeting.ShortestPathProbability(network, split, example, null, l => l.Find(goal.Object), settings.Strength, edit.CanvasWidth, edit.CanvasHeight);
         return new RetargetStudyResult(world.Name, split.Name, layer, goal.Name, settings.Strength, levels.Count,
-            ProportionInterval.Wilson(edited.Count(o => o.Reached), edited.Length), ProportionInterval.Wilson(plain.Count(o => o.Reached), plain.Length),
+            Statistics.Wilson(edited.Count(o => o.Reached), edited.Length), Statistics.Wilson(plain.Count(o => o.Reached), plain.Length),
             byDistance, example.Width, example.Height, example.Start, example.Find(goal.Object), heat, heat0);
     }
 }

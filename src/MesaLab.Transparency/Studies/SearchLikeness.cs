@@ -15,7 +15,7 @@ public sealed record SearchLikenessSettings
 
 /// <summary>One group of episodes (a maze size or a path-length bin): success and path efficiency, with the shortest-path agent's.</summary>
 /// <param name="Efficiency">Mean over successful episodes of shortest distance / steps taken (1 = optimal).</param>
-public sealed record SearchPoint(string Group, int Value, ProportionInterval Success, double Efficiency, double ShortestPathSuccess, double ShortestPathEfficiency);
+public sealed record SearchPoint(string Group, int Value, int Episodes, Estimate Success, double Efficiency, double ShortestPathSuccess, double ShortestPathEfficiency);
 
 public sealed record SearchLikenessResult(string World, string Goal, IReadOnlyList<SearchPoint> BySize, IReadOnlyList<SearchPoint> ByPathLength, IReadOnlyList<string> Skipped);
 
@@ -50,7 +50,7 @@ public static class SearchLikeness
             var dists = levels.Select(l => LevelPaths.DistancesTo(l, FindGoal(l, goal))[l.Start]).ToArray();
             for (int i = 0; i < levels.Count; i++) all.Add((size, dists[i], episodes[i]));
             bySize.Add(Point("maze_size", size, episodes, dists, goal));
-            log?.Invoke($"size {size}: success {bySize[^1].Success.Estimate:F3}, efficiency {bySize[^1].Efficiency:F3}");
+            log?.Invoke($"size {size}: success {bySize[^1].Success.Value:F3}, efficiency {bySize[^1].Efficiency:F3}");
         }
         int[][] bins = [[1, 4], [5, 9], [10, 19], [20, 39], [40, int.MaxValue]];
         var byLength = bins.Select(b =>
@@ -67,6 +67,6 @@ public static class SearchLikeness
     {
         var ok = Enumerable.Range(0, episodes.Length).Where(i => (episodes[i].Events & goal.Event) != 0).ToList();
         double eff = ok.Count == 0 ? 0 : ok.Average(i => dists[i] / (double)Math.Max(1, episodes[i].Length));
-        return new SearchPoint(group, value, ProportionInterval.Wilson(ok.Count, episodes.Length), eff, 1.0, 1.0);
+        return new SearchPoint(group, value, episodes.Length, Statistics.Wilson(ok.Count, episodes.Length), eff, 1.0, 1.0);
     }
 }

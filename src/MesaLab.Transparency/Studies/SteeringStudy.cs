@@ -27,7 +27,7 @@ public sealed record SteeringSettings
 }
 
 /// <summary>For one coefficient: how often each candidate goal was the first one reached, with Wilson 95 % intervals.</summary>
-public sealed record SteeringPoint(double Coefficient, IReadOnlyDictionary<string, ProportionInterval> FirstReached, ProportionInterval Neither);
+public sealed record SteeringPoint(double Coefficient, int Episodes, IReadOnlyDictionary<string, Estimate> FirstReached, Estimate Neither);
 
 public sealed record SteeringStudyResult(string World, string Split, string Layer, string Feature, double VectorNorm, int Levels, IReadOnlyList<SteeringPoint> Points);
 
@@ -88,10 +88,10 @@ public static class SteeringStudy
                     CanvasWidth = generator.MaxWidth, CanvasHeight = generator.MaxHeight,
                 });
             // "First reached": the event of the step that ended the episode. Several goals on one cell count for each.
-            var first = goals.ToDictionary(g => g.Name, g => ProportionInterval.Wilson(episodes.Count(e => (e.Events & g.Event) != 0), episodes.Length));
-            var neither = ProportionInterval.Wilson(episodes.Count(e => (e.Events & stop) == 0), episodes.Length);
-            points.Add(new SteeringPoint(c, first, neither));
-            log?.Invoke($"c = {c,5:G3}: " + string.Join(", ", first.Select(kv => $"P({kv.Key} first) = {kv.Value.Estimate:F3}")));
+            var first = goals.ToDictionary(g => g.Name, g => Statistics.Wilson(episodes.Count(e => (e.Events & g.Event) != 0), episodes.Length));
+            var neither = Statistics.Wilson(episodes.Count(e => (e.Events & stop) == 0), episodes.Length);
+            points.Add(new SteeringPoint(c, episodes.Length, first, neither));
+            log?.Invoke($"c = {c,5:G3}: " + string.Join(", ", first.Select(kv => $"P({kv.Key} first) = {kv.Value.Value:F3}")));
         }
         return new SteeringStudyResult(world.Name, split.Name, layer, feature.Name, vector.Norm, levels.Count, points);
     }

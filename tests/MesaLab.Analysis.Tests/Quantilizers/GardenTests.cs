@@ -66,7 +66,7 @@ public class GardenTests
             foreach (var (values, truth) in new[] { (sample.Proxy, exact.Proxy), (sample.Cost, exact.Cost), (sample.True, exact.True) })
             {
                 var est = Estimate.OfMean(values);
-                Assert.True(Math.Abs(est.Mean - truth) < 4 * est.StandardError + 1e-9, $"{policy.Name}: sampled {est.Mean:F4} ± {est.StandardError:F4}, exact {truth:F4}");
+                Assert.True(Math.Abs(est.Value - truth) < 4 * est.StandardError + 1e-9, $"{policy.Name}: sampled {est.Value:F4} ± {est.StandardError:F4}, exact {truth:F4}");
             }
             double reached = sample.Proxy.Count(p => p > 0) / (double)sample.Count;
             Assert.True(Math.Abs(reached - exact.ReachProbability) < 0.02);
@@ -108,7 +108,7 @@ public class GardenTests
         }
         var exact = Demonstrator.Table(level.Level, level.ProxyGoal, new DemonstratorSettings()).Evaluate(level);
         var est = Estimate.OfMean(beds.ToArray());
-        Assert.True(Math.Abs(est.Mean - exact.Cost) < 4 * est.StandardError, $"engine: {est.Mean:F3} ± {est.StandardError:F3} beds, table: {exact.Cost:F3}");
+        Assert.True(Math.Abs(est.Value - exact.Cost) < 4 * est.StandardError, $"engine: {est.Value:F3} ± {est.StandardError:F3} beds, table: {exact.Cost:F3}");
         Assert.True(Math.Abs(reached / (double)episodes - exact.ReachProbability) < 0.02);
     }
 }

@@ -19,9 +19,9 @@ public class GoodhartExperimentTests
         foreach (var b in curve.Bases)
             foreach (var p in b.Trajectory)
             {
-                Assert.True(p.Bound.Holds, $"{b.Base} q={p.Q}: E_Q[c] {p.Cost.Mean} vs bound {p.Bound.Limit}");
-                Assert.Equal(p.Bound.BaseCost.Mean / p.Q, p.Bound.Limit, 9);
-                Assert.True(p.Cost.Low <= p.Cost.Mean && p.Cost.Mean <= p.Cost.High);
+                Assert.True(p.Bound.Holds, $"{b.Base} q={p.Q}: E_Q[c] {p.Cost.Value} vs bound {p.Bound.Limit}");
+                Assert.Equal(p.Bound.BaseCost.Value / p.Q, p.Bound.Limit, 9);
+                Assert.True(p.Cost.Low <= p.Cost.Value && p.Cost.Value <= p.Cost.High);
             }
         // The per-action quantilizer's cost is compared with the exact E_base[c]/q (reported, not a theorem there).
         foreach (var b in curve.Bases)
@@ -38,9 +38,9 @@ public class GoodhartExperimentTests
         var a = GoodhartExperiment.Run(Small with { Bases = ["demonstrator"] });
         var b = GoodhartExperiment.Run(Small with { Bases = ["demonstrator"] });
         var c = GoodhartExperiment.Run(Small with { Bases = ["demonstrator"], Seed = 2 });
-        Assert.Equal(a.Bases[0].Trajectory.Select(p => p.True.Mean), b.Bases[0].Trajectory.Select(p => p.True.Mean));
+        Assert.Equal(a.Bases[0].Trajectory.Select(p => p.True.Value), b.Bases[0].Trajectory.Select(p => p.True.Value));
         Assert.Equal(a.Bases[0].Trajectory.Select(p => p.Cost.High), b.Bases[0].Trajectory.Select(p => p.Cost.High));
-        Assert.NotEqual(a.Bases[0].Trajectory.Select(p => p.True.Mean), c.Bases[0].Trajectory.Select(p => p.True.Mean));
+        Assert.NotEqual(a.Bases[0].Trajectory.Select(p => p.True.Value), c.Bases[0].Trajectory.Select(p => p.True.Value));
     }
 
     /// <summary>
@@ -53,16 +53,16 @@ public class GoodhartExperimentTests
     {
         var curve = GoodhartExperiment.Run(new QuantilizerSettings { N = 20_000, Levels = 4, Bootstrap = 50, Bases = ["demonstrator"], MaximizerSteps = 0 });
         var t = curve.Bases[0].Trajectory;
-        var peak = t.MaxBy(p => p.True.Mean)!;
+        var peak = t.MaxBy(p => p.True.Value)!;
         var strongest = t[^1];
-        Assert.True(peak.True.Mean > t[0].True.Mean + 0.05, "mild optimization should raise the true utility");
+        Assert.True(peak.True.Value > t[0].True.Value + 0.05, "mild optimization should raise the true utility");
         Assert.True(peak.Bits > 0 && peak.Bits < strongest.Bits);
-        Assert.True(strongest.Proxy.Mean > peak.Proxy.Mean, "the proxy keeps rising");
-        Assert.True(strongest.True.Mean < peak.True.Mean - 0.03, "the true utility falls under strong optimization");
-        Assert.True(curve.Bases[0].Limit.True < peak.True.Mean, "the proxy optimum is worse by the true utility than the best quantilizer");
+        Assert.True(strongest.Proxy.Value > peak.Proxy.Value, "the proxy keeps rising");
+        Assert.True(strongest.True.Value < peak.True.Value - 0.03, "the true utility falls under strong optimization");
+        Assert.True(curve.Bases[0].Limit.True < peak.True.Value, "the proxy optimum is worse by the true utility than the best quantilizer");
         Assert.Equal(1.0, curve.Bases[0].Limit.Proxy, 9);
         // The base's own exact expectations match the q = 1 row of the sampled estimator.
-        Assert.True(Math.Abs(t[0].Proxy.Mean - curve.Bases[0].BaseExact.Proxy) < 4 * t[0].Proxy.StandardError + 1e-3);
+        Assert.True(Math.Abs(t[0].Proxy.Value - curve.Bases[0].BaseExact.Proxy) < 4 * t[0].Proxy.StandardError + 1e-3);
     }
 
     [Fact]

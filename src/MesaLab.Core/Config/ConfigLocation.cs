@@ -1,4 +1,4 @@
-namespace MesaLab.Worlds.Config;
+namespace MesaLab.Core.Config;
 
 /// <summary>Where a configuration value came from: a file and line, the built-in defaults, or a command-line override.</summary>
 /// <param name="Source">The file path as the user gave it, <c>built-in defaults</c>, or e.g. <c>--set ppo.learning_rate=0.001</c>.</param>

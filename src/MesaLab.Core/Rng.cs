@@ -1,4 +1,4 @@
-namespace MesaLab.Worlds;
+namespace MesaLab.Core;
 
 using System.Runtime.CompilerServices;
 

@@ -1,4 +1,4 @@
-namespace MesaLab.Worlds.Config;
+namespace MesaLab.Core.Config;
 
 using System.Globalization;
 using System.Text;
@@ -138,7 +138,7 @@ public static partial class ConfigYaml
     [GeneratedRegex(@"^[A-Za-z0-9_.+\-/]+$")]
     private static partial Regex PlainSafe();
 
-    internal static string Format(object? value) => value switch
+    public static string Format(object? value) => value switch
     {
         null => "null",
         bool b => b ? "true" : "false",

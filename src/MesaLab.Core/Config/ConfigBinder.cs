@@ -1,4 +1,4 @@
-namespace MesaLab.Worlds.Config;
+namespace MesaLab.Core.Config;
 
 using System.Collections;
 using System.ComponentModel.DataAnnotations;
@@ -292,14 +292,14 @@ public static class ConfigBinder
     private static UserError Bad(ConfigNode node, string path, string value, string expected) =>
         new($"{node.Location}: {path} is '{value}', but it must be {expected}.");
 
-    internal static UserError UnknownField(ConfigEntry e, string path, IReadOnlyList<string> allowed)
+    public static UserError UnknownField(ConfigEntry e, string path, IReadOnlyList<string> allowed)
     {
         string? guess = allowed.OrderBy(a => Distance(a, e.Key)).FirstOrDefault(a => Distance(a, e.Key) <= Math.Max(2, e.Key.Length / 4));
         string where = path.Length == 0 ? "at the top level" : $"in {path}";
         return new UserError($"{e.KeyLocation}: unknown field '{Join(path, e.Key)}'{(guess is null ? "" : $" (did you mean '{guess}'?)")}; the fields {where} are {string.Join(", ", allowed)}.");
     }
 
-    internal static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
+    public static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
 
     private static int Distance(string a, string b)
     {

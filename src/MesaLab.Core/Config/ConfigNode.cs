@@ -1,4 +1,4 @@
-namespace MesaLab.Worlds.Config;
+namespace MesaLab.Core.Config;
 
 /// <summary>The shape of a <see cref="ConfigNode"/>.</summary>
 public enum ConfigNodeKind

@@ -1,4 +1,4 @@
-namespace MesaLab.Worlds.Config;
+namespace MesaLab.Core.Config;
 
 /// <summary>
 /// Declares a settings type as a top-level section of experiment files, e.g. <c>[ConfigSection("ppo")]</c> on

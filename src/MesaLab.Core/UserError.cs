@@ -1,4 +1,4 @@
-namespace MesaLab.Worlds;
+namespace MesaLab.Core;
 
 /// <summary>
 /// An error a user can cause and fix (bad config, unknown name, value out of range). Its message is one

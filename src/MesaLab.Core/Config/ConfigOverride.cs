@@ -1,4 +1,4 @@
-namespace MesaLab.Worlds.Config;
+namespace MesaLab.Core.Config;
 
 /// <summary>
 /// One command-line change to an experiment: a dotted path and a YAML value (<c>--set ppo.learning_rate=0.001</c>,

@@ -1,6 +1,6 @@
-namespace MesaLab.Analysis;
+namespace MesaLab.Core;
 
-/// <summary>The few statistics analysis needs: Wilson intervals, percentiles, log-sum-exp.</summary>
+/// <summary>The few statistics every layer needs: Wilson intervals, percentiles, log-sum-exp.</summary>
 public static class Statistics
 {
     /// <summary>z for a two-sided 95 % interval.</summary>
@@ -8,17 +8,17 @@ public static class Statistics
 
     /// <summary>
     /// Wilson score interval for a proportion: well behaved at 0, 1 and small n, unlike the normal
-    /// approximation. n = 0 gives <see cref="Interval.NotAvailable"/>.
+    /// approximation. n = 0 gives <see cref="Estimate.NotAvailable"/>.
     /// </summary>
-    public static Interval Wilson(int successes, int n, double z = Z95)
+    public static Estimate Wilson(int successes, int n, double z = Z95)
     {
-        if (n <= 0) return Interval.NotAvailable;
+        if (n <= 0) return Estimate.NotAvailable;
         double p = successes / (double)n;
         double z2 = z * z;
         double denom = 1 + z2 / n;
         double centre = (p + z2 / (2 * n)) / denom;
         double half = z * Math.Sqrt(p * (1 - p) / n + z2 / (4.0 * n * n)) / denom;
-        return new Interval(p, Math.Max(0, centre - half), Math.Min(1, centre + half));
+        return new Estimate(p, Math.Max(0, centre - half), Math.Min(1, centre + half)) { StandardError = Math.Sqrt(p * (1 - p) / n) };
     }
 
     /// <summary>Linear-interpolated percentile (q in [0, 1]) of values (sorted in place).</summary>
@@ -32,12 +32,7 @@ public static class Statistics
     }
 
     /// <summary>Point estimate with the 2.5 % and 97.5 % percentiles of bootstrap replicates (NaNs dropped).</summary>
-    public static Interval PercentileInterval(double value, IEnumerable<double> replicates)
-    {
-        var r = replicates.Where(x => !double.IsNaN(x)).ToArray();
-        if (r.Length == 0 || double.IsNaN(value)) return new Interval(value, double.NaN, double.NaN);
-        return new Interval(value, Percentile(r, 0.025), Percentile(r, 0.975));
-    }
+    public static Estimate PercentileInterval(double value, IEnumerable<double> replicates) => Estimate.FromReplicates(value, replicates);
 
     public static double LogSumExp(ReadOnlySpan<double> x)
     {
