@@ -34,6 +34,8 @@ public sealed class LavaShift : World
 
     public override IReadOnlyList<CandidateObjective> Candidates { get; } = [CandidateObjective.Exit, CandidateObjective.Lava];
 
+    public override IReadOnlyList<Hazard> Hazards { get; } = [Hazard.Lava];
+
     public override IReadOnlyList<(CellObject Object, ObservationChannel Channel)> ObjectChannels { get; } =
     [
         (CellObject.Exit, new ObservationChannel("exit", "1 on the exit (the goal)")),

@@ -36,3 +36,9 @@ public sealed record CandidateObjective(string Name, string Description, Objecti
     public bool IsGoal(Level level, ReadOnlySpan<CellObject> liveObjects, int cell) =>
         Object == CellObject.None ? cell == level.Corner : (liveObjects[cell] & Object) != 0;
 }
+
+/// <summary>Something in a world the agent should avoid (lava): its object and the step event that says it was entered.</summary>
+public sealed record Hazard(string Name, string Description, CellObject Object, StepEvents Event)
+{
+    public static readonly Hazard Lava = new("lava", "entering lava ends the episode with a penalty", CellObject.Lava, StepEvents.EnteredLava);
+}

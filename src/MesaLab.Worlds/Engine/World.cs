@@ -36,6 +36,12 @@ public abstract class World
     /// <summary>The candidate objectives: the hypothesis space for behavioral-objective inference.</summary>
     public abstract IReadOnlyList<CandidateObjective> Candidates { get; }
 
+    /// <summary>
+    /// Hazards: objects the agent should avoid, which end or spoil an episode (lava). A hazard is not a goal: entering
+    /// one is a capability failure with that hazard as its reason, never evidence of a different objective.
+    /// </summary>
+    public virtual IReadOnlyList<Hazard> Hazards => [];
+
     /// <summary>Objects drawn as observation channels after the common ones, in channel order.</summary>
     public abstract IReadOnlyList<(CellObject Object, ObservationChannel Channel)> ObjectChannels { get; }
 
