@@ -26,7 +26,6 @@ public sealed record CandidateObjective(string Name, string Description, Objecti
     public static readonly CandidateObjective Corner = new("corner", "reach the top-right corner cell", ObjectiveKind.Reach, CellObject.None, StepEvents.ReachedCorner);
     public static readonly CandidateObjective Keys = new("keys", "pick up keys", ObjectiveKind.Collect, CellObject.Key, StepEvents.PickedKey);
     public static readonly CandidateObjective Chests = new("chests", "open chests", ObjectiveKind.Collect, CellObject.Chest, StepEvents.OpenedChest);
-    public static readonly CandidateObjective Lava = new("lava", "enter lava", ObjectiveKind.Reach, CellObject.Lava, StepEvents.EnteredLava);
 
     /// <summary>Whether <paramref name="cell"/> of <paramref name="level"/> is a goal cell of this candidate (in the level's initial state).</summary>
     public bool IsGoal(Level level, int cell) =>
