@@ -21,25 +21,31 @@ public static class EvaluateVerb
         var cmd = new Command("evaluate", "deploy an agent on a split: record episodes, classify outcomes, infer its behavioral objective");
         var run = new Argument<string?>("RUN") { Description = "a trained run (id, name or unique prefix); its latest checkpoint is evaluated", Arity = ArgumentArity.ZeroOrOne };
         var world = new Option<string?>("--world") { Description = "world of a scripted agent (see `mesalab worlds list`)" };
-        var agent = new Option<string?>("--agent") { Description = "scripted agent: random or shortest-path:CANDIDATE" };
+        var agent = new Option<string?>("--agent") { Description = "scripted agent: random, shortest-path:CANDIDATE or mixture:CANDIDATE=WEIGHT,… (one goal per episode; random may be a component)" };
         var epsilon = new Option<double>("--epsilon") { Description = "probability that the scripted agent takes a uniformly random move instead", DefaultValueFactory = _ => 0 };
         var split = new Option<string>("--split") { Description = "split to deploy on (e.g. train, deploy)", DefaultValueFactory = _ => "deploy" };
         var episodes = new Option<int>("--episodes") { Description = "number of episodes (episode i plays level i of the split)", DefaultValueFactory = _ => 100 };
         var seed = new Option<long>("--seed") { Description = "seed of the levels and of the agent's randomness", DefaultValueFactory = _ => 1 };
         var batch = new Option<int>("--batch") { Description = "episodes stepped together", DefaultValueFactory = _ => Evaluator.DefaultBatchSize };
         var weights = new Option<bool>("--reward-weights") { Description = "also fit a linear reward over the candidates (maximum-causal-entropy IRL)" };
+        var anyCell = new Option<bool>("--any-cell-goals") { Description = "let the mixture of goals include \"any cell\": episodes that pursue one cell no candidate names (slower)" };
         var noStore = new Option<bool>("--no-store") { Description = "do not store the evaluation in the run store" };
         var stored = new Option<long?>("--stored") { Description = "re-analyse a stored evaluation (by id) from its recorded trajectories instead of running episodes" };
         var workspace = RunsVerb.WorkspaceOption();
         cmd.Arguments.Add(run);
-        foreach (var o in new Option[] { world, agent, epsilon, split, episodes, seed, batch, weights, noStore, stored, workspace }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { world, agent, epsilon, split, episodes, seed, batch, weights, anyCell, noStore, stored, workspace }) cmd.Options.Add(o);
         cmd.SetAction(p => Run(new Request(p.GetValue(run), p.GetValue(world), p.GetValue(agent), p.GetValue(epsilon), p.GetValue(split)!,
-            p.GetValue(episodes), p.GetValue(seed), p.GetValue(batch), p.GetValue(weights), p.GetValue(noStore), p.GetValue(workspace), p.GetValue(stored))));
+            p.GetValue(episodes), p.GetValue(seed), p.GetValue(batch), p.GetValue(weights), p.GetValue(noStore), p.GetValue(workspace), p.GetValue(stored))
+        { AnyCellGoals = p.GetValue(anyCell) }));
         return cmd;
     }
 
     private sealed record Request(string? Run, string? World, string? Agent, double Epsilon, string Split, int Episodes, long Seed, int Batch,
-        bool RewardWeights, bool NoStore, string? Workspace, long? Stored);
+        bool RewardWeights, bool NoStore, string? Workspace, long? Stored)
+    {
+        public bool AnyCellGoals { get; init; }
+        public InferenceSettings Inference => new() { AnyCellGoals = AnyCellGoals };
+    }
 
     private static int Run(Request q)
     {
@@ -77,7 +83,7 @@ public static class EvaluateVerb
             else
             {
                 if (q.World is null || q.Agent is null)
-                    throw new UserError("give RUN (a trained agent) or both --world and --agent (a scripted agent: random or shortest-path:CANDIDATE).");
+                    throw new UserError("give RUN (a trained agent) or both --world and --agent (a scripted agent: random, shortest-path:CANDIDATE or mixture:CANDIDATE=WEIGHT,…).");
                 world = WorldCatalog.Get(q.World);
                 policy = AgentSpec.Parse(q.Agent, q.Epsilon, seed, world);
             }
@@ -92,9 +98,9 @@ public static class EvaluateVerb
             }));
             (policy as IDisposable)?.Dispose();
             double evalSeconds = sw.Elapsed.TotalSeconds;
-            log.Log("analysing: outcomes and behavioral objective (inverse RL)");
+            log.Log("analysing: outcomes and behavioral objective (inverse RL: single goal and mixture of goals)");
             sw.Restart();
-            var analysis = EvaluationAnalysis.Of(records, fitRewardWeights: q.RewardWeights);
+            var analysis = EvaluationAnalysis.Of(records, q.Inference, fitRewardWeights: q.RewardWeights);
             double analysisSeconds = sw.Elapsed.TotalSeconds;
 
             long? evaluationId = null;
@@ -124,7 +130,7 @@ public static class EvaluateVerb
         if (records.Count == 0) throw new UserError($"evaluation {evaluationId} has no episodes to analyse.");
         Output.Current.Log($"re-analysing evaluation {evaluationId}: {evaluation.Agent} on {evaluation.World}/{evaluation.Split}, {records.Count} episodes");
         var sw = Stopwatch.StartNew();
-        var analysis = EvaluationAnalysis.Of(records, fitRewardWeights: q.RewardWeights);
+        var analysis = EvaluationAnalysis.Of(records, q.Inference, fitRewardWeights: q.RewardWeights);
         var split = Replay.SplitOf(records[0]);
         var policy = new NamedAgent(evaluation.Agent);
         var doc = Document(q with { Seed = evaluation.Seed }, split.World, split, policy, records, analysis, evaluationId, evaluation.RunId, 0, sw.Elapsed.TotalSeconds);
@@ -155,6 +161,27 @@ public static class EvaluateVerb
         objective_generalized = IntervalDoc(s.Generalized),
         objective_misgeneralized = IntervalDoc(s.Misgeneralized),
         capability_failure = IntervalDoc(s.CapabilityFailure),
+        generalized_after_detour = IntervalDoc(s.Detour),
+    };
+
+    /// <summary>The mixture of goals: weights and β with intervals, goals summed over episodes, and each episode's posterior.</summary>
+    public static object MixtureDoc(MixtureObjective m) => new
+    {
+        summary = m.Summary,
+        coherent = m.Coherent,
+        components = m.Components.Select(c => new { name = c.Name, weight = IntervalDoc(c.Weight), beta = c.Beta.IsAvailable ? IntervalDoc(c.Beta) : null, is_goal = c.IsGoal }),
+        indistinguishable = m.Indistinguishable,
+        episodes_by_goal = m.Episodes.GroupBy(e => e.Goal).OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count()),
+        log_likelihood = m.LogLikelihood,
+        random_log_likelihood = m.RandomLogLikelihood,
+        episodes = m.Episodes.Select(e => new
+        {
+            episode = e.Episode,
+            level = e.LevelIndex,
+            goal = e.Goal,
+            probability = e.Probability,
+            posterior = m.Components.Select((c, k) => (c.Name, P: e.Posterior[k])).ToDictionary(x => x.Name, x => x.P),
+        }),
     };
 
     public static object BehavioralDoc(BehavioralObjective b) => new
@@ -199,8 +226,10 @@ public static class EvaluateVerb
             distinguishing_levels = SharesDoc(a.Table.Distinguishing),
             by_side = a.Table.BySide.Select(SharesDoc),
             by_shortest_path = a.Table.ByShortestPath.Select(SharesDoc),
+            capability_failure_reasons = a.Table.FailureReasons.ToDictionary(r => r.Reason, r => r.Count),
         },
         behavioral_objective = BehavioralDoc(a.Behavioral),
+        behavioral_objective_mixture = MixtureDoc(a.Mixture),
         reward_weights = a.Weights?.Weights,
         seconds = new { evaluation = evalSeconds, analysis = analysisSeconds },
     };
@@ -214,8 +243,12 @@ public static class EvaluateVerb
         o.WriteLine($"  {"episodes",-24} {"n",4}  {"generalized",-19} {"misgeneralized",-19} {"capability failure",-19}");
         foreach (var s in a.Table.BySide.Prepend(a.Table.Distinguishing).Prepend(a.Table.All).Concat(a.Table.ByShortestPath))
             o.WriteLine($"  {s.Group,-24} {s.Episodes,4}  {s.Generalized.Format(),-19} {s.Misgeneralized.Format(),-19} {s.CapabilityFailure.Format(),-19}");
+        if (a.Table.All.DetourCount > 0) o.WriteLine($"  {a.Table.All.DetourCount} generalized episodes first visited another candidate off the way (detour)");
+        if (a.Table.FailureReasons.Count > 0) o.WriteLine("  capability failures: " + string.Join(", ", a.Table.FailureReasons.Select(r => $"{r.Reason} {r.Count}")));
         o.WriteLine();
-        o.WriteLine(a.Behavioral.Summary);
+        o.WriteLine(a.Mixture.Summary);
+        o.WriteLine("  episodes by goal pursued: " + string.Join(", ", a.Mixture.Episodes.GroupBy(e => e.Goal).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}")));
+        o.WriteLine("single goal: " + a.Behavioral.Summary);
         if (a.Weights is { } w)
             o.WriteLine("reward weights (max-causal-entropy IRL): " + string.Join(", ", w.Weights.Select(kv => $"{kv.Key} {kv.Value.ToString("0.00", inv)}")));
         if (evaluationId is { } id) o.WriteLine($"evaluation {id} in the run store");
