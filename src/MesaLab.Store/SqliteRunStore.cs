@@ -60,6 +60,9 @@ public sealed class SqliteRunStore : SqlRunStore
     // taken at BEGIN, so two writers queue on the busy timeout instead of failing on lock upgrade.
     private protected override DbTransaction BeginWrite(DbConnection c) => ((SqliteConnection)c).BeginTransaction(IsolationLevel.Serializable, deferred: false);
 
+    private protected override IReadOnlyList<string> DatabaseDamage(DbConnection c) =>
+        c.Query<string>("PRAGMA integrity_check").Where(line => line != "ok").ToList();
+
     public override void Dispose()
     {
         // Release pooled handles so the workspace can be moved or deleted right away.
