@@ -540,45 +540,67 @@ public abstract class SqlRunStore : IRunStore
         foreach (var damage in DatabaseDamage(c))
             problems.Add(new(StoreProblemKind.DamagedDatabase, null, $"the database at {Location} is damaged: {damage}."));
 
-        foreach (var (runId, update, name, count) in c.Query<(string, long, string, long)>(
-                     "SELECT run_id, update_index, name, COUNT(*) FROM metrics GROUP BY run_id, update_index, name HAVING COUNT(*) > 1 ORDER BY run_id, update_index, name"))
-            problems.Add(new(StoreProblemKind.DuplicateMetric, runId, $"run {runId} has {count} values of metric '{name}' at update {update}."));
-
-        foreach (var (id, runId, recorded, stored) in c.Query<(long, string?, long, long)>(
-                     "SELECT e.id, e.run_id, e.episode_count, (SELECT COUNT(*) FROM episodes p WHERE p.evaluation_id = e.id) FROM evaluations e ORDER BY e.id"))
-            if (recorded != stored)
-                problems.Add(new(StoreProblemKind.EpisodeCountMismatch, runId, $"evaluation {id} records {recorded} episodes but {stored} are stored."));
-
-        foreach (var row in c.Query<CheckpointRow>($"SELECT {CheckpointColumns} FROM checkpoints ORDER BY run_id, update_index"))
+        // Each part reads what it can: on a damaged database one unreadable table does not hide the rest.
+        void Part(string what, Action read)
         {
-            string file = Path.Combine(Workspace, row.Path);
-            string where = $"checkpoint of run {row.RunId} at update {row.UpdateIndex} ({row.Path})";
-            if (!File.Exists(file))
+            try
             {
-                problems.Add(new(StoreProblemKind.MissingCheckpointFile, row.RunId, $"the {where} is missing from {Workspace}."));
-                continue;
+                read();
             }
-            long size = new FileInfo(file).Length;
-            if (size != row.Size)
+            catch (DbException e)
             {
-                problems.Add(new(StoreProblemKind.DamagedCheckpointFile, row.RunId, $"the {where} has {size} bytes, {row.Size} were recorded."));
-                continue;
+                problems.Add(new(StoreProblemKind.DamagedDatabase, null, $"the {what} in {Location} cannot be read: {e.Message.TrimEnd('.')}."));
             }
-            string sha;
-            using (var f = File.OpenRead(file)) sha = Convert.ToHexStringLower(SHA256.HashData(f));
-            if (!string.Equals(sha, row.Sha256, StringComparison.OrdinalIgnoreCase))
-                problems.Add(new(StoreProblemKind.DamagedCheckpointFile, row.RunId, $"the {where} has SHA-256 {sha}, {row.Sha256} was recorded."));
         }
 
-        foreach (var run in c.Query<RunRow>($"{RunSelect} WHERE r.status = @running ORDER BY r.created, r.id", new { running = RunStatus.Running.ToText() }).Select(r => r.ToRecord()))
-            if (!run.Held)
-                problems.Add(new(StoreProblemKind.RunWithoutHolder, run.Id, run.Lease is { } l
-                    ? $"run {run.Id} ({run.Name}) is recorded as running but its holder, {l.Holder}, is gone."
-                    : $"run {run.Id} ({run.Name}) is recorded as running but no process holds it."));
+        Part("metrics", () =>
+        {
+            foreach (var (runId, update, name, count) in c.Query<(string, long, string, long)>(
+                         "SELECT run_id, update_index, name, COUNT(*) FROM metrics GROUP BY run_id, update_index, name HAVING COUNT(*) > 1 ORDER BY run_id, update_index, name"))
+                problems.Add(new(StoreProblemKind.DuplicateMetric, runId, $"run {runId} has {count} values of metric '{name}' at update {update}."));
+        });
+
+        Part("evaluations", () =>
+        {
+            foreach (var (id, runId, recorded, stored) in c.Query<(long, string?, long, long)>(
+                         "SELECT e.id, e.run_id, e.episode_count, (SELECT COUNT(*) FROM episodes p WHERE p.evaluation_id = e.id) FROM evaluations e ORDER BY e.id"))
+                if (recorded != stored)
+                    problems.Add(new(StoreProblemKind.EpisodeCountMismatch, runId, $"evaluation {id} records {recorded} episodes but {stored} are stored."));
+        });
+
+        Part("checkpoints", () =>
+        {
+            foreach (var row in c.Query<CheckpointRow>($"SELECT {CheckpointColumns} FROM checkpoints ORDER BY run_id, update_index"))
+                if (CheckpointFileProblem(row) is { } problem) problems.Add(problem);
+        });
+
+        Part("runs", () =>
+        {
+            foreach (var run in c.Query<RunRow>($"{RunSelect} WHERE r.status = @running ORDER BY r.created, r.id", new { running = RunStatus.Running.ToText() }).Select(r => r.ToRecord()))
+                if (!run.Held)
+                    problems.Add(new(StoreProblemKind.RunWithoutHolder, run.Id, run.Lease is { } l
+                        ? $"run {run.Id} ({run.Name}) is recorded as running but its holder, {l.Holder}, is gone."
+                        : $"run {run.Id} ({run.Name}) is recorded as running but no process holds it."));
+        });
 
         foreach (var file in AtomicFile.TemporaryFiles(Workspace, recursive: true))
             problems.Add(new(StoreProblemKind.AbandonedTemporaryFile, null, $"{file} is the temporary file of a write that never finished."));
         return problems;
+    }
+
+    private StoreProblem? CheckpointFileProblem(CheckpointRow row)
+    {
+        string file = Path.Combine(Workspace, row.Path);
+        string where = $"checkpoint of run {row.RunId} at update {row.UpdateIndex} ({row.Path})";
+        if (!File.Exists(file))
+            return new(StoreProblemKind.MissingCheckpointFile, row.RunId, $"the {where} is missing from {Workspace}.");
+        long size = new FileInfo(file).Length;
+        if (size != row.Size)
+            return new(StoreProblemKind.DamagedCheckpointFile, row.RunId, $"the {where} has {size} bytes, {row.Size} were recorded.");
+        string sha;
+        using (var f = File.OpenRead(file)) sha = Convert.ToHexStringLower(SHA256.HashData(f));
+        return string.Equals(sha, row.Sha256, StringComparison.OrdinalIgnoreCase) ? null
+            : new(StoreProblemKind.DamagedCheckpointFile, row.RunId, $"the {where} has SHA-256 {sha}, {row.Sha256} was recorded.");
     }
 
     // ----- batching -----

@@ -170,4 +170,24 @@ public sealed class RunLeaseContractTests(StoreBackends backends)
         var winner = Assert.Single(won);
         Assert.Equal(winner.Holder.Token, store.GetRun(run.Id).Lease!.Holder.Token);
     }
+
+    [SkippableTheory, MemberData(nameof(Kinds))]
+    public void A_lease_keeper_heartbeats_on_its_own_and_says_when_the_run_was_taken(string kind)
+    {
+        using var store = backends.Open(kind);
+        var run = store.CreateRun(Train("kept"), RunHolder.ThisProcess());
+        using var keeper = new LeaseKeeper(store, run.Lease!, TimeSpan.FromMilliseconds(50));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (store.GetRun(run.Id).Lease!.Heartbeat <= run.Lease!.Heartbeat && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        Assert.True(store.GetRun(run.Id).Lease!.Heartbeat > run.Lease!.Heartbeat, "the keeper did not heartbeat");
+        Assert.False(keeper.Lost.IsCancellationRequested);
+        keeper.ThrowIfLost();
+
+        // Another holder takes the run (as after a stale heartbeat): the keeper notices at its next beat.
+        using (var c = store.OpenConnection())
+            c.Execute("UPDATE leases SET token = 'usurper', host = 'elsewhere.example' WHERE run_id = @Id", new { run.Id });
+        Assert.True(keeper.Lost.WaitHandle.WaitOne(TimeSpan.FromSeconds(20)), "the keeper did not notice that it lost the run");
+        Assert.Contains($"run {run.Id} is no longer held by process {Environment.ProcessId}", Assert.Throws<UserError>(keeper.ThrowIfLost).Message);
+        Assert.Equal("usurper", store.GetRun(run.Id).Lease!.Holder.Token);
+    }
 }

@@ -245,10 +245,10 @@ public sealed class RunStoreContractTests(StoreBackends backends)
     }
 
     [SkippableTheory, MemberData(nameof(Kinds))]
-    public async Task Two_writers_at_once_lose_nothing(string kind)
+    public async Task Two_store_objects_writing_from_many_threads_lose_nothing(string kind)
     {
         using var first = backends.Open(kind, out string target);
-        using var second = backends.Reopen(kind, target, first.Workspace); // a second "process" on the same data
+        using var second = backends.Reopen(kind, target, first.Workspace); // a second store object on the same data (MultiProcessTests uses real processes)
         var runA = first.CreateRun(Train("a"));
         var runB = second.CreateRun(Train("b"));
         const int batches = 40, perBatch = 50;

@@ -115,4 +115,35 @@ public sealed class StoreCheckTests(StoreBackends backends)
         using var again = backends.Reopen(kind, target, workspace);
         Assert.Equal(RunStatus.Completed, again.GetRun("killed").EffectiveStatus);
     }
+
+    [Fact]
+    public void The_check_reports_a_damaged_sqlite_file()
+    {
+        string workspace = backends.NewDir();
+        string file;
+        long page, pageSize;
+        using (var store = (SqliteRunStore)RunStores.Open(workspace))
+        {
+            var run = store.CreateRun(Train(), RunHolder.ThisProcess());
+            store.AddMetrics(run.Id, [.. Enumerable.Range(0, 2000).Select(u => new MetricPoint(u, u, "episodic_return", u))]);
+            store.ReleaseLease(run.Lease!, RunStatus.Completed, 1);
+            Assert.Empty(store.Check());
+            file = store.DatabaseFile;
+            using var c = store.OpenConnection();
+            page = c.ExecuteScalar<long>("SELECT rootpage FROM sqlite_master WHERE name = 'metrics_by_name'");
+            pageSize = c.ExecuteScalar<long>("PRAGMA page_size");
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // the last connection checkpoints the WAL into the file
+        using (var f = new FileStream(file, FileMode.Open, FileAccess.Write))
+        {
+            // Zero the root page of one index: the tables still read, only the database's own check sees it.
+            f.Position = (page - 1) * pageSize;
+            f.Write(new byte[pageSize]);
+        }
+        using var damaged = RunStores.Open(workspace);
+        var problems = damaged.Check();
+        Assert.NotEmpty(problems);
+        Assert.All(problems, p => Assert.Equal(StoreProblemKind.DamagedDatabase, p.Kind));
+        Assert.StartsWith($"the database at sqlite:{file} is damaged: ", problems[0].Description);
+    }
 }
