@@ -71,7 +71,8 @@ public static partial class AtomicFile
         var deleted = new List<string>();
         foreach (var file in TemporaryFiles(directory))
         {
-            int pid = int.Parse(TemporaryName().Match(Path.GetFileName(file)).Groups["pid"].ValueSpan, provider: System.Globalization.CultureInfo.InvariantCulture);
+            var digits = TemporaryName().Match(Path.GetFileName(file)).Groups["pid"].ValueSpan;
+            if (!int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)) continue;
             if (pid == Environment.ProcessId || LocalProcess.IsRunning(pid)) continue;
             try
             {

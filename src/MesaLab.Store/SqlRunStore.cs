@@ -257,8 +257,8 @@ public abstract class SqlRunStore : IRunStore
                   "acquired = excluded.acquired, heartbeat = excluded.heartbeat",
             new { runId, holder.Token, holder.Host, pid = (long)holder.Pid, holder.StartMark, acquired, heartbeat }, tx);
 
-    private LeaseRow? ReadLease(DbConnection c, DbTransaction? tx, string runId) =>
-        c.QueryFirstOrDefault<LeaseRow>($"SELECT {LeaseColumns} FROM leases WHERE run_id = @runId", new { runId }, tx);
+    private LeaseRow? ReadLease(DbConnection c, DbTransaction? tx, string runId, bool forUpdate = false) =>
+        c.QueryFirstOrDefault<LeaseRow>($"SELECT {LeaseColumns} FROM leases WHERE run_id = @runId{(forUpdate ? Dialect.ForUpdate : "")}", new { runId }, tx);
 
     public RunLease AcquireLease(string runId, RunHolder holder)
     {
@@ -267,8 +267,9 @@ public abstract class SqlRunStore : IRunStore
         // Locking the run's row serializes acquirers of one run (SQLite's write transaction already does).
         string? name = c.QueryFirstOrDefault<string>($"SELECT name FROM runs WHERE id = @runId{Dialect.ForUpdate}", new { runId }, tx);
         if (name is null) throw UnknownRun(runId);
+        // Locking the lease too: a heartbeat of the current holder waits, then finds whether it lost the run.
+        var row = ReadLease(c, tx, runId, forUpdate: true);
         string now = StoreNow(c, tx);
-        var row = ReadLease(c, tx, runId);
         var current = row is null ? null : ToLease(row, ParseStamp(now));
         bool same = current?.Holder.Token == holder.Token;
         if (current is { Live: true } && !same)
