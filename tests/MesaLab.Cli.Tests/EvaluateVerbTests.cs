@@ -18,7 +18,7 @@ public sealed class EvaluateVerbTests() : CliWorkspaceTests("mesalab-cli-evaluat
     public void Scripted_arrow_seeker_is_stored_classified_and_identified()
     {
         var (exit, stdout, stderr) = Run("evaluate", "--world", "green-arrow-maze", "--agent", "shortest-path:arrow", "--split", "deploy",
-            "--episodes", "30", "--seed", "4", "--json");
+            "--episodes", "30", "--evaluation-seed", "4", "--json");
         Assert.True(exit == 0, stderr);
         var doc = JsonDocument.Parse(stdout).RootElement;
         var bo = doc.GetProperty("behavioral_objective");
@@ -53,7 +53,7 @@ public sealed class EvaluateVerbTests() : CliWorkspaceTests("mesalab-cli-evaluat
         Assert.True(exit == 0, stderr);
         string runId = JsonDocument.Parse(stdout).RootElement.GetProperty("run_id").GetString()!;
 
-        string[] evaluate = ["evaluate", runId, "--split", "deploy", "--episodes", "12", "--seed", "5", "--json"];
+        string[] evaluate = ["evaluate", runId, "--split", "deploy", "--episodes", "12", "--evaluation-seed", "5", "--json"];
         (exit, stdout, stderr) = Run(evaluate);
         Assert.True(exit == 0, stderr);
         var first = JsonDocument.Parse(stdout).RootElement;
@@ -105,7 +105,7 @@ public sealed class EvaluateVerbTests() : CliWorkspaceTests("mesalab-cli-evaluat
     public void A_scripted_mixture_is_reported_as_a_mixture_with_per_episode_goals()
     {
         var (exit, stdout, stderr) = Run("evaluate", "--world", "green-arrow-maze", "--agent", "mixture:exit=0.5,arrow=0.5", "--split", "deploy",
-            "--episodes", "40", "--seed", "6", "--no-store", "--json");
+            "--episodes", "40", "--evaluation-seed", "6", "--no-store", "--json");
         Assert.True(exit == 0, stderr);
         var doc = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal("mixture:exit=0.5,arrow=0.5", doc.GetProperty("agent").GetString());
@@ -120,7 +120,7 @@ public sealed class EvaluateVerbTests() : CliWorkspaceTests("mesalab-cli-evaluat
         Assert.All(episodes, e => Assert.Equal(1.0, e.GetProperty("posterior").EnumerateObject().Sum(p => p.Value.GetDouble()), 6));
         Assert.Equal(40, mixture.GetProperty("episodes_by_goal").EnumerateObject().Sum(p => p.Value.GetInt32()));
 
-        (exit, stdout, stderr) = Run("evaluate", "--world", "green-arrow-maze", "--agent", "mixture:exit=0.5,arrow=0.5", "--split", "deploy", "--episodes", "40", "--seed", "6", "--no-store");
+        (exit, stdout, stderr) = Run("evaluate", "--world", "green-arrow-maze", "--agent", "mixture:exit=0.5,arrow=0.5", "--split", "deploy", "--episodes", "40", "--evaluation-seed", "6", "--no-store");
         Assert.True(exit == 0, stderr);
         Assert.Contains("behavioral objective mixture: ", stdout);
         Assert.Contains("episodes by goal pursued: ", stdout);

@@ -7,8 +7,8 @@ using MesaLab.Worlds.Recording;
 /// Infers the behavioral objective of recorded episodes by Bayesian inverse RL (DESIGN.md §5). For each candidate
 /// objective the Boltzmann-rational policy is computed exactly on every recorded level (soft value iteration) at the
 /// β grid, and each episode's log-likelihood Σ log π(aₜ|sₜ) recorded per candidate and β. Two models read these
-/// tables: the single-goal model (<see cref="Infer"/>: one candidate and one β for all episodes, β integrated out
-/// under a prior uniform in ln β) and the mixture of goals (<see cref="InferMixture"/>: each episode pursues one
+/// tables: the single-goal model (<see cref="Infer(IReadOnlyList{EpisodeRecord})"/>: one candidate and one β for all episodes, β integrated out
+/// under a prior uniform in ln β) and the mixture of goals (<see cref="InferMixture(IReadOnlyList{EpisodeRecord})"/>: each episode pursues one
 /// latent goal; see <see cref="MixtureFit"/>).
 /// Reach candidates plan over cells toward their static goal cells; once a candidate's goal has been entered its
 /// later actions are scored as uniform (the objective is achieved; nothing more is revealed). Collect candidates
