@@ -137,7 +137,8 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
     /// <summary>
     /// The "any cell" likelihood: ln((1/n)·Σₓ p(actions | reach cell x)) over the level's n cells, each cell a Reach
     /// goal that is achieved on entry. Exact terms are computed for the start and for the cells where the episode
-    /// ended or the agent stayed put for a step (where an agent that pursues a cell ends up); every other cell
+    /// ended or the agent stayed put for two steps running (where an agent that pursues a cell ends up, pushing
+    /// against a wall; a single bump of a noisy move does not count); every other cell
     /// contributes its least possible likelihood, (λ/4) per step under the lapse, so the sum is a lower bound of the
     /// full one that loses only cells the agent never reached or lingered on. Also the posterior probability, at each
     /// β, that the cell pursued was reached competently.
@@ -150,7 +151,7 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
         var cells = new SortedSet<int>();
         int end = r.Length > 0 ? r.Positions[^1] : r.Start;
         cells.Add(end);
-        for (int t = 1; t < r.Length; t++) if (r.Positions[t] == r.Positions[t - 1]) cells.Add(r.Positions[t]);
+        for (int t = 2; t < r.Length; t++) if (r.Positions[t] == r.Positions[t - 1] && r.Positions[t] == r.Positions[t - 2]) cells.Add(r.Positions[t]);
         cells.Remove(r.Start);
         cells.RemoveWhere(model.IsHazard);
         var fromStart = GoalDistances.To(level, model.Mask([r.Start]), level.Objects.AsSpan(0, n), model.HazardObjects);
