@@ -29,7 +29,7 @@ public sealed class LevelLayout
             "noise (an open room with blocks where fractal Perlin noise exceeds noise_threshold) or open (one room, no inner walls)") with { OmittedAtDefault = true },
         ParameterSpec.Real("passage_probability", 0.75, 0.05, 1, "generator edges: probability that a passage between two neighbouring cells is open") with { OmittedAtDefault = true },
         ParameterSpec.Real("block_probability", 0.25, 0, 0.9, "generator blocks: probability that a cell is a solid block") with { OmittedAtDefault = true },
-        ParameterSpec.Real("noise_threshold", 0.25, -1, 1, "generator noise: cells whose noise value (about −0.7 to 0.7) exceeds this are blocks; lower means more blocks") with { OmittedAtDefault = true },
+        ParameterSpec.Real("noise_threshold", 0.15, -1, 1, "generator noise: cells whose noise value (about −0.7 to 0.7) exceeds this are blocks; lower means more blocks") with { OmittedAtDefault = true },
         ParameterSpec.Int("noise_scale", 3, 1, 64, "generator noise: side of the coarsest noise lattice square, in cells (larger makes larger blobs)") with { OmittedAtDefault = true },
         ParameterSpec.Int("noise_octaves", 1, 1, 6, "generator noise: layers of noise, each with half the scale and amplitude of the one before (1 is plain Perlin noise)") with { OmittedAtDefault = true },
     ];
