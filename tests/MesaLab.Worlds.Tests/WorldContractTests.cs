@@ -11,13 +11,19 @@ public class WorldContractTests
     public static TheoryData<string, string, string> WorldSplits()
     {
         var data = new TheoryData<string, string, string>();
+        foreach (var (world, split, generator) in Cases()) data.Add(world, split, generator);
+        return data;
+    }
+
+    /// <summary>Every world × built-in split × generator ("" for worlds without a generator parameter).</summary>
+    internal static IEnumerable<(string World, string Split, string Generator)> Cases()
+    {
         foreach (var w in WorldCatalog.All)
             foreach (var s in w.SplitNames)
             {
-                if (w.Parameter("generator") is null) data.Add(w.Name, s, "");
-                else foreach (var g in LevelLayout.GeneratorNames) data.Add(w.Name, s, g);
+                if (w.Parameter("generator") is null) yield return (w.Name, s, "");
+                else foreach (var g in LevelLayout.GeneratorNames) yield return (w.Name, s, g);
             }
-        return data;
     }
 
     /// <summary>A built-in split, with <paramref name="generator"/> as its level generator unless empty.</summary>
