@@ -204,6 +204,28 @@ public sealed class ExperimentConfigTests
         Assert.Equal("distinguishing", c.Split("deploy-same-size").Choice("arrow"));
     }
 
+    [Theory]
+    [InlineData("cheese-on-a-dish", "deploy-noise")]
+    [InlineData("follow-the-leader", "deploy-penalized")]
+    [InlineData("lava-land", "deploy-noise")]
+    [InlineData("monster-world", "deploy-mazes")]
+    public void The_catalogue_configs_load_and_every_split_generates_levels(string world, string extraSplit)
+    {
+        string dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "MesaLab.sln"))) dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("repository root not found");
+        var c = ExperimentConfig.Load(Path.Combine(dir, "configs", world + ".yaml"));
+        Assert.Equal(world, c.World.Name);
+        Assert.Contains(extraSplit, c.SplitNames);
+        foreach (var name in c.SplitNames)
+        {
+            var split = c.Split(name);
+            var gen = split.World.CreateGenerator(split);
+            for (long i = 0; i < 20; i++)
+                foreach (var cand in split.World.Candidates)
+                    Assert.NotEqual(Bfs.Unreachable, Bfs.ShortestPathLength(gen.Generate((ulong)c.Seed, i), cand));
+        }
+    }
+
     [Fact]
     public void Missing_file_is_a_user_error()
     {
