@@ -499,9 +499,10 @@ public sealed class WorldBatch
             {
                 if (!mapped)
                 {
-                    Bfs.Distances(level, new ReadOnlySpan<int>(in AgentCell[i]), chaseMap, scratchQueue);
+                    StartChaseMap(level, AgentCell[i]);
                     mapped = true;
                 }
+                ChaseDistance(level, from);
                 to = Downhill(level, chaseMap, from);
             }
             else to = level.Neighbor(from, (Move)rng.Next(Moves.Count));
@@ -509,6 +510,35 @@ public sealed class WorldBatch
             Remove(i, from, CellObject.Monster, observations, writeObs);
             Place(i, to, CellObject.Monster, observations, writeObs);
             cells[k] = to;
+        }
+    }
+
+    // The distance map to the agent is searched breadth-first only as far as the chasing monsters need: when a cell at
+    // distance d is labelled, every cell at distance d − 1 already is, which is all a downhill step reads.
+    private int chaseHead, chaseTail;
+
+    private void StartChaseMap(Level level, int agent)
+    {
+        chaseMap.AsSpan(0, level.CellCount).Fill(Bfs.Unreachable);
+        chaseMap[agent] = 0;
+        scratchQueue[0] = agent;
+        chaseHead = 0;
+        chaseTail = 1;
+    }
+
+    private void ChaseDistance(Level level, int cell)
+    {
+        while (chaseMap[cell] == Bfs.Unreachable && chaseHead < chaseTail)
+        {
+            int c = scratchQueue[chaseHead++];
+            int d = chaseMap[c] + 1;
+            for (int m = 0; m < Moves.Count; m++)
+            {
+                int next = level.Neighbor(c, (Move)m);
+                if (next == c || chaseMap[next] != Bfs.Unreachable) continue;
+                chaseMap[next] = d;
+                scratchQueue[chaseTail++] = next;
+            }
         }
     }
 
