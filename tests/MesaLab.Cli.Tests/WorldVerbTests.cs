@@ -2,6 +2,7 @@ namespace MesaLab.Cli.Tests;
 
 using System.Text.Json;
 using MesaLab.Cli;
+using MesaLab.Worlds;
 
 /// <summary>The world verbs through the real command line: exit codes, one JSON document, one-sentence errors.</summary>
 public class WorldVerbTests
