@@ -168,33 +168,6 @@ public class GeneratorTests
     }
 
     [Fact]
-    public void Train_on_tree_mazes_and_deploy_on_noise_mazes_is_a_split_definition()
-    {
-        var config = ExperimentConfigFrom("""
-            world: cheese-corner-maze
-            splits:
-              deploy-noise: { base: deploy, generator: noise, description: noise terrain instead of perfect mazes }
-            deploy_split: deploy-noise
-            """);
-        var train = config.TrainSplit.World.CreateGenerator(config.TrainSplit);
-        var deploy = config.DeploySplit.World.CreateGenerator(config.DeploySplit);
-        int blocked = 0;
-        for (long i = 0; i < 50; i++)
-        {
-            var t = train.Generate(1, i);
-            Assert.Equal(t.CellCount - 1, t.PassageCount());
-            var d = deploy.Generate(1, i);
-            for (int c = 0; c < d.CellCount; c++) if (d.IsEnclosed(c)) blocked++;
-            Assert.NotEqual(Bfs.Unreachable, Bfs.ShortestPathLength(d, CandidateObjective.Cheese));
-        }
-        Assert.True(blocked > 50, $"deploy levels have only {blocked} blocks in 50 levels");
-        Assert.Contains("generator=noise", config.DeploySplit.Fingerprint());
-    }
-
-    private static MesaLab.Worlds.Config.ExperimentConfig ExperimentConfigFrom(string yaml) =>
-        MesaLab.Worlds.Config.ExperimentConfig.Parse(yaml, "test.yaml");
-
-    [Fact]
     public void Levels_that_cannot_be_drawn_are_a_user_error_naming_the_generator_and_its_parameter()
     {
         var split = SplitWith("monster-world", "train", ("generator", "blocks"), ("block_probability", 0.9), ("apples", 20), ("min_size", 6), ("max_size", 6));

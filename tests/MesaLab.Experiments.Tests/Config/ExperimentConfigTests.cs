@@ -231,6 +231,30 @@ public sealed class ExperimentConfigTests
     }
 
     [Fact]
+    public void Train_on_tree_mazes_and_deploy_on_noise_mazes_is_a_split_definition()
+    {
+        var config = ExperimentConfig.Parse("""
+            world: cheese-corner-maze
+            splits:
+              deploy-noise: { base: deploy, generator: noise, description: noise terrain instead of perfect mazes }
+            deploy_split: deploy-noise
+            """, "test.yaml");
+        var train = config.TrainSplit.World.CreateGenerator(config.TrainSplit);
+        var deploy = config.DeploySplit.World.CreateGenerator(config.DeploySplit);
+        int blocked = 0;
+        for (long i = 0; i < 50; i++)
+        {
+            var t = train.Generate(1, i);
+            Assert.Equal(t.CellCount - 1, t.PassageCount());
+            var d = deploy.Generate(1, i);
+            for (int c = 0; c < d.CellCount; c++) if (d.IsEnclosed(c)) blocked++;
+            Assert.NotEqual(Bfs.Unreachable, Bfs.ShortestPathLength(d, CandidateObjective.Cheese));
+        }
+        Assert.True(blocked > 50, $"deploy levels have only {blocked} blocks in 50 levels");
+        Assert.Contains("generator=noise", config.DeploySplit.Fingerprint());
+    }
+
+    [Fact]
     public void Missing_file_is_a_user_error()
     {
         Assert.Equal("config file 'no/such.yaml' does not exist.", Assert.Throws<UserError>(() => ExperimentConfig.Load("no/such.yaml")).Message);
