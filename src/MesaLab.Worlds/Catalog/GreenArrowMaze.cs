@@ -88,6 +88,7 @@ public sealed class GreenArrowMaze : World
             ReadOnlySpan<int> region;
             do
             {
+                // A region where no start and exit leave room for a distinguishing arrow: draw the whole level again.
                 if (++tries > 100) return false;
                 start = open[rng.Next(open.Length)];
                 region = layout.Region(level, start);
