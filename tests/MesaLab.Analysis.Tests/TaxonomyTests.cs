@@ -59,4 +59,19 @@ public class TaxonomyTests
         Assert.True(firstChestOnTime.Count(o => !o.CompetentAt("chests")) >= firstChestOnTime.Count / 2,
             $"{firstChestOnTime.Count(o => o.CompetentAt("chests"))} of {firstChestOnTime.Count} wanderers still count as competent chest-openers");
     }
+
+    [Fact]
+    public void Sequences_follow_objects_as_the_world_changes_them_and_a_monster_met_is_not_the_reason_of_a_failure()
+    {
+        // Apples are eaten and monsters move: the live objects come from re-stepping each record.
+        var world = WorldCatalog.Get("monster-world");
+        var split = world.Split("deploy");
+        var apples = world.RequireCandidate("apples", "test");
+        var eater = OutcomeClassifier.Classify(Evaluator.Run(split, new SeekerAgent(apples), 40, 3));
+        var oneAndDone = OutcomeClassifier.Classify(Evaluator.Run(split, new PlanAgent([apples]), 40, 3));
+        Assert.True(eater.Count(o => o.CompetentAt("apples")) >= 36, $"{eater.Count(o => o.CompetentAt("apples"))} of 40 apple-eaters competent");
+        Assert.True(oneAndDone.Count(o => o.CompetentAt("apples")) <= 10, $"{oneAndDone.Count(o => o.CompetentAt("apples"))} of 40 one-apple wanderers competent");
+        Assert.Contains(oneAndDone, o => o.Hazard == "monster");
+        Assert.DoesNotContain(eater.Concat(oneAndDone), o => o.FailureReason is { } r && r.Contains("monster", StringComparison.Ordinal));
+    }
 }

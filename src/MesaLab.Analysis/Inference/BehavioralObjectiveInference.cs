@@ -366,13 +366,13 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
         {
             n = level.CellCount;
             next = SoftValueIteration.MoveTable(level);
-            HazardObjects = hazards.Aggregate(CellObject.None, (acc, h) => acc | h.Object);
+            HazardObjects = hazards.Aggregate(CellObject.None, (acc, h) => acc | (h.Object & CellObject.Lava));
             hazard = new bool[n];
             for (int c = 0; c < n; c++) hazard[c] = (level.Objects[c] & HazardObjects) != 0;
             hasHazard = hazard.Any(h => h);
         }
 
-        /// <summary>The objects of the world's hazards (lava), which every candidate avoids.</summary>
+        /// <summary>The objects of the world's static, episode-ending hazards (lava; <see cref="GoalDistances.StaticHazards"/>), which every candidate avoids.</summary>
         public CellObject HazardObjects { get; }
 
         public bool IsHazard(int cell) => hazard[cell];

@@ -112,7 +112,7 @@ public sealed class MaxCausalEntropyIrl(LevelCache? cache = null)
             int n = level.CellCount;
             var next = SoftValueIteration.MoveTable(level);
             var objects = level.Objects.AsSpan(0, n);
-            var hazards = world.Hazards.Aggregate(CellObject.None, (acc, h) => acc | h.Object);
+            var hazards = GoalDistances.StaticHazards(world);
             var features = new double[world.Candidates.Count][];
             for (int k = 0; k < features.Length; k++)
             {

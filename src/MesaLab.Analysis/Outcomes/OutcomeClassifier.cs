@@ -28,11 +28,14 @@ public static class OutcomeClassifier
         {
             int d = facts.ShortestPath[c.Name];
             int steps = record.FirstStepWith(c.Event);
-            bool competent = c.Kind == ObjectiveKind.Reach ? criterion.IsCompetent(d, steps) : CollectedCompetently(record, facts.Level, c, criterion);
+            bool competent = c.Kind == ObjectiveKind.Reach ? criterion.IsCompetent(d, steps) : CollectedCompetently(record, facts, c, criterion);
             progress.Add(new CandidateProgress(c.Name, d, steps, competent));
         }
         var mine = progress.First(p => p.Candidate == intended.Name);
-        string? hazard = world.Hazards.FirstOrDefault(h => record.FirstStepWith(h.Event) > 0)?.Name;
+        var met = world.Hazards.FirstOrDefault(h => record.FirstStepWith(h.Event) > 0);
+        string? hazard = met?.Name;
+        // A hazard is the reason of a failure when the episode ended on it (lava); one that is met and survived (a monster) is not.
+        bool endedOnHazard = met is not null && record.Terminated && record.Length > 0 && (record.Events[^1] & met.Event) != 0;
         Outcome outcome;
         string? pursued = null, reason = null;
         if (mine.Competent) { outcome = Outcome.ObjectiveGeneralized; pursued = intended.Name; }
@@ -44,7 +47,7 @@ public static class OutcomeClassifier
             {
                 outcome = Outcome.CapabilityFailure;
                 var slow = progress.Where(p => p.StepsTaken > 0).OrderBy(p => p.StepsTaken).FirstOrDefault();
-                reason = hazard is not null ? $"entered {hazard}"
+                reason = endedOnHazard ? $"entered {hazard}"
                     : slow is not null ? $"reached {slow.Candidate} too slowly"
                     : record.Truncated ? "step limit without reaching a candidate"
                     : "ended without reaching a candidate";
@@ -61,16 +64,19 @@ public static class OutcomeClassifier
     /// collected, the next one must follow within the budget of its own shortest path from there, with the objects
     /// and keys left at that moment (for chests without a key, through a key). The sequence may end when nothing
     /// reachable is left, or when the episode ends before the budget of the next object runs out; it must contain
-    /// at least one object.
+    /// at least one object. The live objects after each step come from re-stepping the record
+    /// (<see cref="Replay.LiveObjects"/>), so objects that are consumed, move or change by a world's rules are followed.
     /// </summary>
-    public static bool CollectedCompetently(EpisodeRecord r, Level level, CandidateObjective candidate, CompetenceCriterion criterion)
+    public static bool CollectedCompetently(EpisodeRecord r, LevelFacts facts, CandidateObjective candidate, CompetenceCriterion criterion)
     {
-        int n = level.CellCount;
-        var live = level.Objects.AsSpan(0, n).ToArray();
+        var level = facts.Level;
+        CellObject[][]? live = null;
         int held = 0, from = r.Start, t0 = 0, collected = 0;
         while (true)
         {
-            int d = Bfs.ShortestPathLength(level, live, from, candidate, held);
+            live ??= collected == 0 ? null : Replay.LiveObjects(r, facts.Split);
+            ReadOnlySpan<CellObject> objects = live is null ? level.Objects.AsSpan(0, level.CellCount) : live[t0];
+            int d = Bfs.ShortestPathLength(level, objects, from, candidate, held);
             if (d == Bfs.Unreachable || d == 0) return collected > 0;
             int t = t0;
             while (t < r.Length && (r.Events[t] & candidate.Event) == 0) t++;
@@ -79,9 +85,8 @@ public static class OutcomeClassifier
             if (t + 1 - t0 > budget) return false;
             for (int k = t0; k <= t; k++)
             {
-                int p = r.Positions[k];
-                if ((r.Events[k] & StepEvents.PickedKey) != 0) { live[p] &= ~CellObject.Key; held++; }
-                if ((r.Events[k] & StepEvents.OpenedChest) != 0) { live[p] &= ~CellObject.Chest; held = Math.Max(0, held - 1); }
+                if ((r.Events[k] & StepEvents.PickedKey) != 0) held++;
+                if ((r.Events[k] & StepEvents.OpenedChest) != 0) held = Math.Max(0, held - 1);
             }
             from = r.Positions[t];
             t0 = t + 1;
@@ -99,7 +104,7 @@ public static class OutcomeClassifier
         var level = facts.Level;
         int n = level.CellCount;
         var objects = level.Objects.AsSpan(0, n);
-        var hazards = facts.Split.World.Hazards.Aggregate(CellObject.None, (acc, h) => acc | h.Object);
+        var hazards = GoalDistances.StaticHazards(facts.Split.World);
         var start = new bool[n];
         start[r.Start] = true;
         var fromStart = GoalDistances.To(level, start, objects, hazards);

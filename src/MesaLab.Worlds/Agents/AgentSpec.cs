@@ -3,8 +3,9 @@ namespace MesaLab.Worlds;
 using System.Globalization;
 
 /// <summary>
-/// Parses agent names from the command line and configs: <c>random</c>, <c>shortest-path:&lt;candidate&gt;</c> or
-/// <c>mixture:&lt;candidate&gt;=&lt;weight&gt;,…</c> (one goal per episode drawn from the weights; <c>random</c> may be a component).
+/// Parses agent names from the command line and configs: <c>random</c>, <c>shortest-path:&lt;candidate&gt;</c>,
+/// <c>mixture:&lt;candidate&gt;=&lt;weight&gt;,…</c> (one goal per episode drawn from the weights; <c>random</c> may be a
+/// component), and in worlds with a partner <c>follow-partner</c>.
 /// </summary>
 public static class AgentSpec
 {
@@ -13,7 +14,10 @@ public static class AgentSpec
 
     /// <summary>The allowed spellings for a world, for error messages and help.</summary>
     public static IEnumerable<string> Allowed(World world) =>
-        ["random", .. world.Candidates.Select(c => ShortestPathPrefix + c.Name), MixturePrefix + "CANDIDATE=WEIGHT,… (weights summing to 1; random may be a component)"];
+        ["random", .. world.Candidates.Select(c => ShortestPathPrefix + c.Name), MixturePrefix + "CANDIDATE=WEIGHT,… (weights summing to 1; random may be a component)",
+         .. HasPartner(world) ? [PartnerFollower.AgentName] : Array.Empty<string>()];
+
+    private static bool HasPartner(World world) => world.ObjectChannels.Any(o => o.Object == CellObject.Partner);
 
     /// <summary>Makes the scripted agent <paramref name="spec"/> names; <see cref="UserError"/> for unknown agents, candidates, bad weights or a bad ε.</summary>
     public static IPolicy Parse(string spec, double epsilon, ulong seed, World world, string where = "--agent")
@@ -22,6 +26,7 @@ public static class AgentSpec
             throw new UserError($"--epsilon is {epsilon.ToString(CultureInfo.InvariantCulture)}, but it must be a probability between 0 and 1.");
         string s = spec.Trim();
         if (string.Equals(s, "random", StringComparison.OrdinalIgnoreCase)) return new RandomAgent(seed);
+        if (string.Equals(s, PartnerFollower.AgentName, StringComparison.OrdinalIgnoreCase) && HasPartner(world)) return new PartnerFollower(seed);
         if (s.StartsWith(ShortestPathPrefix, StringComparison.OrdinalIgnoreCase))
             return new ShortestPathAgent(Candidate(s[ShortestPathPrefix.Length..], world, where), epsilon, seed);
         if (s.StartsWith(MixturePrefix, StringComparison.OrdinalIgnoreCase)) return Mixture(s[MixturePrefix.Length..], epsilon, seed, world, where);
