@@ -165,6 +165,12 @@ public sealed class Ppo : IDisposable
 
     public bool Finished => Update >= TotalUpdates;
 
+    /// <summary>
+    /// True when rollouts and updates run the fused C# passes of <see cref="FusedMazeNetwork"/> instead of libtorch's
+    /// autograd (the maze network without a recurrent core or an auxiliary loss, on the CPU).
+    /// </summary>
+    public bool UsesFusedPath => fusedNetwork is not null;
+
     /// <summary>Wall-clock seconds the last update spent collecting experience and optimizing (for benchmarks).</summary>
     public double RolloutSeconds { get; private set; }
     public double OptimizeSeconds { get; private set; }
@@ -185,9 +191,12 @@ public sealed class Ppo : IDisposable
     private Tensor? state;                         // recurrent state N×core
     private Tensor? rolloutState;                  // recurrent state at the start of the current rollout
     private Rng sampler;
+    private readonly FusedMazeNetwork? fusedNetwork = null;
 
+    /// <param name="fused">Use the fused C# forward and backward passes where they apply (see <see cref="UsesFusedPath"/>);
+    /// false forces libtorch's autograd everywhere (the reference implementation).</param>
     public Ppo(Split split, ulong seed, PpoSettings settings, NetworkSettings network, Device? device = null,
-        TransparencyTrainingSettings? transparency = null)
+        TransparencyTrainingSettings? transparency = null, bool fused = true)
     {
         settings.Validate("ppo settings");
         transparency ??= new TransparencyTrainingSettings();

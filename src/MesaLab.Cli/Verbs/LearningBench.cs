@@ -4,11 +4,13 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using MesaLab.Learning;
+using MesaLab.Learning.Benchmarks;
 using MesaLab.Worlds;
 using MesaLab.Worlds.Config;
 
 /// <summary>
-/// <c>mesalab bench ppo</c> (training throughput of the CleanRL-shaped MLP agent) and <c>mesalab bench competence</c>
+/// <c>mesalab bench ppo</c> (training throughput of the CleanRL-shaped MLP agent), <c>mesalab bench train</c> (training
+/// throughput of an experiment's own network and PPO settings) and <c>mesalab bench competence</c>
 /// (time and steps until the default agent reaches 95% on held-out train-split levels, and what it does on deploy).
 /// </summary>
 public static class LearningBench
@@ -21,9 +23,28 @@ public static class LearningBench
         return bench;
     }
 
-    /// <summary>Adds <c>ppo</c> and <c>competence</c> to an existing <c>bench</c> verb.</summary>
+    /// <summary>Adds <c>ppo</c>, <c>train</c> and <c>competence</c> to an existing <c>bench</c> verb.</summary>
     public static void AddTo(Command bench)
     {
+        var train = new Command("train", "training throughput of an experiment's own network and PPO settings (default: the built-in experiment): env steps/s in total, rollout alone and update alone, per thread count");
+        var trainConfig = new Argument<string?>("CONFIG") { Description = "experiment file (default: the embedded defaults)", Arity = ArgumentArity.ZeroOrOne };
+        var defaults = new TrainingThroughputSettings();
+        var tUpdates = new Option<int>("--updates") { Description = "timed updates per thread count (medians are over these)", DefaultValueFactory = _ => defaults.Updates };
+        var tWarmup = new Option<int>("--warmup") { Description = "untimed updates first", DefaultValueFactory = _ => defaults.WarmupUpdates };
+        var tThreads = new Option<int[]>("--threads") { Description = "thread counts to measure", DefaultValueFactory = _ => [.. defaults.Threads], AllowMultipleArgumentsPerToken = true };
+        var tReference = new Option<bool>("--reference") { Description = "use libtorch's autograd even where the fused C# passes apply (the reference implementation)" };
+        var tSet = new Option<string[]>("--set") { Description = "override any config field: --set network.kind=impala (repeatable)" };
+        train.Arguments.Add(trainConfig);
+        foreach (var o in new Option[] { tUpdates, tWarmup, tThreads, tReference, tSet }) train.Options.Add(o);
+        train.SetAction(p => TrainThroughput(p.GetValue(trainConfig), p.GetValue(tSet) ?? [], new TrainingThroughputSettings
+        {
+            Updates = p.GetValue(tUpdates),
+            WarmupUpdates = p.GetValue(tWarmup),
+            Threads = p.GetValue(tThreads) ?? [],
+            Reference = p.GetValue(tReference),
+        }));
+        bench.Subcommands.Add(train);
+
         var ppo = new Command("ppo", "PPO training throughput: 2×64 MLP, fully observed 8×8 maze, 8 envs × 128 steps, 4 epochs × 4 minibatches");
         var updates = new Option<int>("--updates") { Description = "updates to time (after 2 warm-up updates)", DefaultValueFactory = _ => 30 };
         var threads = new Option<int>("--threads") { Description = "torch threads", DefaultValueFactory = _ => 1 };
@@ -80,6 +101,46 @@ public static class LearningBench
             o.WriteLine($"PPO, 2×64 MLP, 8×8 maze, 8 envs × 128 steps, 4 epochs × 4 minibatches, {threads} thread(s): {median.ToString("N0", CultureInfo.InvariantCulture)} env steps/s (median of {updates} updates; {overall.ToString("N0", CultureInfo.InvariantCulture)} overall)");
             o.WriteLine($"  rollout alone {Median(rollout).ToString("N0", CultureInfo.InvariantCulture)} steps/s; one 256-sample minibatch update {Median(optimize):F2} ms; bar 25,000; CleanRL on Minigrid 2,500–3,300 (×{median / 3300:F1})");
             o.WriteLine($"  load average {LoadAverage()} (other processes share these cores)");
+        });
+        return 0;
+    }
+
+    private static int TrainThroughput(string? configPath, string[] sets, TrainingThroughputSettings settings)
+    {
+        settings.Validate();
+        var config = ExperimentConfig.Load(configPath, [.. sets.Select(ConfigOverride.Parse)]);
+        var ppo = config.Section<PpoSettings>("ppo");
+        var network = config.Section<NetworkSettings>("network");
+        string load = LoadAverage();
+        var result = TrainingThroughput.Measure(config.TrainSplit, (ulong)config.Seed, ppo, network, settings, Output.Current.Log);
+        string loadAfter = LoadAverage();
+        var doc = new
+        {
+            experiment = config.ToString(),
+            network = result.Network,
+            path = result.Path,
+            canvas = result.Canvas,
+            iterations = result.Iterations,
+            batch_size = result.BatchSize,
+            updates = settings.Updates,
+            median_steps_per_second = result.MedianStepsPerSecond,
+            by_threads = result.ByThreads.Select(t => new
+            {
+                threads = t.Threads,
+                median_steps_per_second = t.MedianStepsPerSecond,
+                rollout_steps_per_second = t.RolloutStepsPerSecond,
+                update_steps_per_second = t.UpdateStepsPerSecond,
+                rollout_share = t.RolloutShare,
+            }),
+            load_average_before = load,
+            load_average_after = loadAfter,
+        };
+        Output.Current.Result(doc, o =>
+        {
+            o.WriteLine($"{config}: {result.Network} network on a {result.Canvas}×{result.Canvas} canvas{(result.Iterations > 0 ? $", K = {result.Iterations}" : "")}, {result.BatchSize} transitions per update, {result.Path}");
+            foreach (var t in result.ByThreads)
+                o.WriteLine($"  {t.Threads} thread(s): {t.MedianStepsPerSecond.ToString("N0", CultureInfo.InvariantCulture)} env steps/s (median of {settings.Updates} updates); rollout alone {t.RolloutStepsPerSecond.ToString("N0", CultureInfo.InvariantCulture)}, update alone {t.UpdateStepsPerSecond.ToString("N0", CultureInfo.InvariantCulture)}; rollout {t.RolloutShare:P0} of the time");
+            o.WriteLine($"  load average {load} before, {loadAfter} after (other processes share these cores)");
         });
         return 0;
     }

@@ -1,0 +1,6 @@
+namespace MesaLab.Learning;
+
+/// <summary>Placeholder.</summary>
+public sealed class FusedMazeNetwork
+{
+}
