@@ -131,6 +131,7 @@ public static class LearningBench
                 rollout_steps_per_second = t.RolloutStepsPerSecond,
                 update_steps_per_second = t.UpdateStepsPerSecond,
                 rollout_share = t.RolloutShare,
+                cpu_steps_per_second = t.CpuStepsPerSecond,
             }),
             load_average_before = load,
             load_average_after = loadAfter,
@@ -139,7 +140,7 @@ public static class LearningBench
         {
             o.WriteLine($"{config}: {result.Network} network on a {result.Canvas}×{result.Canvas} canvas{(result.Iterations > 0 ? $", K = {result.Iterations}" : "")}, {result.BatchSize} transitions per update, {result.Path}");
             foreach (var t in result.ByThreads)
-                o.WriteLine($"  {t.Threads} thread(s): {t.MedianStepsPerSecond.ToString("N0", CultureInfo.InvariantCulture)} env steps/s (median of {settings.Updates} updates); rollout alone {t.RolloutStepsPerSecond.ToString("N0", CultureInfo.InvariantCulture)}, update alone {t.UpdateStepsPerSecond.ToString("N0", CultureInfo.InvariantCulture)}; rollout {t.RolloutShare:P0} of the time");
+                o.WriteLine($"  {t.Threads} thread(s): {t.MedianStepsPerSecond.ToString("N0", CultureInfo.InvariantCulture)} env steps/s (median of {settings.Updates} updates); rollout alone {t.RolloutStepsPerSecond.ToString("N0", CultureInfo.InvariantCulture)}, update alone {t.UpdateStepsPerSecond.ToString("N0", CultureInfo.InvariantCulture)}; rollout {t.RolloutShare:P0} of the time; {t.CpuStepsPerSecond.ToString("N0", CultureInfo.InvariantCulture)} env steps per CPU-second");
             o.WriteLine($"  load average {load} before, {loadAfter} after (other processes share these cores)");
         });
         return 0;

@@ -2,13 +2,17 @@ namespace MesaLab.Learning.Benchmarks;
 
 using MesaLab.Worlds;
 
-/// <summary>Env steps per second of one thread count: the whole update, the rollout alone and the optimisation alone (medians).</summary>
+/// <summary>
+/// Env steps per second of one thread count: the whole update, the rollout alone and the optimisation alone (medians of
+/// wall-clock rates), and env steps per CPU-second of the process (less sensitive to other processes' load than wall time).
+/// </summary>
 public sealed record ThroughputAtThreads(
     int Threads,
     double MedianStepsPerSecond,
     double RolloutStepsPerSecond,
     double UpdateStepsPerSecond,
     double RolloutShare,
+    double CpuStepsPerSecond,
     double[] StepsPerSecond);
 
 /// <summary>What <see cref="TrainingThroughput.Measure"/> found for one experiment.</summary>
@@ -51,18 +55,24 @@ public static class TrainingThroughput
             var rollout = new double[settings.Updates];
             var update = new double[settings.Updates];
             var share = new double[settings.Updates];
+            var cpu = new double[settings.Updates];
+            using var process = System.Diagnostics.Process.GetCurrentProcess();
             for (int u = 0; u < settings.Updates; u++)
             {
+                process.Refresh();
+                var cpuBefore = process.TotalProcessorTime;
                 learner.Train();
+                process.Refresh();
+                cpu[u] = ppo.BatchSize / Math.Max((process.TotalProcessorTime - cpuBefore).TotalSeconds, 1e-9);
                 double r = learner.RolloutSeconds, o = learner.OptimizeSeconds;
                 total[u] = ppo.BatchSize / Math.Max(r + o, 1e-9);
                 rollout[u] = ppo.BatchSize / Math.Max(r, 1e-9);
                 update[u] = ppo.BatchSize / Math.Max(o, 1e-9);
                 share[u] = r / Math.Max(r + o, 1e-9);
             }
-            var row = new ThroughputAtThreads(threads, Median(total), Median(rollout), Median(update), Median(share), total);
+            var row = new ThroughputAtThreads(threads, Median(total), Median(rollout), Median(update), Median(share), Median(cpu), total);
             rows.Add(row);
-            progress?.Invoke($"{threads} thread(s): {row.MedianStepsPerSecond:N0} env steps/s (rollout alone {row.RolloutStepsPerSecond:N0}, update alone {row.UpdateStepsPerSecond:N0})");
+            progress?.Invoke($"{threads} thread(s): {row.MedianStepsPerSecond:N0} env steps/s (rollout alone {row.RolloutStepsPerSecond:N0}, update alone {row.UpdateStepsPerSecond:N0}; {row.CpuStepsPerSecond:N0} per CPU-second)");
         }
         return new TrainingThroughputResult(network.Kind, path, canvas, iterations, ppo.BatchSize, rows);
     }
