@@ -99,7 +99,7 @@ public sealed class ActorCritic : nn.Module
         if (core is not null)
         {
             state ??= zeros(observations.shape[0], Settings.CoreSize, device: observations.device);
-            if (episodeStart is not null) state = state * (TorchScalars.One - episodeStart).unsqueeze(1);
+            if (episodeStart is not null) state = state * TorchScalars.OneMinus(episodeStart).unsqueeze(1);
             state = Named("core", core.call(f, state));
             f = state;
         }
@@ -127,7 +127,7 @@ public sealed class ActorCritic : nn.Module
         var outs = new Tensor[steps];
         for (long t = 0; t < steps; t++)
         {
-            state = core.call(f[t], state * (TorchScalars.One - episodeStarts[t]).unsqueeze(1));
+            state = core.call(f[t], state * TorchScalars.OneMinus(episodeStarts[t]).unsqueeze(1));
             outs[t] = state;
         }
         var h = Named("core", stack(outs, 0).view(steps * batch, -1));

@@ -93,13 +93,13 @@ public sealed class Checkpoint
         WriteFile(path, full, model.ToArray(), opt.ToArray(), learner.Auxiliary?.SaveState());
     }
 
-    internal static void WriteFile(string path, CheckpointMeta meta, byte[] model, byte[] optimizer, byte[]? auxiliary = null)
+    internal static void WriteFile(string path, CheckpointMeta meta, byte[] model, byte[] optimizer, byte[]? auxiliary = null, int formatVersion = FormatVersion)
     {
         var body = new MemoryStream();
         using (var w = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(Magic);
-            w.Write(FormatVersion);
+            w.Write(formatVersion);
             var sections = new List<(string, byte[])> { ("meta", JsonSerializer.SerializeToUtf8Bytes(meta, MesaLabJson.Compact)), ("model", model), ("optimizer", optimizer) };
             if (auxiliary is not null) sections.Add(("auxiliary", auxiliary));
             w.Write(sections.Count);

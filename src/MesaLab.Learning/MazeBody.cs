@@ -56,13 +56,13 @@ public sealed class MazeBody : PolicyBody
         long h = x.shape[2], w = x.shape[3];
         var grid = x.permute(0, 2, 3, 1);                                              // B × H × W × Cin
         // 1 where the move out of the cell in that direction is open (Up, Down, Left, Right): B × H × W × 4 × 1.
-        var open = (TorchScalars.One - grid.narrow(3, World.FirstWallChannel, 4)).unsqueeze(4);
+        var open = TorchScalars.OneMinus(grid.narrow(3, World.FirstWallChannel, 4)).unsqueeze(4);
         var e = Named("body.stem", nn.functional.relu(stem.call(grid)));
         var recall = inject.call(e);
         var s = e;
         int k = Iterations(h, w);
         for (int i = 0; i < k; i++)
-            s = Named($"body.step.{i}", nn.functional.relu(recall + step.call(WithNeighbours(s, open, h, w))));
+            s = Named($"body.step.{i}", nn.functional.relu(TorchScalars.Plus(recall, step.call(WithNeighbours(s, open, h, w)))));
         var full = WithNeighbours(s, open, h, w);                                      // B × H × W × 5C
         var agent = grid.narrow(3, World.AgentChannel, 1);
         var atAgent = (full * agent).sum([1, 2]);

@@ -195,8 +195,8 @@ public sealed class Ppo : IDisposable
     private Tensor? rolloutState;                  // recurrent state at the start of the current rollout
     private Rng sampler;
     private readonly FusedMazeNetwork? fusedNetwork;
-    // Long-lived Scalars for the libtorch loss: an implicit conversion would make a temporary that a garbage collection on
-    // another thread can finalize while libtorch still reads it (see ScalarSafeAdam).
+    // Long-lived Scalars for the libtorch loss, and no tensor '+' (see TorchScalars): a temporary Scalar can be finalized by a
+    // garbage collection on another thread while libtorch still reads it.
     private readonly Scalar one, half, clipS, negClipS, lowS, highS, entCoefS, vfCoefS, advEpsS;
 
     /// <param name="fused">Use the fused C# forward and backward passes where they apply (see <see cref="UsesFusedPath"/>);
@@ -501,18 +501,25 @@ public sealed class Ppo : IDisposable
                     approxKl = ((ratio - one) - logRatio).mean();
                     clipfrac = ((ratio - one).abs() > clipS).to(ScalarType.Float32).mean();
                 }
-                if (Settings.NormalizeAdvantages) adv = (adv - adv.mean()) / (adv.std() + advEpsS);
+                if (Settings.NormalizeAdvantages) adv = (adv - adv.mean()) / TorchScalars.Plus(adv.std(), advEpsS);
                 var policyLoss = max(-adv * ratio, -adv * ratio.clamp(lowS, highS)).mean();
                 Tensor valueLoss;
                 if (Settings.ClipValueLoss)
                 {
-                    var clipped = oldValue + (newValue - oldValue).clamp(negClipS, clipS);
-                    valueLoss = max((newValue - ret).square(), (clipped - ret).square()).mean() * half;
+                    var clipped = TorchScalars.Plus(oldValue, (newValue - oldValue).clamp(negClipS, clipS));
+                    // d · d rather than square(): TorchSharp's square() is pow with a temporary Scalar 2.
+                    var d = newValue - ret;
+                    var dc = clipped - ret;
+                    valueLoss = max(d * d, dc * dc).mean() * half;
                 }
-                else valueLoss = (newValue - ret).square().mean() * half;
-                var loss = policyLoss - entropy * entCoefS + valueLoss * vfCoefS;
+                else
+                {
+                    var d = newValue - ret;
+                    valueLoss = (d * d).mean() * half;
+                }
+                var loss = TorchScalars.Plus(policyLoss - entropy * entCoefS, valueLoss * vfCoefS);
                 // Training with transparency: the probe's term joins the loss (the network is feed-forward, see AuxiliaryProbeLoss).
-                if (Auxiliary is not null) loss = loss + Auxiliary.Loss(Network, minibatchObs!, idx);
+                if (Auxiliary is not null) loss = TorchScalars.Plus(loss, Auxiliary.Loss(Network, minibatchObs!, idx));
 
                 Network.zero_grad();
                 loss.backward();
