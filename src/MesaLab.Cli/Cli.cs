@@ -1,63 +1,87 @@
 namespace MesaLab.Cli;
 
 using System.CommandLine;
-using MesaLab.Worlds;
+using System.Runtime.InteropServices;
+using MesaLab.Cli.Options;
+
+/// <summary>What every verb of one invocation shares: where output goes and the cancellation that Ctrl-C and SIGTERM trigger.</summary>
+public sealed record CliContext(Output Output, CancellationToken Cancel);
 
 /// <summary>The <c>mesalab</c> command: builds the verb tree, runs it, and turns user errors into one sentence and exit code 2.</summary>
 public static class Cli
 {
     public const int UserErrorExit = 2;
+    public const int InterruptedExit = 130;
 
-    /// <summary>Global: print one JSON document on stdout (logs and progress go to stderr).</summary>
-    public static readonly Option<bool> Json = new("--json") { Description = "print one JSON document on stdout; logs and progress go to stderr", Recursive = true };
-
-    public static RootCommand Build()
+    public static RootCommand Build(CliContext cli)
     {
         var root = new RootCommand("MesaLab — a laboratory for learned optimization: train agents, shift their worlds, measure what generalized.");
-        root.Options.Add(Json);
-        foreach (var verb in Verbs()) root.Subcommands.Add(verb);
+        root.Options.Add(CommonOptions.Json);
+        foreach (var verb in Verbs(cli)) root.Subcommands.Add(verb);
         return root;
     }
 
     /// <summary>Every verb. Each lives in its own file under Verbs/.</summary>
-    private static IEnumerable<Command> Verbs() =>
+    private static IEnumerable<Command> Verbs(CliContext cli) =>
     [
-        WorldsVerb.Create(),
-        QuantilizeVerb.Create(),
-        PlayVerb.Create(),
-        BenchVerb.Create(),
-        RunsVerb.Create(),
-        TrainVerb.Create(),
-        ConfigVerb.Create(),
-        EvaluateVerb.Create(),
-        ReportVerb.Create(),
-        DemoVerb.Create(),
-        SweepVerb.Create(),
-        ActivationsVerb.Create(),
-        ProbeVerb.Create(),
-        SteerVerb.Create(),
-        RetargetVerb.Create(),
-        AttributeVerb.Create(),
-        CompareTransparencyVerb.Create(),
+        WorldsVerb.Create(cli),
+        PlayVerb.Create(cli),
+        TrainVerb.Create(cli),
+        RunsVerb.Create(cli),
+        EvaluateVerb.Create(cli),
+        ReportVerb.Create(cli),
+        DemoVerb.Create(cli),
+        SweepVerb.Create(cli),
+        QuantilizeVerb.Create(cli),
+        ActivationsVerb.Create(cli),
+        ProbeVerb.Create(cli),
+        SteerVerb.Create(cli),
+        RetargetVerb.Create(cli),
+        AttributeVerb.Create(cli),
+        CompareTransparencyVerb.Create(cli),
+        BenchVerb.Create(cli),
+        ConfigVerb.Create(cli),
     ];
 
+    /// <summary>
+    /// Runs one invocation. Ctrl-C and SIGTERM cancel the work (training saves a checkpoint and the run is marked
+    /// interrupted; exit code 130); a second Ctrl-C is left to the default handling.
+    /// </summary>
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
-        stdout ??= Console.Out;
-        stderr ??= Console.Error;
-        var output = new Output(stdout, stderr);
-        Output.Current = output;
+        var output = new Output(stdout ?? Console.Out, stderr ?? Console.Error);
+        using var cancel = new CancellationTokenSource();
+        bool listenToSignals = stdout is null;
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (cancel.IsCancellationRequested) return;
+            e.Cancel = true;
+            output.Log("stopping: finishing the current step and saving… (Ctrl-C again to abort)");
+            cancel.Cancel();
+        };
+        PosixSignalRegistration? term = null;
+        if (listenToSignals)
+        {
+            Console.CancelKeyPress += onCancel;
+            term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cancel.Cancel(); });
+        }
         try
         {
-            var root = Build();
+            var root = Build(new CliContext(output, cancel.Token));
             var parse = root.Parse(args);
-            output.JsonMode = parse.GetValue(Json);
+            output.JsonMode = parse.GetValue(CommonOptions.Json);
             if (parse.Errors.Count > 0)
             {
                 output.Error(string.Join(" ", parse.Errors.Select(e => e.Message.TrimEnd('.') + ".")) + " Run 'mesalab --help' for usage.");
                 return UserErrorExit;
             }
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = stdout, Error = stderr });
+            return parse.Invoke(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+                Output = output.Stdout,
+                Error = output.Stderr,
+            });
         }
         catch (UserError e)
         {
@@ -67,7 +91,12 @@ public static class Cli
         catch (OperationCanceledException)
         {
             output.Error("interrupted.");
-            return 130;
+            return InterruptedExit;
+        }
+        finally
+        {
+            if (listenToSignals) Console.CancelKeyPress -= onCancel;
+            term?.Dispose();
         }
     }
 }

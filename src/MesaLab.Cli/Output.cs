@@ -1,16 +1,13 @@
 namespace MesaLab.Cli;
 
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 /// <summary>
-/// Where a verb's results go: one JSON document on stdout with <c>--json</c>, a human rendering otherwise.
+/// Where one invocation's results go: one JSON document on stdout with <c>--json</c>, a human rendering otherwise.
 /// Logs and progress always go to stderr so stdout stays machine-readable.
 /// </summary>
 public sealed class Output(TextWriter stdout, TextWriter stderr)
 {
-    public static Output Current { get; set; } = new(Console.Out, Console.Error);
-
     public bool JsonMode { get; set; }
     public TextWriter Stdout { get; } = stdout;
     public TextWriter Stderr { get; } = stderr;
@@ -30,4 +27,7 @@ public sealed class Output(TextWriter stdout, TextWriter stderr)
         Stderr.WriteLine("error: " + sentence);
         if (JsonMode) Stdout.WriteLine(JsonSerializer.Serialize(new { error = sentence }, MesaLabJson.Indented));
     }
+
+    /// <summary>A narrator of long work on this invocation's stderr.</summary>
+    public Rendering.StderrNarrator Narrator() => Rendering.StderrNarrator.ForConsole(Stderr);
 }

@@ -24,48 +24,49 @@ public static class HeldOutCheck
 
     public static HeldOutResult Run(IPolicy policy, Split split, ulong seed, int levels = 1000, long firstLevel = FirstHeldOutLevel, int instances = 64)
     {
-        instances = Math.Max(1, Math.Min(instances, levels));
-        var batch = new WorldBatch(split, instances, seed, new BatchOptions { AutoReset = false, FirstLevelIndex = firstLevel });
-        var obs = policy.NeedsObservations ? new float[instances * batch.ObservationSize] : [];
-        var moves = new Move[instances];
-        var active = new bool[instances];
-        var goal = split.World.BaseObjective(split).Event;
+        var tally = new Tally(split);
+        EpisodeRunner.Run(split, policy, new EpisodeRunSettings { Episodes = levels, Seed = seed, FirstLevel = firstLevel, BatchSize = instances }, tally);
+        int done = tally.Done;
         var candidates = split.World.Candidates;
-        var first = new int[instances];
-        var reached = new int[candidates.Count];
-        var reachedFirst = new int[candidates.Count + 1];
-        long next = firstLevel;
-        for (int i = 0; i < instances; i++) { batch.ResetInstance(i, next++, obs); active[i] = true; first[i] = -1; }
-        int done = 0, successes = 0;
-        long length = 0;
-        double ret = 0;
-        int live = instances;
-        while (live > 0)
+        return new HeldOutResult(split.Name, firstLevel, levels, (double)tally.Successes / done, (double)tally.Length / done, tally.Return / done)
         {
-            policy.Act(batch, obs, moves);
-            batch.Step(moves, obs);
-            for (int i = 0; i < instances; i++)
-            {
-                if (!active[i]) continue;
-                if (first[i] < 0)
-                    for (int c = 0; c < candidates.Count; c++)
-                        if ((batch.Events[i] & candidates[c].Event) != 0) { first[i] = c; break; }
-                if (!(batch.Terminated[i] || batch.Truncated[i])) continue;
-                done++;
-                for (int c = 0; c < candidates.Count; c++) if ((batch.FinalEvents[i] & candidates[c].Event) != 0) reached[c]++;
-                reachedFirst[first[i] < 0 ? candidates.Count : first[i]]++;
-                first[i] = -1;
-                length += batch.FinalLength[i];
-                ret += batch.FinalReturn[i];
-                if ((batch.FinalEvents[i] & goal) != 0) successes++;
-                if (next < firstLevel + levels) batch.ResetInstance(i, next++, obs);
-                else { active[i] = false; live--; }
-            }
-        }
-        return new HeldOutResult(split.Name, firstLevel, levels, (double)successes / done, (double)length / done, ret / done)
-        {
-            Reached = candidates.Select((c, k) => (c.Name, (double)reached[k] / done)).ToDictionary(x => x.Name, x => x.Item2),
-            ReachedFirst = candidates.Select((c, k) => (c.Name, (double)reachedFirst[k] / done)).Append(("none", (double)reachedFirst[candidates.Count] / done)).ToDictionary(x => x.Item1, x => x.Item2),
+            Reached = candidates.Select((c, k) => (c.Name, (double)tally.Reached[k] / done)).ToDictionary(x => x.Name, x => x.Item2),
+            ReachedFirst = candidates.Select((c, k) => (c.Name, (double)tally.ReachedFirst[k] / done)).Append(("none", (double)tally.ReachedFirst[candidates.Count] / done)).ToDictionary(x => x.Item1, x => x.Item2),
         };
+    }
+
+    /// <summary>Counts base-objective successes, lengths, returns and which candidate each episode reached (first).</summary>
+    private sealed class Tally(Split split) : IEpisodeObserver
+    {
+        private readonly StepEvents goal = split.World.BaseObjective(split).Event;
+        private readonly IReadOnlyList<CandidateObjective> candidates = split.World.Candidates;
+        private readonly Dictionary<int, int> first = [];
+
+        public int Done, Successes;
+        public long Length;
+        public double Return;
+        public readonly int[] Reached = new int[split.World.Candidates.Count];
+        public readonly int[] ReachedFirst = new int[split.World.Candidates.Count + 1];
+
+        public void Started(int episode, WorldBatch batch, int instance) => first[episode] = -1;
+
+        public void Stepped(int episode, WorldBatch batch, int instance, Move move)
+        {
+            if (first[episode] >= 0) return;
+            for (int c = 0; c < candidates.Count; c++)
+                if ((batch.Events[instance] & candidates[c].Event) != 0) { first[episode] = c; break; }
+        }
+
+        public void Ended(int episode, WorldBatch batch, int instance, EpisodeEnd end)
+        {
+            Done++;
+            for (int c = 0; c < candidates.Count; c++) if ((end.Events & candidates[c].Event) != 0) Reached[c]++;
+            int f = first[episode];
+            first.Remove(episode);
+            ReachedFirst[f < 0 ? candidates.Count : f]++;
+            Length += end.Length;
+            Return += end.Return;
+            if ((end.Events & goal) != 0) Successes++;
+        }
     }
 }

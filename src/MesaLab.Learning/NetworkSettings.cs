@@ -1,6 +1,5 @@
 namespace MesaLab.Learning;
 
-using MesaLab.Worlds.Config;
 
 /// <summary>
 /// The shape of the policy/value network. Saved in every checkpoint, so a checkpoint rebuilds its own network.

@@ -3,7 +3,6 @@ namespace MesaLab.Learning;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using MesaLab.Worlds;
-using MesaLab.Worlds.Config;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

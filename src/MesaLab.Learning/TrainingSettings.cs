@@ -1,6 +1,5 @@
 namespace MesaLab.Learning;
 
-using MesaLab.Worlds.Config;
 
 /// <summary>How a training run is kept and checked (YAML section <c>training:</c>); the learner's own settings are <c>ppo:</c> and <c>network:</c>.</summary>
 [ConfigSection("training")]

@@ -1,7 +1,6 @@
 namespace MesaLab.Learning;
 
 using MesaLab.Worlds;
-using MesaLab.Worlds.Config;
 
 /// <summary>
 /// Training with transparency (YAML section <c>transparency:</c>): an optional auxiliary loss from a linear probe

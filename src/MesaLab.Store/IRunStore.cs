@@ -17,8 +17,12 @@ public interface IRunStore : IDisposable
 
     // ----- runs -----
 
-    /// <summary>Creates a run with status <see cref="RunStatus.Running"/>; the name is made unique.</summary>
-    RunRecord CreateRun(NewRun run);
+    /// <summary>
+    /// Creates a run with status <see cref="RunStatus.Running"/>; the name is made unique. With a
+    /// <paramref name="holder"/> the run is created already held by it, in the same transaction (its lease is
+    /// the returned record's <see cref="RunRecord.Lease"/>), so no other process can take it in between.
+    /// </summary>
+    RunRecord CreateRun(NewRun run, RunHolder? holder = null);
 
     /// <summary>
     /// The run whose id is <paramref name="idOrName"/>, or whose name is, or whose id or name starts with it
@@ -32,14 +36,52 @@ public interface IRunStore : IDisposable
     /// <summary>Every run, newest first.</summary>
     IReadOnlyList<RunRecord> ListRuns();
 
-    /// <summary>Sets status and wall-clock seconds; stamps <c>updated</c>, and <c>finished</c> unless the status is running.</summary>
-    void UpdateRun(string runId, RunStatus status, double wallSeconds);
+    /// <summary>
+    /// Sets status, wall-clock seconds and the error (null clears it); stamps <c>updated</c>, and <c>finished</c>
+    /// unless the status is running. Leaves the lease alone: a holder finishing its run calls <see cref="ReleaseLease"/>.
+    /// </summary>
+    void UpdateRun(string runId, RunStatus status, double wallSeconds, string? error = null);
 
     /// <summary>Replaces the stored configuration text (e.g. after <c>--resume</c> with overrides).</summary>
     void UpdateRunConfig(string runId, string config);
 
-    /// <summary>Deletes a run and everything attached to it (metrics, checkpoint references, evaluations, results). Files are not touched.</summary>
+    /// <summary>Deletes a run and everything attached to it (metrics, checkpoint references, evaluations, results, lease). Files are not touched.</summary>
     void DeleteRun(string runId);
+
+    // ----- leases -----
+
+    /// <summary>
+    /// Takes the run's lease for <paramref name="holder"/> in one transaction and marks the run running (clearing
+    /// <c>finished</c> and the error). Succeeds when nobody holds the run, when its holder is gone (its heartbeat
+    /// is older than <see cref="RunLease.StaleAfter"/>, or it is a process on this machine that no longer runs),
+    /// or when <paramref name="holder"/> holds it already. Otherwise throws a <see cref="MesaLab.Core.UserError"/>
+    /// naming the live holder.
+    /// </summary>
+    RunLease AcquireLease(string runId, RunHolder holder);
+
+    /// <summary>
+    /// Records that the lease's holder is alive and returns the lease with the new heartbeat. Throws a
+    /// <see cref="MesaLab.Core.UserError"/> when the holder no longer has the lease (another process took it
+    /// after this one's heartbeat went stale, or it was released): the holder must stop writing to the run.
+    /// </summary>
+    RunLease Heartbeat(RunLease lease);
+
+    /// <summary>
+    /// Ends the holding in one transaction: sets the run's final status (not running), wall-clock seconds and
+    /// error, and deletes the lease. Throws a <see cref="MesaLab.Core.UserError"/>, changing nothing, when the
+    /// holder no longer has the lease.
+    /// </summary>
+    void ReleaseLease(RunLease lease, RunStatus status, double wallSeconds, string? error = null);
+
+    // ----- integrity -----
+
+    /// <summary>
+    /// Looks for inconsistencies, reading every checkpoint file: duplicate metrics, checkpoint files missing or
+    /// not matching their size and SHA-256, runs recorded as running that no live process holds, evaluations
+    /// whose episodes do not number their count, abandoned temporary files in the workspace, and (SQLite) damage
+    /// the database itself reports. Empty when the store is sound; meant for a store no process is writing to.
+    /// </summary>
+    IReadOnlyList<StoreProblem> Check();
 
     // ----- metrics -----
 

@@ -22,9 +22,16 @@ public static class RunStores
     /// </summary>
     public static IRunStore Open(string? target = null, string? workspace = null)
     {
-        target ??= Environment.GetEnvironmentVariable(StoreVariable) is { Length: > 0 } env ? env : null;
+        string? origin = null;
+        if (target is null && Environment.GetEnvironmentVariable(StoreVariable) is { Length: > 0 } env)
+            (target, origin) = (env, StoreVariable);
+        return Open(target, workspace, origin);
+    }
+
+    private static IRunStore Open(string? target, string? workspace, string? origin)
+    {
         if (target is not null && IsPostgres(target))
-            return new PostgresRunStore(target, workspace ?? DefaultWorkspace);
+            return new PostgresRunStore(target, workspace ?? DefaultWorkspace, origin);
         if (target is not null && target.EndsWith(".db", StringComparison.OrdinalIgnoreCase) && !Directory.Exists(target))
             return new SqliteRunStore(workspace ?? Path.GetDirectoryName(Path.GetFullPath(target))!, target);
         return new SqliteRunStore(target ?? workspace ?? DefaultWorkspace);
@@ -34,7 +41,7 @@ public static class RunStores
     public static IRunStore OpenWorkspace(string? workspace)
     {
         string? env = Environment.GetEnvironmentVariable(StoreVariable);
-        if (env is { Length: > 0 }) return Open(env, workspace ?? DefaultWorkspace);
+        if (env is { Length: > 0 }) return Open(env, workspace ?? DefaultWorkspace, StoreVariable);
         return Open(workspace ?? DefaultWorkspace);
     }
 
@@ -75,7 +82,7 @@ public static class RunStores
         if (!target.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) && !target.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
             return target;
         if (!Uri.TryCreate(target, UriKind.Absolute, out var uri))
-            throw new MesaLab.Core.UserError($"'{Redact(target)}' is not a valid PostgreSQL URI; expected postgres://user:password@host:port/database.");
+            throw new MesaLab.Core.UserError($"'{PostgresRunStore.Redact(target)}' is not a valid PostgreSQL URI; expected postgres://user:password@host:port/database.");
         var b = new NpgsqlConnectionStringBuilder { Host = uri.Host };
         if (uri.Port > 0) b.Port = uri.Port;
         string db = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
@@ -102,6 +109,4 @@ public static class RunStores
         }
         return b.ConnectionString;
     }
-
-    private static string Redact(string s) => System.Text.RegularExpressions.Regex.Replace(s, "://([^:@/]*):[^@/]*@", "://$1:***@");
 }

@@ -82,6 +82,19 @@ internal static class Schema
         CREATE INDEX results_by_run ON results (run_id, kind);
         CREATE INDEX results_by_evaluation ON results (evaluation_id, kind);
         """,
+        // Leases: which process works on a run, so a killed one is seen as gone; and a failed run's error.
+        """
+        CREATE TABLE leases (
+            run_id TEXT NOT NULL PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+            token TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid {int} NOT NULL,
+            start_mark TEXT NULL,
+            acquired TEXT NOT NULL,
+            heartbeat TEXT NOT NULL
+        );
+        ALTER TABLE runs ADD COLUMN error TEXT NULL;
+        """,
     ];
 
     public static int Latest => Migrations.Length;

@@ -17,6 +17,12 @@ internal abstract class SqlDialect
 
     public abstract bool IsUniqueViolation(Exception e);
 
+    /// <summary>An expression for the database server's current UTC time as a store timestamp (<c>2026-11-26T10:15:07.123Z</c>).</summary>
+    public abstract string NowSql { get; }
+
+    /// <summary>Appended to a SELECT in a write transaction to lock the rows read until commit (empty: the transaction already locks).</summary>
+    public virtual string ForUpdate => "";
+
     public string Expand(string ddl) => ddl
         .Replace("{int}", Int).Replace("{real}", Real).Replace("{blob}", Blob).Replace("{id}", Id).Replace("{without_rowid}", WithoutRowId);
 
@@ -31,6 +37,7 @@ internal sealed class SqliteDialect : SqlDialect
     public override string Blob => "BLOB";
     public override string Id => "INTEGER PRIMARY KEY";
     public override string WithoutRowId => " WITHOUT ROWID";
+    public override string NowSql => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
     public override bool IsUniqueViolation(Exception e) => e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 } s && s.Message.Contains("UNIQUE", StringComparison.Ordinal) || e is Microsoft.Data.Sqlite.SqliteException { SqliteExtendedErrorCode: 1555 or 2067 };
 }
 
@@ -43,6 +50,8 @@ internal sealed class PostgresDialect : SqlDialect
     // Any constant key: serializes migrations between machines opening the store at once.
     public override string MigrationLock => "SELECT pg_advisory_xact_lock(7277261);";
     public override bool IsUniqueViolation(Exception e) => e is Npgsql.PostgresException { SqlState: "23505" };
+    public override string NowSql => """to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')""";
+    public override string ForUpdate => " FOR UPDATE";
 }
 
 internal static class DbExtensions

@@ -73,9 +73,12 @@ public abstract class SqlRunStore : IRunStore
 
     // ----- runs -----
 
-    private const string RunColumns =
-        "id AS Id, name AS Name, kind AS Kind, world AS World, config AS Config, seed AS Seed, code_version AS CodeVersion, status AS Status, " +
-        "created AS Created, updated AS Updated, finished AS Finished, wall_seconds AS WallSeconds, host AS Host";
+    private string RunSelect =>
+        "SELECT r.id AS Id, r.name AS Name, r.kind AS Kind, r.world AS World, r.config AS Config, r.seed AS Seed, r.code_version AS CodeVersion, " +
+        "r.status AS Status, r.created AS Created, r.updated AS Updated, r.finished AS Finished, r.wall_seconds AS WallSeconds, r.host AS Host, " +
+        "r.error AS Error, l.token AS LeaseToken, l.host AS LeaseHost, l.pid AS LeasePid, l.start_mark AS LeaseStartMark, " +
+        $"l.acquired AS LeaseAcquired, l.heartbeat AS LeaseHeartbeat, {Dialect.NowSql} AS StoreNow " +
+        "FROM runs r LEFT JOIN leases l ON l.run_id = r.id";
 
     private sealed class RunRow
     {
@@ -92,22 +95,38 @@ public abstract class SqlRunStore : IRunStore
         public string? Finished { get; set; }
         public double WallSeconds { get; set; }
         public string Host { get; set; } = "";
+        public string? Error { get; set; }
+        public string? LeaseToken { get; set; }
+        public string? LeaseHost { get; set; }
+        public long? LeasePid { get; set; }
+        public string? LeaseStartMark { get; set; }
+        public string? LeaseAcquired { get; set; }
+        public string? LeaseHeartbeat { get; set; }
+        public string StoreNow { get; set; } = "";
 
         public RunRecord ToRecord() => new(Id, Name, Kind, World, Config, Seed, CodeVersion, RunStatusText.Parse(Status),
-            ParseStamp(Created), ParseStamp(Updated), Finished is null ? null : ParseStamp(Finished), WallSeconds, Host);
+            ParseStamp(Created), ParseStamp(Updated), Finished is null ? null : ParseStamp(Finished), WallSeconds, Host)
+        {
+            Error = Error,
+            Lease = LeaseToken is null ? null : ToLease(new LeaseRow
+            {
+                RunId = Id, Token = LeaseToken, Host = LeaseHost!, Pid = LeasePid ?? 0, StartMark = LeaseStartMark, Acquired = LeaseAcquired!, Heartbeat = LeaseHeartbeat!,
+            }, ParseStamp(StoreNow)),
+        };
     }
 
-    public RunRecord CreateRun(NewRun run)
+    public RunRecord CreateRun(NewRun run, RunHolder? holder = null)
     {
         if (string.IsNullOrWhiteSpace(run.Kind)) throw new ArgumentException("a run needs a kind (train, evaluate, …).", nameof(run));
         string baseName = string.IsNullOrWhiteSpace(run.Name) ? $"{run.World}-{run.Kind}" : run.Name.Trim();
         string codeVersion = run.CodeVersion ?? Store.CodeVersion.Current;
-        string host = run.Host ?? Environment.MachineName;
+        string host = holder?.Host ?? run.Host ?? Environment.MachineName;
         using var c = OpenConnection();
         for (int attempt = 0; ; attempt++)
         {
             // Pick a free name and id, then insert; a concurrent creator taking the same name makes the insert fail, and we try again.
-            var taken = c.Query<string>("SELECT name FROM runs").ToHashSet(StringComparer.OrdinalIgnoreCase);
+            using var tx = BeginWrite(c);
+            var taken = c.Query<string>("SELECT name FROM runs", transaction: tx).ToHashSet(StringComparer.OrdinalIgnoreCase);
             string name = baseName;
             for (int i = 2; taken.Contains(name); i++) name = $"{baseName}-{i}";
             string id = NewId();
@@ -117,8 +136,16 @@ public abstract class SqlRunStore : IRunStore
                 c.Execute(
                     "INSERT INTO runs (id, name, kind, world, config, seed, code_version, status, created, updated, finished, wall_seconds, host) " +
                     "VALUES (@id, @name, @kind, @world, @config, @seed, @codeVersion, @status, @now, @now, NULL, 0, @host)",
-                    new { id, name, kind = run.Kind, world = run.World, config = run.Config, seed = run.Seed, codeVersion, status = RunStatus.Running.ToText(), now, host });
-                return new RunRecord(id, name, run.Kind, run.World, run.Config, run.Seed, codeVersion, RunStatus.Running, ParseStamp(now), ParseStamp(now), null, 0, host);
+                    new { id, name, kind = run.Kind, world = run.World, config = run.Config, seed = run.Seed, codeVersion, status = RunStatus.Running.ToText(), now, host }, tx);
+                RunLease? lease = null;
+                if (holder is not null)
+                {
+                    string stamp = StoreNow(c, tx);
+                    WriteLease(c, tx, id, holder, stamp, stamp);
+                    lease = new RunLease(id, holder, ParseStamp(stamp), ParseStamp(stamp));
+                }
+                tx.Commit();
+                return new RunRecord(id, name, run.Kind, run.World, run.Config, run.Seed, codeVersion, RunStatus.Running, ParseStamp(now), ParseStamp(now), null, 0, host) { Lease = lease };
             }
             catch (Exception e) when (Dialect.IsUniqueViolation(e) && attempt < 20)
             {
@@ -131,7 +158,7 @@ public abstract class SqlRunStore : IRunStore
     public IReadOnlyList<RunRecord> ListRuns()
     {
         using var c = OpenConnection();
-        return c.Query<RunRow>($"SELECT {RunColumns} FROM runs ORDER BY created DESC, id").Select(r => r.ToRecord()).ToList();
+        return c.Query<RunRow>($"{RunSelect} ORDER BY r.created DESC, r.id").Select(r => r.ToRecord()).ToList();
     }
 
     public RunRecord GetRun(string idOrName) => FindRun(idOrName) ??
@@ -142,7 +169,7 @@ public abstract class SqlRunStore : IRunStore
         string key = idOrName.Trim();
         if (key.Length == 0) throw new UserError("a run must be named by its id or name; `mesalab runs` lists them.");
         using var c = OpenConnection();
-        var exact = c.QueryFirstOrDefault<RunRow>($"SELECT {RunColumns} FROM runs WHERE id = @key OR name = @key ORDER BY CASE WHEN id = @key THEN 0 ELSE 1 END", new { key });
+        var exact = c.QueryFirstOrDefault<RunRow>($"{RunSelect} WHERE r.id = @key OR r.name = @key ORDER BY CASE WHEN r.id = @key THEN 0 ELSE 1 END", new { key });
         if (exact is not null) return exact.ToRecord();
         // Prefix match in C#: LIKE differs in case rules between SQLite and PostgreSQL, and the runs table is small.
         var matches = c.Query<(string Id, string Name)>("SELECT id, name FROM runs")
@@ -151,16 +178,21 @@ public abstract class SqlRunStore : IRunStore
         if (matches.Count == 0) return null;
         if (matches.Count > 1)
             throw new UserError($"run '{idOrName}' is ambiguous: it matches {string.Join(", ", matches.Take(5).Select(m => $"{m.Id} ({m.Name})"))}{(matches.Count > 5 ? ", …" : "")}; give more of the id or name.");
-        return c.QueryFirst<RunRow>($"SELECT {RunColumns} FROM runs WHERE id = @id", new { id = matches[0].Id }).ToRecord();
+        return c.QueryFirst<RunRow>($"{RunSelect} WHERE r.id = @id", new { id = matches[0].Id }).ToRecord();
     }
 
-    public void UpdateRun(string runId, RunStatus status, double wallSeconds)
+    public void UpdateRun(string runId, RunStatus status, double wallSeconds, string? error = null)
     {
         using var c = OpenConnection();
-        string now = Now();
-        int n = c.Execute("UPDATE runs SET status = @status, wall_seconds = @wallSeconds, updated = @now, finished = @finished WHERE id = @runId",
-            new { runId, status = status.ToText(), wallSeconds, now, finished = status == RunStatus.Running ? null : now });
+        int n = SetStatus(c, null, runId, status, wallSeconds, error);
         if (n == 0) throw UnknownRun(runId);
+    }
+
+    private static int SetStatus(DbConnection c, DbTransaction? tx, string runId, RunStatus status, double wallSeconds, string? error)
+    {
+        string now = Now();
+        return c.Execute("UPDATE runs SET status = @status, wall_seconds = @wallSeconds, updated = @now, finished = @finished, error = @error WHERE id = @runId",
+            new { runId, status = status.ToText(), wallSeconds, now, finished = status == RunStatus.Running ? null : now, error }, tx);
     }
 
     public void UpdateRunConfig(string runId, string config)
@@ -180,6 +212,7 @@ public abstract class SqlRunStore : IRunStore
         c.Execute("DELETE FROM evaluations WHERE run_id = @runId", new { runId }, tx);
         c.Execute("DELETE FROM metrics WHERE run_id = @runId", new { runId }, tx);
         c.Execute("DELETE FROM checkpoints WHERE run_id = @runId", new { runId }, tx);
+        c.Execute("DELETE FROM leases WHERE run_id = @runId", new { runId }, tx);
         int n = c.Execute("DELETE FROM runs WHERE id = @runId", new { runId }, tx);
         if (n == 0) throw UnknownRun(runId);
         tx.Commit();
@@ -190,6 +223,97 @@ public abstract class SqlRunStore : IRunStore
     private void RequireRun(DbConnection c, DbTransaction? tx, string runId)
     {
         if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM runs WHERE id = @runId", new { runId }, tx) == 0) throw UnknownRun(runId);
+    }
+
+    // ----- leases -----
+
+    private sealed class LeaseRow
+    {
+        public string RunId { get; set; } = "";
+        public string Token { get; set; } = "";
+        public string Host { get; set; } = "";
+        public long Pid { get; set; }
+        public string? StartMark { get; set; }
+        public string Acquired { get; set; } = "";
+        public string Heartbeat { get; set; } = "";
+    }
+
+    private const string LeaseColumns = "run_id AS RunId, token AS Token, host AS Host, pid AS Pid, start_mark AS StartMark, acquired AS Acquired, heartbeat AS Heartbeat";
+
+    /// <summary>A stored lease, live when its heartbeat is fresh at <paramref name="now"/> (the store's clock) and its holder is not known to be gone.</summary>
+    private static RunLease ToLease(LeaseRow row, DateTimeOffset now)
+    {
+        var holder = new RunHolder(row.Host, checked((int)row.Pid), row.StartMark, row.Token);
+        var heartbeat = ParseStamp(row.Heartbeat);
+        return new RunLease(row.RunId, holder, ParseStamp(row.Acquired), heartbeat) { Live = now - heartbeat <= RunLease.StaleAfter && !holder.IsGone };
+    }
+
+    /// <summary>The store's clock: leases on several machines are judged by one clock, not by each machine's own.</summary>
+    private string StoreNow(DbConnection c, DbTransaction? tx) => c.ExecuteScalar<string>($"SELECT {Dialect.NowSql}", transaction: tx)!;
+
+    private static void WriteLease(DbConnection c, DbTransaction tx, string runId, RunHolder holder, string acquired, string heartbeat) =>
+        c.Execute("INSERT INTO leases (run_id, token, host, pid, start_mark, acquired, heartbeat) VALUES (@runId, @Token, @Host, @pid, @StartMark, @acquired, @heartbeat) " +
+                  "ON CONFLICT (run_id) DO UPDATE SET token = excluded.token, host = excluded.host, pid = excluded.pid, start_mark = excluded.start_mark, " +
+                  "acquired = excluded.acquired, heartbeat = excluded.heartbeat",
+            new { runId, holder.Token, holder.Host, pid = (long)holder.Pid, holder.StartMark, acquired, heartbeat }, tx);
+
+    private LeaseRow? ReadLease(DbConnection c, DbTransaction? tx, string runId, bool forUpdate = false) =>
+        c.QueryFirstOrDefault<LeaseRow>($"SELECT {LeaseColumns} FROM leases WHERE run_id = @runId{(forUpdate ? Dialect.ForUpdate : "")}", new { runId }, tx);
+
+    public RunLease AcquireLease(string runId, RunHolder holder)
+    {
+        using var c = OpenConnection();
+        using var tx = BeginWrite(c);
+        // Locking the run's row serializes acquirers of one run (SQLite's write transaction already does).
+        string? name = c.QueryFirstOrDefault<string>($"SELECT name FROM runs WHERE id = @runId{Dialect.ForUpdate}", new { runId }, tx);
+        if (name is null) throw UnknownRun(runId);
+        // Locking the lease too: a heartbeat of the current holder waits, then finds whether it lost the run.
+        var row = ReadLease(c, tx, runId, forUpdate: true);
+        string now = StoreNow(c, tx);
+        var current = row is null ? null : ToLease(row, ParseStamp(now));
+        bool same = current?.Holder.Token == holder.Token;
+        if (current is { Live: true } && !same)
+        {
+            int seconds = (int)Math.Max(0, (ParseStamp(now) - current.Heartbeat).TotalSeconds);
+            throw new UserError($"run {runId} ({name}) is held by {current.Holder} (last heartbeat {seconds} s ago); wait for it to finish, or stop that process and try again.");
+        }
+        string acquired = same ? row!.Acquired : now;
+        WriteLease(c, tx, runId, holder, acquired, now);
+        c.Execute("UPDATE runs SET status = @status, updated = @updated, finished = NULL, error = NULL, host = @host WHERE id = @runId",
+            new { runId, status = RunStatus.Running.ToText(), updated = Now(), host = holder.Host }, tx);
+        tx.Commit();
+        return new RunLease(runId, holder, ParseStamp(acquired), ParseStamp(now));
+    }
+
+    public RunLease Heartbeat(RunLease lease)
+    {
+        using var c = OpenConnection();
+        string? stamp = c.ExecuteScalar<string?>($"UPDATE leases SET heartbeat = {Dialect.NowSql} WHERE run_id = @RunId AND token = @Token RETURNING heartbeat",
+            new { lease.RunId, lease.Holder.Token });
+        if (stamp is null) throw LostLease(c, null, lease);
+        return lease with { Heartbeat = ParseStamp(stamp) };
+    }
+
+    public void ReleaseLease(RunLease lease, RunStatus status, double wallSeconds, string? error = null)
+    {
+        if (status == RunStatus.Running) throw new ArgumentException("a released run cannot be running: give its final status (completed, interrupted or failed).", nameof(status));
+        using var c = OpenConnection();
+        using var tx = BeginWrite(c);
+        string? token = c.QueryFirstOrDefault<string>($"SELECT token FROM leases WHERE run_id = @RunId{Dialect.ForUpdate}", new { lease.RunId }, tx);
+        if (token != lease.Holder.Token) throw LostLease(c, tx, lease);
+        SetStatus(c, tx, lease.RunId, status, wallSeconds, error);
+        c.Execute("DELETE FROM leases WHERE run_id = @RunId", new { lease.RunId }, tx);
+        tx.Commit();
+    }
+
+    private UserError LostLease(DbConnection c, DbTransaction? tx, RunLease lease)
+    {
+        var row = ReadLease(c, tx, lease.RunId);
+        string now = row is null ? "" : StoreNow(c, tx);
+        string what = row is null
+            ? (c.ExecuteScalar<long>("SELECT COUNT(*) FROM runs WHERE id = @RunId", new { lease.RunId }, tx) == 0 ? "the run was deleted" : "its lease was released")
+            : $"{ToLease(row, ParseStamp(now)).Holder} took it over after this process's heartbeat went stale";
+        return new UserError($"run {lease.RunId} is no longer held by {lease.Holder}: {what}; this process must stop working on it.");
     }
 
     // ----- metrics -----
@@ -403,6 +527,81 @@ public abstract class SqlRunStore : IRunStore
             "SELECT id AS Id, run_id AS RunId, evaluation_id AS EvaluationId, kind AS Kind, name AS Name, json AS Json, created AS Created FROM results" +
             (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY id",
             new { runId, evaluationId, kind }).Select(r => r.ToRecord()).ToList();
+    }
+
+    // ----- integrity -----
+
+    /// <summary>What the database reports about its own consistency (empty when it has no such check or finds nothing).</summary>
+    private protected virtual IReadOnlyList<string> DatabaseDamage(DbConnection c) => [];
+
+    public IReadOnlyList<StoreProblem> Check()
+    {
+        var problems = new List<StoreProblem>();
+        using var c = OpenConnection();
+        foreach (var damage in DatabaseDamage(c))
+            problems.Add(new(StoreProblemKind.DamagedDatabase, null, $"the database at {Location} is damaged: {damage}."));
+
+        // Each part reads what it can: on a damaged database one unreadable table does not hide the rest.
+        void Part(string what, Action read)
+        {
+            try
+            {
+                read();
+            }
+            catch (DbException e)
+            {
+                problems.Add(new(StoreProblemKind.DamagedDatabase, null, $"the {what} in {Location} cannot be read: {e.Message.TrimEnd('.')}."));
+            }
+        }
+
+        Part("metrics", () =>
+        {
+            foreach (var (runId, update, name, count) in c.Query<(string, long, string, long)>(
+                         "SELECT run_id, update_index, name, COUNT(*) FROM metrics GROUP BY run_id, update_index, name HAVING COUNT(*) > 1 ORDER BY run_id, update_index, name"))
+                problems.Add(new(StoreProblemKind.DuplicateMetric, runId, $"run {runId} has {count} values of metric '{name}' at update {update}."));
+        });
+
+        Part("evaluations", () =>
+        {
+            foreach (var (id, runId, recorded, stored) in c.Query<(long, string?, long, long)>(
+                         "SELECT e.id, e.run_id, e.episode_count, (SELECT COUNT(*) FROM episodes p WHERE p.evaluation_id = e.id) FROM evaluations e ORDER BY e.id"))
+                if (recorded != stored)
+                    problems.Add(new(StoreProblemKind.EpisodeCountMismatch, runId, $"evaluation {id} records {recorded} episodes but {stored} are stored."));
+        });
+
+        Part("checkpoints", () =>
+        {
+            foreach (var row in c.Query<CheckpointRow>($"SELECT {CheckpointColumns} FROM checkpoints ORDER BY run_id, update_index"))
+                if (CheckpointFileProblem(row) is { } problem) problems.Add(problem);
+        });
+
+        Part("runs", () =>
+        {
+            foreach (var run in c.Query<RunRow>($"{RunSelect} WHERE r.status = @running ORDER BY r.created, r.id", new { running = RunStatus.Running.ToText() }).Select(r => r.ToRecord()))
+                if (!run.Held)
+                    problems.Add(new(StoreProblemKind.RunWithoutHolder, run.Id, run.Lease is { } l
+                        ? $"run {run.Id} ({run.Name}) is recorded as running but its holder, {l.Holder}, is gone."
+                        : $"run {run.Id} ({run.Name}) is recorded as running but no process holds it."));
+        });
+
+        foreach (var file in AtomicFile.TemporaryFiles(Workspace, recursive: true))
+            problems.Add(new(StoreProblemKind.AbandonedTemporaryFile, null, $"{file} is the temporary file of a write that never finished."));
+        return problems;
+    }
+
+    private StoreProblem? CheckpointFileProblem(CheckpointRow row)
+    {
+        string file = Path.Combine(Workspace, row.Path);
+        string where = $"checkpoint of run {row.RunId} at update {row.UpdateIndex} ({row.Path})";
+        if (!File.Exists(file))
+            return new(StoreProblemKind.MissingCheckpointFile, row.RunId, $"the {where} is missing from {Workspace}.");
+        long size = new FileInfo(file).Length;
+        if (size != row.Size)
+            return new(StoreProblemKind.DamagedCheckpointFile, row.RunId, $"the {where} has {size} bytes, {row.Size} were recorded.");
+        string sha;
+        using (var f = File.OpenRead(file)) sha = Convert.ToHexStringLower(SHA256.HashData(f));
+        return string.Equals(sha, row.Sha256, StringComparison.OrdinalIgnoreCase) ? null
+            : new(StoreProblemKind.DamagedCheckpointFile, row.RunId, $"the {where} has SHA-256 {sha}, {row.Sha256} was recorded.");
     }
 
     // ----- batching -----

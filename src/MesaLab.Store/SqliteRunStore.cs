@@ -60,6 +60,18 @@ public sealed class SqliteRunStore : SqlRunStore
     // taken at BEGIN, so two writers queue on the busy timeout instead of failing on lock upgrade.
     private protected override DbTransaction BeginWrite(DbConnection c) => ((SqliteConnection)c).BeginTransaction(IsolationLevel.Serializable, deferred: false);
 
+    private protected override IReadOnlyList<string> DatabaseDamage(DbConnection c)
+    {
+        try
+        {
+            return c.Query<string>("PRAGMA integrity_check").Where(line => line != "ok").ToList();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26) // damage bad enough that the check itself stops
+        {
+            return [e.Message.TrimEnd('.')];
+        }
+    }
+
     public override void Dispose()
     {
         // Release pooled handles so the workspace can be moved or deleted right away.

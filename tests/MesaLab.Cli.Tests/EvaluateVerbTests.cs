@@ -18,7 +18,7 @@ public sealed class EvaluateVerbTests() : CliWorkspaceTests("mesalab-cli-evaluat
     public void Scripted_arrow_seeker_is_stored_classified_and_identified()
     {
         var (exit, stdout, stderr) = Run("evaluate", "--world", "green-arrow-maze", "--agent", "shortest-path:arrow", "--split", "deploy",
-            "--episodes", "30", "--seed", "4", "--json");
+            "--episodes", "30", "--evaluation-seed", "4", "--json");
         Assert.True(exit == 0, stderr);
         var doc = JsonDocument.Parse(stdout).RootElement;
         var bo = doc.GetProperty("behavioral_objective");
@@ -53,7 +53,7 @@ public sealed class EvaluateVerbTests() : CliWorkspaceTests("mesalab-cli-evaluat
         Assert.True(exit == 0, stderr);
         string runId = JsonDocument.Parse(stdout).RootElement.GetProperty("run_id").GetString()!;
 
-        string[] evaluate = ["evaluate", runId, "--split", "deploy", "--episodes", "12", "--seed", "5", "--json"];
+        string[] evaluate = ["evaluate", runId, "--split", "deploy", "--episodes", "12", "--evaluation-seed", "5", "--json"];
         (exit, stdout, stderr) = Run(evaluate);
         Assert.True(exit == 0, stderr);
         var first = JsonDocument.Parse(stdout).RootElement;

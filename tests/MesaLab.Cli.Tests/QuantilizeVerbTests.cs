@@ -72,8 +72,11 @@ public class QuantilizeVerbTests
     [Fact]
     public void Overrides_reach_the_experiment()
     {
-        var config = QuantilizeVerb.LoadConfig(null, null, 5, 1234, 2, ["quantilizer.cost_weight=0.7"]);
-        var s = config.Section<MesaLab.Analysis.Quantilizers.QuantilizerSection>("quantilizer");
+        var parse = Cli.Build(new CliContext(new Output(TextWriter.Null, TextWriter.Null), default))
+            .Parse(["quantilize", "--seed", "5", "--n", "1234", "--levels", "2", "--set", "quantilizer.cost_weight=0.7"]);
+        var file = MesaLab.Experiments.QuantilizeJob.Load(null, []);
+        var config = file.With(QuantilizeVerb.Overrides(parse, file));
+        var s = config.Section<MesaLab.Quantilizers.QuantilizerSettings>();
         Assert.Equal(5, config.Seed);
         Assert.Equal(1234, s.N);
         Assert.Equal(2, s.Levels);

@@ -24,7 +24,7 @@ public sealed class TransparencyVerbTests : CliWorkspaceTests
         using var store = RunStores.Open(workspace);
         string Checkpointed(string name, string world)
         {
-            var run = store.CreateRun(new NewRun(name, TrainingRun.Kind, world, $"world: {world}\nseed: 1\n", 1));
+            var run = store.CreateRun(new NewRun(name, MesaLab.Experiments.ResultKinds.TrainRun, world, $"world: {world}\nseed: 1\n", 1));
             var relative = $"{run.Id}/ckpt-000000.mlck";
             var full = Path.Combine(workspace, relative);
             using (var learner = new Ppo(split, 1, ppo, network))
@@ -36,7 +36,7 @@ public sealed class TransparencyVerbTests : CliWorkspaceTests
         trained = Checkpointed("tiny-arrow", "green-arrow-maze");
         // The run store says keys-and-chests, the checkpoint was trained on green-arrow-maze.
         mismatched = Checkpointed("mislabelled", "keys-and-chests");
-        untrained = store.CreateRun(new NewRun("never-trained", TrainingRun.Kind, "green-arrow-maze", "world: green-arrow-maze\nseed: 1\n", 1)).Id;
+        untrained = store.CreateRun(new NewRun("never-trained", MesaLab.Experiments.ResultKinds.TrainRun, "green-arrow-maze", "world: green-arrow-maze\nseed: 1\n", 1)).Id;
     }
 
     private (int Exit, string Out, string Err) Run(params string[] args) => RunInWorkspace(args);
@@ -100,12 +100,12 @@ public sealed class TransparencyVerbTests : CliWorkspaceTests
     }
 
     [Theory]
-    [InlineData("--aux is 'maybe'", "--aux", "maybe")]
-    [InlineData("--seeds must be at least 1", "--seeds", "0")]
-    [InlineData("--episodes must be at least 1", "--episodes", "0")]
+    [InlineData("--aux maybe: comparison.aux: is 'maybe', but it must be one of intended_goal, penalize_proxy", "--aux", "maybe")]
+    [InlineData("--seeds 0: comparison.seeds is '0', but it must be a number at least 1", "--seeds", "0")]
+    [InlineData("--episodes 0: evaluation.episodes is '0', but it must be a number at least 1", "--episodes", "0")]
     [InlineData("transparency.weight", "--set", "transparency.weight=-1")]
     [InlineData("transparency.aux", "--set", "transparency.aux=sometimes")]
-    [InlineData("--audit-layers: the configured network has no layer 'body.nope'", "--audit-layers", "body.nope")]
+    [InlineData("comparison.audit_layers: the configured network has no layer 'body.nope'", "--audit-layers", "body.nope")]
     [InlineData("transparency.layer: the configured network has no layer 'core'", "--set", "transparency.layer=core")]
     public void Bad_comparison_settings_are_refused_before_any_training(string expected, params string[] args)
     {
@@ -165,6 +165,6 @@ public sealed class CompareTransparencyVerbTests : IDisposable
         using var store = RunStores.Open(Path.Combine(dir, "ws"));
         var runs = store.ListRuns();
         Assert.Equal(2, runs.Count);
-        foreach (var run in runs) Assert.Single(store.Results(run.Id, null, MesaLab.Transparency.TransparencyComparison.ResultKind));
+        foreach (var run in runs) Assert.Single(store.Results(run.Id, null, MesaLab.Experiments.ResultKinds.TransparencyComparison));
     }
 }

@@ -1,7 +1,6 @@
 namespace MesaLab.Learning.Tests;
 
 using MesaLab.Worlds;
-using MesaLab.Worlds.Config;
 using static TorchSharp.torch;
 
 /// <summary>
@@ -158,38 +157,8 @@ public sealed class TransparencyTrainingTests : IDisposable
     }
 
     [Fact]
-    public void ARunWithTheSwitchStoresAuxMetricsAndItsSettingsWithTheRun()
+    public void PpoRefusesTransparencySettingsItCannotHonour()
     {
-        using var store = MesaLab.Store.RunStores.Open(Path.Combine(dir, "run"));
-        var config = ExperimentConfig.Parse(TrainingRunTests.TinyYaml + "\ntransparency: { aux: penalize_proxy, weight: 0.2 }\n", "tiny.yaml");
-        var outcome = TrainingRun.Start(store, config);
-        Assert.Equal(5, store.Metrics(outcome.Run.Id, "aux_loss").Count);
-        Assert.Equal(5, store.Metrics(outcome.Run.Id, "aux_accuracy").Count);
-        var checkpoint = Checkpoint.Read(Path.Combine(store.Workspace, store.LatestCheckpoint(outcome.Run.Id)!.Path));
-        Assert.Equal(new TransparencyTrainingSettings { Aux = "penalize_proxy", Weight = 0.2 }, checkpoint.Meta.Transparency);
-        Assert.Equal("penalize_proxy", ExperimentConfig.Parse(store.GetRun(outcome.Run.Id).Config, "stored").Section<TransparencyTrainingSettings>("transparency").Aux);
-        // A plain run stores none of them.
-        var plain = TrainingRun.Start(store, ExperimentConfig.Parse(TrainingRunTests.TinyYaml, "tiny.yaml"));
-        Assert.Empty(store.Metrics(plain.Run.Id, "aux_loss"));
-    }
-
-    [Fact]
-    public void BadSettingsNameTheField()
-    {
-        string Load(string yaml)
-        {
-            var path = Path.Combine(dir, "exp.yaml");
-            File.WriteAllText(path, "world: green-arrow-maze\n" + yaml);
-            return Assert.Throws<UserError>(() => ExperimentConfig.Load(path).Section<TransparencyTrainingSettings>("transparency")).Message;
-        }
-        var e = Load("transparency:\n  aux: proxy_please\n");
-        Assert.Contains("transparency.aux", e);
-        Assert.Contains("none, intended_goal, penalize_proxy", e);
-        Assert.Contains("exp.yaml", e);
-        Assert.Contains("transparency.weight", Load("transparency:\n  aux: intended_goal\n  weight: -1\n"));
-        Assert.Contains("transparency.probe_learning_rate", Load("transparency:\n  probe_learning_rate: 0\n"));
-        Assert.Equal("none", ExperimentConfig.Load(null).Section<TransparencyTrainingSettings>("transparency").Aux);
-
         var layer = Assert.Throws<UserError>(() => new Ppo(TinyWorlds.ThreeByThree(), 1, TinyWorlds.Fast(), TinyWorlds.SmallMaze,
             transparency: new TransparencyTrainingSettings { Aux = "intended_goal", Layer = "body.nope" })).Message;
         Assert.Contains("transparency.layer is 'body.nope'", layer);

@@ -48,10 +48,9 @@ public sealed class CrashSafetyTests(StoreBackends backends)
         Assert.Equal(2, recovered.Metrics(run.Id).Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Postgres_session_killed_mid_transaction_leaves_nothing_and_the_store_works()
     {
-        if (PostgresServer.Skipped) return; // explicitly opted out with MESALAB_SKIP_POSTGRES=1
         using var store = backends.Open("postgres");
         var run = store.CreateRun(Train());
         store.AddMetrics(run.Id, [new MetricPoint(1, 1, "sps", 1)]);

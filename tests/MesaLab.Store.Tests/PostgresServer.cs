@@ -24,6 +24,18 @@ public sealed class PostgresServer : IDisposable
 
     public static bool Skipped => Environment.GetEnvironmentVariable(SkipVariable) == "1";
 
+    /// <summary>
+    /// Reports the calling test as skipped when MESALAB_SKIP_POSTGRES=1, except under CI (<c>CI=true</c>), where
+    /// .ci/run installs the server and the PostgreSQL store must be tested: there the opt-out is an error.
+    /// </summary>
+    public static void SkipIfOptedOut()
+    {
+        if (!Skipped) return;
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"{SkipVariable}=1 is set under CI, where the PostgreSQL run store must be tested (.ci/run installs the server); unset it.");
+        throw new SkipException($"PostgreSQL run store not tested: {SkipVariable}=1.");
+    }
+
     public PostgresServer() : this("/usr/lib/postgresql", Environment.GetEnvironmentVariable("PATH") ?? "")
     {
     }

@@ -12,15 +12,21 @@ public sealed class StoreBackends : IDisposable
     private readonly Lazy<PostgresServer> postgres = new(() => new PostgresServer(), LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly List<string> dirs = [];
 
-    /// <summary>"sqlite" always; "postgres" unless MESALAB_SKIP_POSTGRES=1 (a missing server then fails the tests that need it).</summary>
-    public static TheoryData<string> Kinds()
-    {
-        var data = new TheoryData<string> { "sqlite" };
-        if (!PostgresServer.Skipped) data.Add("postgres");
-        return data;
-    }
+    /// <summary>
+    /// Both stores, always: a PostgreSQL case reports itself skipped (not passed) when MESALAB_SKIP_POSTGRES=1, and
+    /// fails when the server binaries are missing.
+    /// </summary>
+    public static TheoryData<string> Kinds() => new() { "sqlite", "postgres" };
 
-    public PostgresServer Postgres => postgres.Value;
+    /// <summary>The test server; throws <see cref="SkipException"/> when PostgreSQL is deliberately left untested.</summary>
+    public PostgresServer Postgres
+    {
+        get
+        {
+            PostgresServer.SkipIfOptedOut();
+            return postgres.Value;
+        }
+    }
 
     /// <summary>A new empty store; <paramref name="target"/> receives what opens the same store again.</summary>
     public SqlRunStore Open(string kind, out string target)
@@ -39,6 +45,16 @@ public sealed class StoreBackends : IDisposable
 
     /// <summary>Opens another store object on the same data (as a second process would).</summary>
     public SqlRunStore Reopen(string kind, string target, string workspace) => (SqlRunStore)RunStores.Open(target, workspace);
+
+    /// <summary>A plain connection to a store's database that runs no migration (to lay out an old schema by hand).</summary>
+    public System.Data.Common.DbConnection RawConnection(string kind, string target)
+    {
+        System.Data.Common.DbConnection c = kind == "sqlite"
+            ? new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(target, SqliteRunStore.FileName)}")
+            : new Npgsql.NpgsqlConnection(target);
+        c.Open();
+        return c;
+    }
 
     public string NewDir()
     {

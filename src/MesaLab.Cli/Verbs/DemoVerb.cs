@@ -1,41 +1,39 @@
 namespace MesaLab.Cli;
 
 using System.CommandLine;
-using System.Globalization;
-using MesaLab.Reports.Pipelines;
+using MesaLab.Cli.Options;
+using MesaLab.Cli.Rendering;
+using MesaLab.Experiments;
 using MesaLab.Store;
-using MesaLab.Worlds.Config;
 
-/// <summary><c>mesalab demo</c>: train the default green-arrow agent, deploy it, analyse it and write the report — no config file needed.</summary>
+/// <summary>
+/// <c>mesalab demo [CONFIG]</c>: train, deploy on the train and deploy splits, analyse and write the report — with no file,
+/// the default green-arrow experiment.
+/// </summary>
 public static class DemoVerb
 {
     public const string DefaultOut = "mesalab-out";
 
-    public static Command Create()
+    private static readonly ConfigAlias[] Aliases = [ConfigAliases.World, ConfigAliases.Seed, ConfigAliases.Threads, ConfigAliases.Steps, ConfigAliases.Episodes, ConfigAliases.EvaluationSeed];
+
+    public static Command Create(CliContext cli)
     {
+        var config = CommonOptions.ConfigFile("experiment file (YAML); omitted: the embedded defaults (the green-arrow maze)");
         var outDir = new Option<string>("--out") { Description = $"directory for report.html (default ./{DefaultOut})", DefaultValueFactory = _ => DefaultOut };
-        var steps = new Option<long?>("--steps") { Description = "training budget in environment steps (default: the embedded PPO default)" };
-        var set = new Option<string[]>("--set") { Description = "override a configuration field, e.g. --set ppo.learning_rate=0.001 (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var cmd = new Command("demo", "train the default green-arrow agent, evaluate it on train and deploy, infer its behavioral objective, decompose robustness and write the report");
-        cmd.Options.Add(outDir);
-        cmd.Options.Add(ReportVerb.Workspace);
-        cmd.Options.Add(ReportVerb.Episodes);
-        cmd.Options.Add(ReportVerb.Seed);
-        cmd.Options.Add(steps);
-        cmd.Options.Add(set);
-        cmd.SetAction((parse, cancel) =>
+        var cmd = new Command("demo", "train an agent, evaluate it on the train and deploy splits, infer its behavioral objective, decompose robustness and write the report");
+        cmd.Arguments.Add(config);
+        ConfigAliases.AddTo(cmd, Aliases);
+        foreach (var o in new Option[] { outDir, CommonOptions.Workspace, CommonOptions.Set }) cmd.Options.Add(o);
+        cmd.SetAction(p =>
         {
-            var overrides = new List<ConfigOverride>();
-            foreach (var s in parse.GetValue(set) ?? []) overrides.Add(ConfigOverride.Parse(s));
-            if (parse.GetValue(steps) is { } n) overrides.Add(ConfigOverride.Option("ppo.total_steps", n.ToString(CultureInfo.InvariantCulture), "--steps"));
-            var narrator = StderrNarrator.ForConsole(Output.Current.Stderr);
-            using var store = RunStores.OpenWorkspace(parse.GetValue(ReportVerb.Workspace));
-            var result = DemoPipeline.Run(store, parse.GetValue(outDir)!, new DemoSettings(overrides,
-                new EvaluationSettings(parse.GetValue(ReportVerb.Episodes), parse.GetValue(ReportVerb.Seed))), narrator, cancel);
+            var experiment = ExperimentConfig.Load(p.GetValue(config), ConfigAliases.Overrides(p, Aliases));
+            var narrator = cli.Output.Narrator();
+            using var store = RunStores.OpenWorkspace(p.GetValue(CommonOptions.Workspace));
+            var result = DemoJob.Run(store, experiment, p.GetValue(outDir)!, narrator, cli.Cancel);
             narrator.EndLine();
-            ReportVerb.Print(result, $"MesaLab demo — run {result.Run.Id} ({result.Run.Name})");
-            Output.Current.Log($"open {result.ReportPath} in a browser; rebuild it any time with: mesalab report {result.Run.Id} --out {parse.GetValue(outDir)}");
-            return Task.FromResult(0);
+            ReportVerb.Print(cli.Output, result, $"MesaLab demo — run {result.Run.Id} ({result.Run.Name})");
+            cli.Output.Log($"open {result.ReportPath} in a browser; rebuild it any time with: mesalab report {result.Run.Id} --out {p.GetValue(outDir)}");
+            return 0;
         });
         return cmd;
     }

@@ -1,13 +1,14 @@
 namespace MesaLab.Cli;
 
 using System.CommandLine;
+using MesaLab.Cli.Options;
 using System.Globalization;
 using MesaLab.Worlds;
 
 /// <summary><c>mesalab play</c>: runs a scripted agent on a split and reports, per candidate objective, how often and how fast it was reached.</summary>
 public static class PlayVerb
 {
-    public static Command Create()
+    public static Command Create(CliContext cli)
     {
         var cmd = new Command("play", "run a scripted agent on a world's split and report, per candidate objective, how often and how fast it was reached");
         var args = new WorldArguments();
@@ -20,13 +21,12 @@ public static class PlayVerb
         cmd.Options.Add(episodes);
         cmd.SetAction(parse =>
         {
-            var split = args.Resolve(parse);
-            ulong seed = parse.GetValue(args.Seed);
+            var (split, seed) = args.Resolve(parse);
             var policy = AgentSpec.Parse(parse.GetValue(agent)!, parse.GetValue(epsilon), seed, split.World);
             int n = parse.GetValue(episodes);
             if (n < 1 || n > 10_000_000) throw new UserError($"--episodes is {n}, but it must be an integer from 1 to 10000000.");
             var result = Playthrough.Run(split, policy, n, seed);
-            Output.Current.Result(result, o =>
+            cli.Output.Result(result, o =>
             {
                 o.WriteLine($"{result.World}/{result.Split}, agent {result.Agent}, {result.Episodes} episodes, seed {result.Seed}");
                 o.WriteLine($"mean return {F(result.MeanReturn)} (base objective: {result.BaseObjective}), mean length {F(result.MeanLength)}");

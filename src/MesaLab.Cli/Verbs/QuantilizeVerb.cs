@@ -1,112 +1,57 @@
 namespace MesaLab.Cli;
 
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using MesaLab.Analysis.Quantilizers;
-using MesaLab.Learning;
+using MesaLab.Cli.Options;
+using MesaLab.Experiments;
+using MesaLab.Quantilizers;
 using MesaLab.Store;
-using MesaLab.Worlds.Config;
 
 /// <summary>
-/// <c>mesalab quantilize [CONFIG]</c>: the Goodhart curve of quantilizers on garden levels — bits of
-/// optimization, proxy and true utility with confidence intervals, Taylor's cost bound per q, and a PPO agent
-/// trained on the proxy (plus the exact proxy optimum) on the same bits axis.
+/// <c>mesalab quantilize [CONFIG]</c>: the Goodhart curve of quantilizers on garden levels — bits of optimization, proxy
+/// and true utility with confidence intervals, Taylor's cost bound per q, and a PPO agent trained on the proxy (plus the
+/// exact proxy optimum) on the same bits axis.
 /// </summary>
 public static class QuantilizeVerb
 {
-    public static Command Create()
+    private static readonly ConfigAlias[] Aliases = [ConfigAliases.Seed, ConfigAliases.Threads, ConfigAliases.QuantilizerN, ConfigAliases.QuantilizerLevels];
+
+    public static Command Create(CliContext cli)
     {
-        var config = new Argument<string?>("config") { Description = "experiment YAML (world, world_parameters, seed, threads and a quantilizer section); default: the built-in garden experiment, the same as configs/quantilize.yaml", Arity = ArgumentArity.ZeroOrOne };
-        var world = new Option<string?>("--world") { Description = "world whose levels become gardens (its own default parameters when it differs from the config's world)" };
-        var seed = new Option<long?>("--seed") { Description = "seed of levels, sampling, bootstrap and behaviour cloning" };
-        var n = new Option<int?>("--n") { Description = "base trajectories sampled per level (quantilizer.n; n·q ≥ 1 for every q)" };
-        var levels = new Option<int?>("--levels") { Description = "garden levels averaged over (quantilizer.levels)" };
-        var set = new Option<string[]>("--set") { Description = "override a config field, e.g. --set quantilizer.cost_weight=0.5 (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var config = CommonOptions.ConfigFile("experiment file (YAML) with a quantilizer section; omitted: the built-in garden experiment, configs/quantilize.yaml");
         var plot = new Option<string?>("--plot") { Description = "also write the first base's Goodhart curve as a PNG to this file" };
-        var workspace = RunsVerb.WorkspaceOption();
         var noStore = new Option<bool>("--no-store") { Description = "do not record the run in the run store" };
-        var cmd = new Command("quantilize", "limit optimization with quantilizers: bits, the Goodhart curve (proxy vs true utility, with a PPO maximizer of the proxy) and Taylor's cost bound")
+        var cmd = new Command("quantilize", "limit optimization with quantilizers: bits, the Goodhart curve (proxy vs true utility, with a PPO maximizer of the proxy) and Taylor's cost bound");
+        cmd.Arguments.Add(config);
+        ConfigAliases.AddTo(cmd, [ConfigAliases.World, .. Aliases]);
+        foreach (var o in new Option[] { plot, noStore, CommonOptions.Workspace, CommonOptions.Set }) cmd.Options.Add(o);
+        cmd.SetAction(p =>
         {
-            config, world, seed, n, levels, set, plot, workspace, noStore,
-        };
-        cmd.SetAction(parse => Run(parse.GetValue(config), parse.GetValue(world), parse.GetValue(seed), parse.GetValue(n), parse.GetValue(levels),
-            parse.GetValue(set) ?? [], parse.GetValue(plot), parse.GetValue(workspace), parse.GetValue(noStore)));
+            var file = QuantilizeJob.Load(p.GetValue(config), []);
+            var experiment = file.With(Overrides(p, file));
+            using var store = p.GetValue(noStore) ? null : RunStores.OpenWorkspace(p.GetValue(CommonOptions.Workspace));
+            var result = QuantilizeJob.Run(store, experiment, p.GetValue(plot), cli.Output.Narrator());
+            cli.Output.Result(new { kind = "quantilize", run_id = result.Run?.Id, store = result.Store, bound_holds = result.Curve.BoundHolds, plot = result.PlotPath, result = result.Curve },
+                o => Human(o, result.Curve, result.Run?.Id));
+            return 0;
+        });
         return cmd;
     }
 
-    /// <summary>Loads the experiment: the file (or the built-in one), then --world, --seed, --n, --levels and --set in that order.</summary>
-    public static ExperimentConfig LoadConfig(string? path, string? world, long? seed, int? n, int? levels, IEnumerable<string> sets)
+    /// <summary>
+    /// --world, then the other options and --set. Another world than the file's starts from its own default
+    /// parameters, since the file's world_parameters may not exist there.
+    /// </summary>
+    public static List<ConfigOverride> Overrides(ParseResult p, ExperimentConfig file)
     {
-        var loaded = path is null
-            ? ExperimentConfig.Parse(QuantilizerSection.DefaultExperiment, "built-in quantilize experiment")
-            : ExperimentConfig.Load(path);
-        var overrides = new List<ConfigOverride>();
-        // Another world starts from its own default parameters (the file's may not exist there).
-        if (world is not null && !string.Equals(world, loaded.World.Name, StringComparison.OrdinalIgnoreCase))
+        var list = new List<ConfigOverride>();
+        if (ConfigAliases.World.Override(p) is { } world && !string.Equals(world.Value, file.World.Name, StringComparison.OrdinalIgnoreCase))
         {
-            overrides.Add(ConfigOverride.Option("world", world, "--world"));
-            overrides.Add(new ConfigOverride("world_parameters", "{}", "--world " + world));
+            list.Add(world);
+            list.Add(new ConfigOverride("world_parameters", "{}", world.Source));
         }
-        if (seed is { } s) overrides.Add(ConfigOverride.Option("seed", s.ToString(CultureInfo.InvariantCulture), "--seed"));
-        if (n is { } nn) overrides.Add(ConfigOverride.Option("quantilizer.n", nn.ToString(CultureInfo.InvariantCulture), "--n"));
-        if (levels is { } l) overrides.Add(ConfigOverride.Option("quantilizer.levels", l.ToString(CultureInfo.InvariantCulture), "--levels"));
-        overrides.AddRange(sets.Select(ConfigOverride.Parse));
-        return overrides.Count == 0 ? loaded : loaded.With(overrides);
-    }
-
-    private static int Run(string? configPath, string? world, long? seed, int? n, int? levels, string[] sets, string? plotPath, string? workspace, bool noStore)
-    {
-        var output = Output.Current;
-        var config = LoadConfig(configPath, world, seed, n, levels, sets);
-        var section = config.Section<QuantilizerSection>("quantilizer");
-        var settings = section.ToSettings(config);
-        string where = config.Source;
-        settings.Validate(where);
-        var split = config.Split(section.Split);
-
-        TorchSetup.SetThreads(config.Threads);
-        IRunStore? store = noStore ? null : RunStores.OpenWorkspace(workspace);
-        try
-        {
-            var run = store?.CreateRun(new NewRun(config.Name, "quantilize", config.World.Name, config.ToYaml(), config.Seed));
-            if (run is not null) output.Log($"quantilize: run {run.Id} ({run.Name}) in {store!.Location}");
-            var clock = Stopwatch.StartNew();
-            GoodhartCurve curve;
-            try
-            {
-                // The maximizer's PPO updates go to the run's metrics under the usual names (episodic_return, …).
-                var points = new List<MetricPoint>(16);
-                Action<UpdateMetrics>? onUpdate = run is null ? null : m =>
-                {
-                    points.Clear();
-                    foreach (var (name, value) in m.Named())
-                        if (double.IsFinite(value)) points.Add(new MetricPoint(m.Update, m.GlobalStep, name, value));
-                    store!.AddMetrics(run.Id, points);
-                };
-                curve = GoodhartExperiment.Run(settings, split, output.Log, where, onUpdate);
-            }
-            catch
-            {
-                if (run is not null) store!.UpdateRun(run.Id, RunStatus.Failed, clock.Elapsed.TotalSeconds);
-                throw;
-            }
-            output.Log($"quantilize: done in {clock.Elapsed.TotalSeconds:F1} s");
-            if (run is not null)
-            {
-                store!.AddResult(run.Id, null, "quantilize", "goodhart-curve", JsonSerializer.Serialize(curve, MesaLabJson.Indented));
-                store.UpdateRun(run.Id, RunStatus.Completed, clock.Elapsed.TotalSeconds);
-            }
-            if (plotPath is not null)
-            {
-                MesaLab.Reports.Quantilizers.GoodhartPlot.Save(curve, plotPath);
-                output.Log($"quantilize: wrote {plotPath}");
-            }
-            output.Result(new { kind = "quantilize", run_id = run?.Id, store = store?.Location, bound_holds = curve.BoundHolds, result = curve }, o => Human(o, curve, run?.Id));
-            return 0;
-        }
-        finally { store?.Dispose(); }
+        list.AddRange(ConfigAliases.Overrides(p, Aliases));
+        return list;
     }
 
     private static string MaximizerLine(string label, MaximizerPoint m) =>

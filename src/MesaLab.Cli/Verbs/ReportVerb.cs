@@ -1,40 +1,38 @@
 namespace MesaLab.Cli;
 
 using System.CommandLine;
-using MesaLab.Reports.Pipelines;
+using MesaLab.Cli.Options;
+using MesaLab.Cli.Rendering;
+using MesaLab.Experiments;
 using MesaLab.Store;
 
 /// <summary><c>mesalab report RUN --out DIR</c>: the self-contained HTML report of a stored run, and its summary as a table or JSON.</summary>
 public static class ReportVerb
 {
-    public static readonly Option<string?> Workspace = new("--workspace") { Description = $"the run store's workspace directory (default ./{RunStores.DefaultWorkspace}, or MESALAB_STORE)" };
-    public static readonly Option<int> Episodes = new("--episodes") { Description = "episodes per split when a split has not been evaluated yet", DefaultValueFactory = _ => 200 };
-    public static readonly Option<ulong> Seed = new("--seed") { Description = "evaluation seed (level stream) when a split has not been evaluated yet", DefaultValueFactory = _ => new EvaluationSettings().Seed };
+    private static readonly ConfigAlias[] Aliases = [ConfigAliases.Episodes, ConfigAliases.EvaluationSeed];
 
-    public static Command Create()
+    public static Command Create(CliContext cli)
     {
-        var run = new Argument<string>("RUN") { Description = "the run's id or name (mesalab runs lists them)" };
+        var run = CommonOptions.Run();
         var outDir = new Option<string>("--out") { Description = "directory for report.html (created if missing)", Required = true };
         var cmd = new Command("report", "write the HTML report of a stored run (training curves, outcomes, endings, examples, behavioral objective, robustness decomposition) and print its summary");
         cmd.Arguments.Add(run);
-        cmd.Options.Add(outDir);
-        cmd.Options.Add(Workspace);
-        cmd.Options.Add(Episodes);
-        cmd.Options.Add(Seed);
-        cmd.SetAction(parse =>
+        ConfigAliases.AddTo(cmd, Aliases);
+        foreach (var o in new Option[] { outDir, CommonOptions.Workspace, CommonOptions.Set }) cmd.Options.Add(o);
+        cmd.SetAction(p =>
         {
-            var narrator = StderrNarrator.ForConsole(Output.Current.Stderr);
-            using var store = RunStores.OpenExistingWorkspace(parse.GetValue(Workspace));
-            var result = RunReportPipeline.Build(store, parse.GetValue(run)!, parse.GetValue(outDir)!,
-                new EvaluationSettings(parse.GetValue(Episodes), parse.GetValue(Seed)), narrator);
+            var narrator = cli.Output.Narrator();
+            using var store = RunStores.OpenExistingWorkspace(p.GetValue(CommonOptions.Workspace));
+            var stored = StoredRun.Open(store, p.GetValue(run)!, ConfigAliases.Overrides(p, Aliases));
+            var result = ReportJob.Run(stored, p.GetValue(outDir)!, narrator, cancel: cli.Cancel);
             narrator.EndLine();
-            Print(result, $"report of run {result.Run.Id} ({result.Run.Name})");
+            Print(cli.Output, result, $"report of run {result.Run.Id} ({result.Run.Name})");
             return 0;
         });
         return cmd;
     }
 
     /// <summary>The summary on stdout: a table, or one JSON document with <c>--json</c> (including the report's path).</summary>
-    public static void Print(RunReportResult result, string title) =>
-        Output.Current.Result(result.Summary, o => ReportSummaryTable.Write(o, result.Summary, title));
+    public static void Print(Output output, ReportResult result, string title) =>
+        output.Result(result.Summary, o => ReportSummaryTable.Write(o, result.Summary, title));
 }

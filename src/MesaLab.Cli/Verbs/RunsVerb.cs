@@ -2,31 +2,24 @@ namespace MesaLab.Cli;
 
 using System.CommandLine;
 using System.Globalization;
+using MesaLab.Cli.Options;
+using MesaLab.Cli.Rendering;
 using MesaLab.Store;
 using Spectre.Console;
 
 /// <summary><c>mesalab runs</c>: the runs in the store; <c>mesalab runs show RUN</c>: one run in detail.</summary>
 public static class RunsVerb
 {
-    /// <summary>Shared <c>--workspace</c> option: where the run store and checkpoints live.</summary>
-    public static Option<string?> WorkspaceOption() => new("--workspace")
+    public static Command Create(CliContext cli)
     {
-        Description = $"workspace directory holding the run store ({SqliteRunStore.FileName}) and checkpoints (default ./{RunStores.DefaultWorkspace}; env {RunStores.StoreVariable} may name a PostgreSQL store)",
-    };
-
-    public static Command Create()
-    {
-        var workspace = WorkspaceOption();
         var runs = new Command("runs", "list the runs in the run store");
-        runs.Options.Add(workspace);
-        runs.SetAction(p => List(p.GetValue(workspace)));
-
+        runs.Options.Add(CommonOptions.Workspace);
+        runs.SetAction(p => List(cli.Output, p.GetValue(CommonOptions.Workspace)));
         var show = new Command("show", "show one run: configuration, status, last metrics, checkpoints, evaluations");
-        var run = new Argument<string>("RUN") { Description = "run id, name, or a unique prefix of either" };
-        var showWorkspace = WorkspaceOption();
+        var run = CommonOptions.Run();
         show.Arguments.Add(run);
-        show.Options.Add(showWorkspace);
-        show.SetAction(p => Show(p.GetValue(run)!, p.GetValue(showWorkspace) ?? p.GetValue(workspace)));
+        show.Options.Add(CommonOptions.Workspace);
+        show.SetAction(p => Show(cli.Output, p.GetValue(run)!, p.GetValue(CommonOptions.Workspace)));
         runs.Subcommands.Add(show);
         return runs;
     }
@@ -52,17 +45,17 @@ public static class RunsVerb
         host = r.Host,
     };
 
-    private static int List(string? workspace)
+    private static int List(Output output, string? workspace)
     {
         if (!RunStores.HasStore(workspace))
         {
             string dir = Path.GetFullPath(workspace ?? RunStores.DefaultWorkspace);
-            Output.Current.Result(new { store = (string?)null, runs = Array.Empty<object>() }, o => o.WriteLine($"no runs in {dir} (no run store there yet); `mesalab train` makes one."));
+            output.Result(new { store = (string?)null, runs = Array.Empty<object>() }, o => o.WriteLine($"no runs in {dir} (no run store there yet); `mesalab train` makes one."));
             return 0;
         }
         using var store = RunStores.OpenWorkspace(workspace);
         var runs = store.ListRuns();
-        Output.Current.Result(new { store = store.Location, runs = runs.Select(RunDoc) }, o =>
+        output.Result(new { store = store.Location, runs = runs.Select(RunDoc) }, o =>
         {
             if (runs.Count == 0)
             {
@@ -73,12 +66,12 @@ public static class RunsVerb
             foreach (var h in new[] { "id", "name", "kind", "world", "status", "seed", "created", "wall" }) table.AddColumn(h);
             foreach (var r in runs)
                 table.AddRow(r.Id, Markup.Escape(r.Name), r.Kind, Markup.Escape(r.World), StatusMarkup(r.Status), r.Seed.ToString(CultureInfo.InvariantCulture), Time(r.Created), Duration(r.WallSeconds));
-            Console(o).Write(table);
+            Tables.Console(o).Write(table);
         });
         return 0;
     }
 
-    private static int Show(string key, string? workspace)
+    private static int Show(Output output, string key, string? workspace)
     {
         using var store = RunStores.OpenExistingWorkspace(workspace);
         var run = store.GetRun(key);
@@ -95,9 +88,9 @@ public static class RunsVerb
             evaluations = evaluations.Select(e => new { id = e.Id, agent = e.Agent, world = e.World, split = e.Split, split_fingerprint = e.SplitFingerprint, seed = e.Seed, episodes = e.EpisodeCount, created = e.Created }),
             results = results.Select(r => new { id = r.Id, evaluation_id = r.EvaluationId, kind = r.Kind, name = r.Name, created = r.Created }),
         };
-        Output.Current.Result(doc, o =>
+        output.Result(doc, o =>
         {
-            var console = Console(o);
+            var console = Tables.Console(o);
             console.MarkupLine($"[bold]{Markup.Escape(run.Name)}[/] ({run.Id}) — {run.Kind} on {Markup.Escape(run.World)}, seed {run.Seed}, {StatusMarkup(run.Status)}");
             console.MarkupLine($"created {Time(run.Created)}, updated {Time(run.Updated)}{(run.Finished is { } f ? $", finished {Time(f)}" : "")}; wall clock {Duration(run.WallSeconds)}; {Markup.Escape(run.CodeVersion)} on {Markup.Escape(run.Host)}");
             console.WriteLine();
@@ -143,19 +136,4 @@ public static class RunsVerb
         RunStatus.Interrupted => "[yellow]interrupted[/]",
         _ => "[red]failed[/]",
     };
-
-    // Spectre writes to the verb's stdout writer (tests capture it); colors and width detection only on a real
-    // terminal, otherwise plain text wide enough that piped tables are not wrapped.
-    private static IAnsiConsole Console(TextWriter o)
-    {
-        bool terminal = ReferenceEquals(o, System.Console.Out) && !System.Console.IsOutputRedirected;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(o),
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        });
-        if (!terminal) console.Profile.Width = 200;
-        return console;
-    }
 }

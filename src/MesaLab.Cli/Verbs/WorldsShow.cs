@@ -1,6 +1,7 @@
 namespace MesaLab.Cli;
 
 using System.CommandLine;
+using MesaLab.Cli.Options;
 using MesaLab.Reports;
 using MesaLab.Worlds;
 using MesaLab.Worlds.Rendering;
@@ -11,7 +12,7 @@ public static class WorldsShow
     /// <summary>Longest episode a GIF animates; longer ones are cut (a random agent can wander for thousands of steps).</summary>
     public const int MaxGifFrames = 400;
 
-    public static Command Create()
+    public static Command Create(CliContext cli)
     {
         var cmd = new Command("show", "draw a level as a PNG (--out), overlay a scripted agent's path (--trajectory), or animate its episode (--gif)");
         var args = new WorldArguments();
@@ -27,8 +28,7 @@ public static class WorldsShow
         {
             string? png = parse.GetValue(outPath), gifPath = parse.GetValue(gif), agentSpec = parse.GetValue(trajectory);
             if (png is null && gifPath is null) throw new UserError("worlds show needs --out level.png, --gif episode.gif, or both.");
-            var split = args.Resolve(parse);
-            ulong seed = parse.GetValue(args.Seed);
+            var (split, seed) = args.Resolve(parse);
             long index = parse.GetValue(levelIndex);
             if (index < 0) throw new UserError($"--level-index is {index}, but it must be 0 or more.");
             var renderer = new LevelRenderer(parse.GetValue(cellSize));
@@ -49,7 +49,7 @@ public static class WorldsShow
                     // The agent on its start and the path drawn from there, so the goal it reached stays visible.
                     : renderer.Render(level, level.Objects.AsSpan(0, level.CellCount), level.Start, episode.Cells.ToArray());
                 PngEncoder.Save(picture, png);
-                Output.Current.Log($"wrote {png}");
+                cli.Output.Log($"wrote {png}");
             }
             int frames = 0;
             if (gifPath is not null && episode is not null)
@@ -59,14 +59,14 @@ public static class WorldsShow
                 int lastMove = 0;
                 for (int t = 1; t < episode.Cells.Count; t++) if (episode.Cells[t] != episode.Cells[t - 1] || !episode.Objects[t].AsSpan().SequenceEqual(episode.Objects[t - 1])) lastMove = t;
                 int last = Math.Min(Math.Min(episode.Length, lastMove + 3), MaxGifFrames - 1);
-                if (last < episode.Length) Output.Current.Log($"the episode has {episode.Length} steps; the GIF shows the first {last}.");
+                if (last < episode.Length) cli.Output.Log($"the episode has {episode.Length} steps; the GIF shows the first {last}.");
                 var images = new List<Image>();
                 var cells = episode.Cells.ToArray();
                 for (int t = 0; t <= last; t++)
                     images.Add(renderer.Render(episode.Level, episode.Objects[t], cells[t], cells.AsSpan(0, t + 1)));
                 GifEncoder.Save(images, gifPath);
                 frames = images.Count;
-                Output.Current.Log($"wrote {gifPath}");
+                cli.Output.Log($"wrote {gifPath}");
             }
 
             var doc = new
@@ -91,7 +91,7 @@ public static class WorldsShow
                     cells = episode.Cells,
                 },
             };
-            Output.Current.Result(doc, o =>
+            cli.Output.Result(doc, o =>
             {
                 o.WriteLine($"{split.World.Name}/{split.Name} level {index} (seed {seed}): {level.Width}×{level.Height}{(level.Randomized ? ", randomized" : "")}");
                 if (png is not null) o.WriteLine($"picture: {png}");

@@ -7,17 +7,17 @@ using MesaLab.Worlds;
 /// <summary><c>mesalab worlds list</c>: every world with its splits, parameters, channels and candidate objectives.</summary>
 public static class WorldsVerb
 {
-    public static Command Create()
+    public static Command Create(CliContext cli)
     {
         var worlds = new Command("worlds", "list worlds and draw their levels");
         var list = new Command("list", "name every world with its splits, parameters, observation channels and candidate objectives");
-        list.SetAction(_ => List());
+        list.SetAction(_ => List(cli.Output));
         worlds.Subcommands.Add(list);
-        worlds.Subcommands.Add(WorldsShow.Create());
+        worlds.Subcommands.Add(WorldsShow.Create(cli));
         return worlds;
     }
 
-    private static int List()
+    private static int List(Output output)
     {
         var doc = WorldCatalog.All.Select(w => new
         {
@@ -35,7 +35,7 @@ public static class WorldsVerb
                 values = w.Split(s.Name).Values.ToDictionary(kv => kv.Key, kv => kv.Value),
             }),
         }).ToList();
-        Output.Current.Result(new { worlds = doc }, o =>
+        output.Result(new { worlds = doc }, o =>
         {
             foreach (var w in WorldCatalog.All)
             {

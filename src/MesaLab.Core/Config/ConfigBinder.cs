@@ -89,7 +89,7 @@ public static class ConfigBinder
     public static IReadOnlyList<(string Key, PropertyInfo Property)> Members(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetIndexParameters().Length == 0 && p.CanRead && (p.CanWrite || CtorParameter(type, p.Name) is not null))
-            .Where(p => !(p.Name == "EqualityContract"))
+            .Where(p => !(p.Name == "EqualityContract") && p.GetCustomAttribute<ConfigIgnoreAttribute>() is null)
             .Select(p => (Key(p), p))
             .ToList();
 
@@ -170,12 +170,7 @@ public static class ConfigBinder
         double v = System.Convert.ToDouble(value, CultureInfo.InvariantCulture);
         double min = System.Convert.ToDouble(range.Minimum, CultureInfo.InvariantCulture), max = System.Convert.ToDouble(range.Maximum, CultureInfo.InvariantCulture);
         bool ok = (range.MinimumIsExclusive ? v > min : v >= min) && (range.MaximumIsExclusive ? v < max : v <= max);
-        if (!ok)
-        {
-            string lo = range.MinimumIsExclusive ? $"greater than {ConfigYaml.Format(range.Minimum)}" : $"at least {ConfigYaml.Format(range.Minimum)}";
-            string hi = double.IsPositiveInfinity(max) || max >= int.MaxValue ? "" : (range.MaximumIsExclusive ? $" and less than {ConfigYaml.Format(range.Maximum)}" : $" and at most {ConfigYaml.Format(range.Maximum)}");
-            throw Bad(node, path, node.Value ?? node.ToString(), $"a number {lo}{hi}");
-        }
+        if (!ok) throw Bad(node, path, node.Value ?? node.ToString(), $"a number {Ranges.Describe(range)}");
     }
 
     private static object BindList(Type type, Type elementType, ConfigNode node, string path)

@@ -2,8 +2,8 @@ namespace MesaLab.Core.Config;
 
 /// <summary>
 /// Declares a settings type as a top-level section of experiment files, e.g. <c>[ConfigSection("ppo")]</c> on
-/// <c>PpoSettings</c>. <see cref="ExperimentConfig"/> finds these in the MesaLab assemblies, so a layer adds a
-/// section without touching the loader; unknown top-level sections are errors.
+/// <c>PpoSettings</c>. The experiments layer lists every section type once (<c>ExperimentSections</c>); unknown
+/// top-level sections are errors.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class ConfigSectionAttribute(string name) : Attribute
@@ -26,3 +26,10 @@ public interface ICheckedSettings
 {
     IEnumerable<(string Field, string Problem)> Check();
 }
+
+/// <summary>
+/// Keeps a property out of experiment files: the experiment sets it itself (e.g. a study's seed, which comes from
+/// <c>evaluation.seed</c>), so a file cannot give it a second, conflicting home.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = false)]
+public sealed class ConfigIgnoreAttribute : Attribute;

@@ -1,4 +1,4 @@
-namespace MesaLab.Learning.Benchmarks;
+namespace MesaLab.Learning;
 
 using MesaLab.Worlds;
 
@@ -22,7 +22,9 @@ public sealed record TrainingThroughputResult(
     int Canvas,
     int Iterations,
     int BatchSize,
-    IReadOnlyList<ThroughputAtThreads> ByThreads)
+    IReadOnlyList<ThroughputAtThreads> ByThreads,
+    string LoadAverageBefore,
+    string LoadAverageAfter)
 {
     /// <summary>The total env steps/s at the largest thread count measured.</summary>
     public double MedianStepsPerSecond => ByThreads.MaxBy(t => t.Threads)!.MedianStepsPerSecond;
@@ -39,18 +41,19 @@ public static class TrainingThroughput
         TrainingThroughputSettings settings, Action<string>? progress = null)
     {
         settings.Validate();
+        string loadBefore = Measurements.LoadAverage();
         var rows = new List<ThroughputAtThreads>();
         string path = "";
         int canvas = 0, iterations = 0;
         foreach (int threads in settings.Threads)
         {
             TorchSetup.SetThreads(threads);
-            var budget = ppo with { TotalSteps = (long)ppo.BatchSize * (settings.WarmupUpdates + settings.Updates) };
+            var budget = ppo with { TotalSteps = (long)ppo.BatchSize * (settings.Warmup + settings.Updates) };
             using var learner = new Ppo(split, seed, budget, network, fused: !settings.Reference);
             path = learner.UsesFusedPath ? "fused C# forward and backward" : "libtorch autograd";
             canvas = Math.Max(learner.Batch.CanvasHeight, learner.Batch.CanvasWidth);
             iterations = network.Kind == "maze" ? network.IterationsFor(learner.Batch.CanvasHeight, learner.Batch.CanvasWidth) : 0;
-            for (int u = 0; u < settings.WarmupUpdates; u++) learner.Train();
+            for (int u = 0; u < settings.Warmup; u++) learner.Train();
             var total = new double[settings.Updates];
             var rollout = new double[settings.Updates];
             var update = new double[settings.Updates];
@@ -70,17 +73,10 @@ public static class TrainingThroughput
                 update[u] = ppo.BatchSize / Math.Max(o, 1e-9);
                 share[u] = r / Math.Max(r + o, 1e-9);
             }
-            var row = new ThroughputAtThreads(threads, Median(total), Median(rollout), Median(update), Median(share), Median(cpu), total);
+            var row = new ThroughputAtThreads(threads, Measurements.Median(total), Measurements.Median(rollout), Measurements.Median(update), Measurements.Median(share), Measurements.Median(cpu), total);
             rows.Add(row);
             progress?.Invoke($"{threads} thread(s): {row.MedianStepsPerSecond:N0} env steps/s (rollout alone {row.RolloutStepsPerSecond:N0}, update alone {row.UpdateStepsPerSecond:N0}; {row.CpuStepsPerSecond:N0} per CPU-second)");
         }
-        return new TrainingThroughputResult(network.Kind, path, canvas, iterations, ppo.BatchSize, rows);
-    }
-
-    /// <summary>The median of a sample (the mean of the middle two for an even count).</summary>
-    public static double Median(IEnumerable<double> values)
-    {
-        var s = values.Order().ToArray();
-        return s.Length == 0 ? double.NaN : s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+        return new TrainingThroughputResult(network.Kind, path, canvas, iterations, ppo.BatchSize, rows, loadBefore, Measurements.LoadAverage());
     }
 }

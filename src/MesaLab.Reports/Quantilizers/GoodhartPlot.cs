@@ -3,7 +3,7 @@ namespace MesaLab.Reports.Quantilizers;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using MesaLab.Analysis.Quantilizers;
+using MesaLab.Quantilizers;
 using ScottPlot;
 
 /// <summary>

@@ -1,6 +1,7 @@
 namespace MesaLab.Transparency;
 
-/// <summary>How linear probes are fitted and evaluated.</summary>
+/// <summary>How linear probes are fitted and evaluated (YAML section <c>probe:</c>).</summary>
+[ConfigSection("probe")]
 public sealed record ProbeSettings
 {
     /// <summary>Fraction of samples held out for evaluation (the split is a seeded permutation).</summary>
@@ -25,6 +26,7 @@ public sealed record ProbeSettings
     /// <summary>Ridge penalty λ (multiplied by the number of training samples).</summary>
     public double RidgeLambda { get; init; } = 1e-2;
 
-    /// <summary>Seed of the train/test split, the projection and the shuffled-label control.</summary>
+    /// <summary>Seed of the train/test split, the projection and the shuffled-label control (the experiment's evaluation seed).</summary>
+    [ConfigIgnore]
     public ulong Seed { get; init; } = 1;
 }

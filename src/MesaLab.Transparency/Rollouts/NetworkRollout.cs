@@ -45,9 +45,10 @@ public sealed class RolloutProgress
 }
 
 /// <summary>
-/// Runs an <see cref="InspectableNetwork"/> on a fixed list of levels until each episode ends (base objective reached,
-/// or the step limit). Only running instances go through the network, and edits registered on the network
-/// (steering, retargeting) apply to every forward pass; <see cref="RolloutProgress"/> tells them which level each row is.
+/// Runs an <see cref="InspectableNetwork"/> on a fixed list of levels (one instance per level, through
+/// <see cref="EpisodeRunner"/>) until each episode ends: the base objective reached, the step limit, a stop event or the
+/// level's target cell. Only running instances go through the network, and edits registered on the network (steering,
+/// retargeting) apply to every forward pass; <see cref="RolloutProgress"/> tells them which level each row is.
 /// </summary>
 public static class NetworkRollout
 {
@@ -56,61 +57,79 @@ public static class NetworkRollout
     {
         if (levels.Count == 0) return [];
         progress ??= new RolloutProgress();
-        int cw = settings.CanvasWidth > 0 ? settings.CanvasWidth : levels.Max(l => l.Width);
-        int ch = settings.CanvasHeight > 0 ? settings.CanvasHeight : levels.Max(l => l.Height);
-        var batch = new WorldBatch(split, levels.Count, settings.Seed,
-            new BatchOptions { AutoReset = false, CanvasWidth = cw, CanvasHeight = ch });
-        int obsSize = batch.ObservationSize;
-        var obs = new float[levels.Count * obsSize];
         var episodes = new RolloutEpisode[levels.Count];
-        var rngs = new Rng[levels.Count];
-        for (int i = 0; i < levels.Count; i++)
+        var policy = new RowPolicy(network, settings, levels.Count, progress);
+        EpisodeRunner.Run(split, policy, new EpisodeRunSettings
         {
-            batch.ResetInstance(i, levels[i], obs);
-            int n = levels[i].CellCount;
-            var first = new int[n];
-            Array.Fill(first, -1);
-            first[levels[i].Start] = 0;
-            var visited = new bool[n];
-            visited[levels[i].Start] = true;
-            episodes[i] = new RolloutEpisode(StepEvents.None, 0, visited, first);
-            rngs[i] = new Rng(settings.Seed * 0x9E3779B97F4A7C15UL + (ulong)i + 1);
-        }
-        var done = new bool[levels.Count];
-        var moves = new Move[levels.Count];
-        var scratch = new float[levels.Count * obsSize];
-        progress.AgentCells = batch.AgentCell;
+            Levels = levels,
+            Seed = settings.Seed,
+            BatchSize = levels.Count,
+            CanvasWidth = settings.CanvasWidth,
+            CanvasHeight = settings.CanvasHeight,
+            MaxSteps = settings.MaxSteps,
+            StopOn = settings.StopOn,
+        }, new Observer(episodes, policy.Done, settings.TargetCells, progress));
+        return episodes;
+    }
 
-        while (true)
+    /// <summary>Visited cells per episode; marks finished rows so the policy leaves them out of the forward pass.</summary>
+    private sealed class Observer(RolloutEpisode[] episodes, bool[] done, IReadOnlyList<int>? targets, RolloutProgress progress) : IEpisodeObserver
+    {
+        public void Started(int episode, WorldBatch batch, int instance)
         {
-            var rows = Enumerable.Range(0, levels.Count).Where(i => !done[i]).ToArray();
-            if (rows.Length == 0) break;
+            var level = batch.Levels[instance];
+            var first = new int[level.CellCount];
+            Array.Fill(first, -1);
+            first[level.Start] = 0;
+            var visited = new bool[level.CellCount];
+            visited[level.Start] = true;
+            episodes[episode] = new RolloutEpisode(StepEvents.None, 0, visited, first);
+            progress.AgentCells = batch.AgentCell;
+        }
+
+        public void Stepped(int episode, WorldBatch batch, int instance, Move move)
+        {
+            var e = episodes[episode];
+            int cell = batch.AgentCell[instance];
+            e.Visited[cell] = true;
+            if (e.FirstVisit[cell] < 0) e.FirstVisit[cell] = batch.StepCount[instance];
+            episodes[episode] = e with { Events = e.Events | batch.Events[instance], Length = batch.StepCount[instance] };
+        }
+
+        public bool StopNow(int episode, WorldBatch batch, int instance) => targets is not null && targets[episode] == batch.AgentCell[instance];
+
+        public void Ended(int episode, WorldBatch batch, int instance, EpisodeEnd end) => done[instance] = true;
+    }
+
+    /// <summary>The network as a policy over the rows still running, each sampling from its own generator.</summary>
+    private sealed class RowPolicy(InspectableNetwork network, RolloutSettings settings, int count, RolloutProgress progress) : IPolicy
+    {
+        private readonly Rng[] rngs = [.. Enumerable.Range(0, count).Select(i => new Rng(settings.Seed * 0x9E3779B97F4A7C15UL + (ulong)i + 1))];
+        private float[] scratch = [];
+
+        public bool[] Done { get; } = new bool[count];
+        public string Name => network.Name;
+        public bool NeedsObservations => true;
+
+        public void Act(WorldBatch batch, ReadOnlySpan<float> observations, Span<Move> moves)
+        {
+            moves.Fill(Move.Up);
+            var rows = Enumerable.Range(0, batch.Count).Where(i => !Done[i]).ToArray();
+            if (rows.Length == 0) return;
             progress.Rows = rows;
+            int size = batch.ObservationSize;
+            if (scratch.Length < rows.Length * size) scratch = new float[batch.Count * size];
             for (int r = 0; r < rows.Length; r++)
-                Array.Copy(obs, rows[r] * obsSize, scratch, r * obsSize, obsSize);
+                observations.Slice(rows[r] * size, size).CopyTo(scratch.AsSpan(r * size, size));
             float[] probs;
             using (var scope = NewDisposeScope())
             {
-                var x = tensor(scratch.AsSpan(0, rows.Length * obsSize).ToArray(), [rows.Length, batch.Channels, ch, cw]);
+                var x = tensor(scratch.AsSpan(0, rows.Length * size).ToArray(), [rows.Length, batch.Channels, batch.CanvasHeight, batch.CanvasWidth]);
                 probs = network.ActionProbabilities(x).contiguous().data<float>().ToArray();
             }
-            Array.Fill(moves, Move.Up);
             for (int r = 0; r < rows.Length; r++)
                 moves[rows[r]] = settings.Greedy ? ArgMax(probs.AsSpan(r * 4, 4)) : Sample(probs.AsSpan(r * 4, 4), ref rngs[rows[r]]);
-            batch.Step(moves, obs);
-            foreach (int i in rows)
-            {
-                var e = episodes[i];
-                int cell = batch.AgentCell[i];
-                e.Visited[cell] = true;
-                if (e.FirstVisit[cell] < 0) e.FirstVisit[cell] = batch.StepCount[i];
-                episodes[i] = e with { Events = e.Events | batch.Events[i], Length = batch.StepCount[i] };
-                if (batch.Terminated[i] || batch.Truncated[i] || (batch.Events[i] & settings.StopOn) != 0
-                    || (settings.MaxSteps > 0 && batch.StepCount[i] >= settings.MaxSteps)
-                    || (settings.TargetCells is not null && settings.TargetCells[i] == cell)) done[i] = true;
-            }
         }
-        return episodes;
     }
 
     internal static Move ArgMax(ReadOnlySpan<float> p)

@@ -2,7 +2,8 @@ namespace MesaLab.Transparency;
 
 using MesaLab.Worlds;
 
-/// <summary>Settings of a retargeting study.</summary>
+/// <summary>Settings of a retargeting study (YAML section <c>retargeting:</c>).</summary>
+[ConfigSection("retargeting")]
 public sealed record RetargetSettings
 {
     /// <summary>Levels rolled out, each with one random target cell.</summary>
@@ -20,7 +21,11 @@ public sealed record RetargetSettings
     /// <summary>The candidate whose location the network is assumed to encode (null = the base objective).</summary>
     public string? Goal { get; init; }
 
+    /// <summary>Seed of the levels, targets and sampling (the experiment's evaluation seed).</summary>
+    [ConfigIgnore]
     public ulong Seed { get; init; } = 1;
+
+    /// <summary>Take the most probable move instead of sampling the policy.</summary>
     public bool Greedy { get; init; }
 }
 

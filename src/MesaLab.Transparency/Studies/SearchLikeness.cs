@@ -2,14 +2,21 @@ namespace MesaLab.Transparency;
 
 using MesaLab.Worlds;
 
-/// <summary>Settings of the search-likeness test.</summary>
+/// <summary>Settings of the search-likeness test (YAML section <c>search_likeness:</c>).</summary>
+[ConfigSection("search_likeness")]
 public sealed record SearchLikenessSettings
 {
     /// <summary>Maze sides to test (square levels).</summary>
     public IReadOnlyList<int> Sizes { get; init; } = [4, 6, 8, 10, 12];
 
-    public int LevelsPerSize { get; init; } = 40;
+    /// <summary>Levels rolled out per maze side.</summary>
+    public int LevelsPerSize { get; init; } = 30;
+
+    /// <summary>Seed of the levels and the sampling (the experiment's evaluation seed).</summary>
+    [ConfigIgnore]
     public ulong Seed { get; init; } = 1;
+
+    /// <summary>Take the most probable move instead of sampling the policy.</summary>
     public bool Greedy { get; init; }
 }
 

@@ -2,15 +2,17 @@ namespace MesaLab.Transparency;
 
 using MesaLab.Worlds;
 
-/// <summary>Settings of a steering study.</summary>
+/// <summary>Settings of a steering study (YAML section <c>steering:</c>).</summary>
+[ConfigSection("steering")]
 public sealed record SteeringSettings
 {
-    /// <summary>Deploy levels rolled out per coefficient (the issue asks for at least 200).</summary>
+    /// <summary>Deploy levels rolled out per coefficient.</summary>
     public int Levels { get; init; } = 200;
 
     /// <summary>Levels (other indices) whose paired observations define the vector.</summary>
     public int FitLevels { get; init; } = 100;
 
+    /// <summary>Coefficients c the vector is added with.</summary>
     public IReadOnlyList<double> Coefficients { get; init; } = [-2, -1, -0.5, 0, 0.5, 1, 2];
 
     /// <summary>Layer to steer (null = the middle layer).</summary>
@@ -22,7 +24,11 @@ public sealed record SteeringSettings
     /// <summary>Step limit per episode (0 = 2 × the level's cells).</summary>
     public int MaxSteps { get; init; }
 
+    /// <summary>Seed of the levels and the sampling (the experiment's evaluation seed).</summary>
+    [ConfigIgnore]
     public ulong Seed { get; init; } = 1;
+
+    /// <summary>Take the most probable move instead of sampling the policy.</summary>
     public bool Greedy { get; init; }
 }
 

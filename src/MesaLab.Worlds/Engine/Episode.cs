@@ -26,50 +26,47 @@ public sealed class Episode
     public int Length => Moves.Count;
 
     /// <summary>Runs <paramref name="policy"/> on level <paramref name="levelIndex"/> of <paramref name="split"/> for seed <paramref name="seed"/> until the episode ends.</summary>
-    public static Episode Record(Split split, ulong seed, long levelIndex, IPolicy policy)
-    {
-        var batch = new WorldBatch(split, 1, seed, new BatchOptions { AutoReset = false, FirstLevelIndex = levelIndex });
-        var obs = policy.NeedsObservations ? new float[batch.ObservationSize] : [];
-        batch.Reset(obs);
-        return Run(batch, policy, obs);
-    }
+    public static Episode Record(Split split, ulong seed, long levelIndex, IPolicy policy) =>
+        Run(split, policy, new EpisodeRunSettings { Episodes = 1, Seed = seed, FirstLevel = levelIndex, BatchSize = 1 });
 
     /// <summary>Runs <paramref name="policy"/> on a copy of <paramref name="level"/> (replays, hand-built levels).</summary>
-    public static Episode Record(Split split, Level level, IPolicy policy)
+    public static Episode Record(Split split, Level level, IPolicy policy) =>
+        Run(split, policy, new EpisodeRunSettings { Levels = [level], Seed = level.Seed, BatchSize = 1, CanvasWidth = level.Width, CanvasHeight = level.Height });
+
+    private static Episode Run(Split split, IPolicy policy, EpisodeRunSettings settings)
     {
-        var batch = new WorldBatch(split, 1, level.Seed, new BatchOptions
-        {
-            AutoReset = false,
-            CanvasWidth = level.Width,
-            CanvasHeight = level.Height,
-        });
-        var obs = policy.NeedsObservations ? new float[batch.ObservationSize] : [];
-        batch.ResetInstance(0, level, obs);
-        return Run(batch, policy, obs);
+        var recorder = new Recorder();
+        EpisodeRunner.Run(split, policy, settings, recorder);
+        return recorder.Episode!;
     }
 
-    private static Episode Run(WorldBatch batch, IPolicy policy, float[] obs)
+    /// <summary>Captures the one episode of a run step by step.</summary>
+    private sealed class Recorder : IEpisodeObserver
     {
-        var e = new Episode(batch.Levels[0].Clone());
-        e.Cells.Add(batch.AgentCell[0]);
-        e.Objects.Add(batch.LiveObjects(0).ToArray());
-        var move = new Move[1];
-        while (true)
+        public Episode? Episode;
+
+        public void Started(int episode, WorldBatch batch, int instance)
         {
-            policy.Act(batch, obs, move);
-            batch.Step(move, obs);
-            e.Moves.Add(move[0]);
-            e.Cells.Add(batch.AgentCell[0]);
-            e.Objects.Add(batch.LiveObjects(0).ToArray());
-            e.Events.Add(batch.Events[0]);
-            e.Rewards.Add(batch.Rewards[0]);
-            e.Return += batch.Rewards[0];
-            if (batch.Terminated[0] || batch.Truncated[0])
-            {
-                e.Terminated = batch.Terminated[0];
-                e.Truncated = batch.Truncated[0];
-                return e;
-            }
+            Episode = new Episode(batch.Levels[instance].Clone());
+            Episode.Cells.Add(batch.AgentCell[instance]);
+            Episode.Objects.Add(batch.LiveObjects(instance).ToArray());
+        }
+
+        public void Stepped(int episode, WorldBatch batch, int instance, Move move)
+        {
+            var e = Episode!;
+            e.Moves.Add(move);
+            e.Cells.Add(batch.AgentCell[instance]);
+            e.Objects.Add(batch.LiveObjects(instance).ToArray());
+            e.Events.Add(batch.Events[instance]);
+            e.Rewards.Add(batch.Rewards[instance]);
+            e.Return += batch.Rewards[instance];
+        }
+
+        public void Ended(int episode, WorldBatch batch, int instance, EpisodeEnd end)
+        {
+            Episode!.Terminated = end.Terminated;
+            Episode.Truncated = end.Truncated;
         }
     }
 }

@@ -24,69 +24,55 @@ public static class Playthrough
         if (episodes < 1) throw new UserError($"--episodes is {episodes}, but it must be at least 1.");
         var world = split.World;
         var candidates = world.Candidates;
-        int b = Math.Min(batchSize, episodes);
-        var batch = new WorldBatch(split, b, seed, new BatchOptions { AutoReset = false });
-        var obs = policy.NeedsObservations ? new float[b * batch.ObservationSize] : [];
-        var moves = new Move[b];
-        var first = new int[b, candidates.Count];
-        var shortest = new int[b, candidates.Count];
-        var active = new bool[b];
-        long next = 0;
-
-        double sumReturn = 0, sumLength = 0;
-        var reached = new int[candidates.Count];
-        var reachable = new int[candidates.Count];
-        var sumSteps = new double[candidates.Count];
-        var sumRatio = new double[candidates.Count];
-        var ratioCount = new int[candidates.Count];
-
-        void Begin(int i)
-        {
-            batch.ResetInstance(i, next++, obs);
-            active[i] = true;
-            for (int k = 0; k < candidates.Count; k++)
-            {
-                first[i, k] = -1;
-                shortest[i, k] = Bfs.ShortestPathLength(batch.Levels[i], candidates[k]);
-            }
-        }
-
-        for (int i = 0; i < b; i++) Begin(i);
-        int live = b;
-        while (live > 0)
-        {
-            policy.Act(batch, obs, moves);
-            batch.Step(moves, obs);
-            for (int i = 0; i < b; i++)
-            {
-                if (!active[i]) continue;
-                var ev = batch.Events[i];
-                for (int k = 0; k < candidates.Count; k++)
-                    if (first[i, k] < 0 && (ev & candidates[k].Event) != 0) first[i, k] = batch.StepCount[i];
-                if (!batch.Terminated[i] && !batch.Truncated[i]) continue;
-
-                sumReturn += batch.FinalReturn[i];
-                sumLength += batch.FinalLength[i];
-                for (int k = 0; k < candidates.Count; k++)
-                {
-                    if (shortest[i, k] != Bfs.Unreachable) reachable[k]++;
-                    if (first[i, k] < 0) continue;
-                    reached[k]++;
-                    sumSteps[k] += first[i, k];
-                    if (shortest[i, k] != Bfs.Unreachable && shortest[i, k] > 0) { sumRatio[k] += first[i, k] / (double)shortest[i, k]; ratioCount[k]++; }
-                }
-                if (next < episodes) Begin(i);
-                else { active[i] = false; live--; }
-            }
-        }
-
+        var tally = new Tally(candidates);
+        EpisodeRunner.Run(split, policy, new EpisodeRunSettings { Episodes = episodes, Seed = seed, BatchSize = batchSize }, tally);
         var per = new List<CandidateReach>();
         for (int k = 0; k < candidates.Count; k++)
-            per.Add(new CandidateReach(candidates[k].Name, reached[k] / (double)episodes,
-                reached[k] > 0 ? sumSteps[k] / reached[k] : null,
-                ratioCount[k] > 0 ? sumRatio[k] / ratioCount[k] : null,
-                reachable[k] / (double)episodes));
-        return new PlayResult(world.Name, split.Name, policy.Name, episodes, seed, sumReturn / episodes, sumLength / episodes,
+            per.Add(new CandidateReach(candidates[k].Name, tally.Reached[k] / (double)episodes,
+                tally.Reached[k] > 0 ? tally.SumSteps[k] / tally.Reached[k] : null,
+                tally.RatioCount[k] > 0 ? tally.SumRatio[k] / tally.RatioCount[k] : null,
+                tally.Reachable[k] / (double)episodes));
+        return new PlayResult(world.Name, split.Name, policy.Name, episodes, seed, tally.SumReturn / episodes, tally.SumLength / episodes,
             world.BaseObjective(split).Name, world.IntendedObjective(split).Name, per);
+    }
+
+    /// <summary>Per candidate: the step it was first achieved in each episode, against its shortest path at the start.</summary>
+    private sealed class Tally(IReadOnlyList<CandidateObjective> candidates) : IEpisodeObserver
+    {
+        private readonly Dictionary<int, (int[] First, int[] Shortest)> open = [];
+        public double SumReturn, SumLength;
+        public readonly int[] Reached = new int[candidates.Count], Reachable = new int[candidates.Count], RatioCount = new int[candidates.Count];
+        public readonly double[] SumSteps = new double[candidates.Count], SumRatio = new double[candidates.Count];
+
+        public void Started(int episode, WorldBatch batch, int instance)
+        {
+            var first = new int[candidates.Count];
+            Array.Fill(first, -1);
+            open[episode] = (first, [.. candidates.Select(c => Bfs.ShortestPathLength(batch.Levels[instance], c))]);
+        }
+
+        public void Stepped(int episode, WorldBatch batch, int instance, Move move)
+        {
+            var first = open[episode].First;
+            var ev = batch.Events[instance];
+            for (int k = 0; k < candidates.Count; k++)
+                if (first[k] < 0 && (ev & candidates[k].Event) != 0) first[k] = batch.StepCount[instance];
+        }
+
+        public void Ended(int episode, WorldBatch batch, int instance, EpisodeEnd end)
+        {
+            var (first, shortest) = open[episode];
+            open.Remove(episode);
+            SumReturn += end.Return;
+            SumLength += end.Length;
+            for (int k = 0; k < candidates.Count; k++)
+            {
+                if (shortest[k] != Bfs.Unreachable) Reachable[k]++;
+                if (first[k] < 0) continue;
+                Reached[k]++;
+                SumSteps[k] += first[k];
+                if (shortest[k] != Bfs.Unreachable && shortest[k] > 0) { SumRatio[k] += first[k] / (double)shortest[k]; RatioCount[k]++; }
+            }
+        }
     }
 }

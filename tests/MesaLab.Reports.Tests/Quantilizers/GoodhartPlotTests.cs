@@ -1,6 +1,6 @@
 namespace MesaLab.Reports.Tests.Quantilizers;
 
-using MesaLab.Analysis.Quantilizers;
+using MesaLab.Quantilizers;
 using MesaLab.Reports.Quantilizers;
 using SkiaSharp;
 
@@ -14,7 +14,7 @@ public class GoodhartPlotTests
         {
             N = 2000, Levels = 2, Bootstrap = 40, Q = [1, 0.3, 0.1, 0.01, 0.001], Bases = ["demonstrator", "random"],
             MaximizerSteps = 1024, Maximizer = new MaximizerSettings(NumEnvs: 16),
-        });
+        }, MesaLab.Worlds.WorldCatalog.Get("green-arrow-maze").Split("train", new Dictionary<string, object> { ["min_size"] = 8, ["max_size"] = 8 }), 1);
     });
 
     /// <summary>Counts pixels close to a colour (the plot's lines and bands).</summary>

@@ -1,0 +1,39 @@
+namespace MesaLab.Cli.Options;
+
+using System.CommandLine;
+using MesaLab.Store;
+
+/// <summary>The options and arguments that mean the same in every verb, defined once.</summary>
+public static class CommonOptions
+{
+    /// <summary>Global: print one JSON document on stdout (logs and progress go to stderr).</summary>
+    public static readonly Option<bool> Json = new("--json") { Description = "print one JSON document on stdout; logs and progress go to stderr", Recursive = true };
+
+    /// <summary>The workspace holding the run store and checkpoints.</summary>
+    public static readonly Option<string?> Workspace = new("--workspace")
+    {
+        Description = $"workspace directory holding the run store ({SqliteRunStore.FileName}) and checkpoints (default ./{RunStores.DefaultWorkspace}; env {RunStores.StoreVariable} may name a PostgreSQL store)",
+    };
+
+    /// <summary>Any configuration field, applied after the file and the field options.</summary>
+    public static readonly Option<string[]> Set = new("--set")
+    {
+        Description = "change one configuration field, e.g. --set ppo.learning_rate=0.001 (repeatable; applied after the file and the other options)",
+        AllowMultipleArgumentsPerToken = false,
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    /// <summary>A checkpoint chosen by update number (default: the latest).</summary>
+    public static readonly Option<long?> Checkpoint = new("--checkpoint") { Description = "use the run's checkpoint at this update (default: the latest; mesalab runs show RUN lists them)" };
+
+    /// <summary>The experiment file argument (optional: the embedded defaults).</summary>
+    public static Argument<string?> ConfigFile(string description = "experiment file (YAML); omitted: the embedded defaults") =>
+        new("CONFIG") { Description = description, Arity = ArgumentArity.ZeroOrOne };
+
+    /// <summary>A stored run argument.</summary>
+    public static Argument<string> Run(string description = "a run: its id, name or a unique prefix (mesalab runs lists them)") =>
+        new("RUN") { Description = description };
+
+    /// <summary>The <c>--set</c> overrides of an invocation.</summary>
+    public static IEnumerable<ConfigOverride> Sets(ParseResult parse) => (parse.GetValue(Set) ?? []).Select(ConfigOverride.Parse);
+}

@@ -1,0 +1,103 @@
+namespace MesaLab.Experiments;
+
+using System.Diagnostics;
+using System.Globalization;
+using MesaLab.Analysis;
+using MesaLab.Reports;
+using MesaLab.Store;
+using MesaLab.Worlds;
+using MesaLab.Worlds.Recording;
+
+/// <summary>What building a run's report produced: the data, the HTML file and the terminal/JSON summary.</summary>
+public sealed record ReportResult(RunRecord Run, ReportData Data, string ReportPath, ReportSummary Summary);
+
+/// <summary>
+/// The report of a stored run: reads the run, its configuration and metrics, finds (or makes and stores) evaluations
+/// of its train and deploy splits with the <c>evaluation</c> settings, analyses them (outcomes, behavioral objective,
+/// robustness decomposition) and writes <c>report.html</c>.
+/// </summary>
+public static class ReportJob
+{
+    public static ReportResult Run(StoredRun run, string outDirectory, INarrator narrator, IReadOnlyList<StageTiming>? earlierTimings = null,
+        CancellationToken cancel = default)
+    {
+        var store = run.Store;
+        var config = run.Config;
+        var evaluation = config.Section<EvaluationSettings>();
+        string reportPath = Path.Combine(outDirectory, RunReport.FileName);
+        OutputPaths.CheckWritable(reportPath, "--out");
+        var timings = new List<StageTiming>(earlierTimings ?? []);
+        if (timings.Count == 0 && run.Record.Kind == ResultKinds.TrainRun && run.Record.WallSeconds > 0) timings.Add(new StageTiming("train", run.Record.WallSeconds));
+
+        var clock = Stopwatch.StartNew();
+        var recordsBySplit = new List<(Split Split, IReadOnlyList<EpisodeRecord> Records)>();
+        IPolicy? policy = null;
+        try
+        {
+            foreach (var split in new[] { config.TrainSplit, config.DeploySplit })
+            {
+                var records = EvaluateJob.Stored(store, run.Id, split);
+                if (records is null)
+                {
+                    policy ??= run.Policy(evaluation.Seed);
+                    narrator.Stage($"evaluate {split.Name}", $"deploying {run.Label} on {evaluation.Episodes} {split} levels");
+                    records = EvaluateJob.Deploy(split, policy, evaluation, narrator, cancel);
+                    StoredEvaluations.Save(store, run.Id, split, policy.Name, evaluation.Seed, records);
+                }
+                else narrator.Log($"using the stored evaluation of {split} ({records.Count} episodes)");
+                recordsBySplit.Add((split, records));
+            }
+        }
+        finally { (policy as IDisposable)?.Dispose(); }
+        if (clock.Elapsed.TotalSeconds > 0.5) timings.Add(new StageTiming("evaluate", clock.Elapsed.TotalSeconds));
+
+        clock.Restart();
+        narrator.Stage("analyse", "classifying outcomes, inferring the behavioral objective, decomposing robustness");
+        var cache = new LevelCache();
+        var analyses = new List<SplitAnalysis>();
+        for (int i = 0; i < recordsBySplit.Count; i++)
+        {
+            var (split, records) = recordsBySplit[i];
+            narrator.Progress(i, recordsBySplit.Count, split.Name);
+            analyses.Add(new SplitAnalysis(split.Name, EvaluationAnalysis.Of(records, cache: cache, fitRewardWeights: evaluation.RewardWeights)));
+        }
+        var baseObjective = config.World.BaseObjective(config.TrainSplit);
+        var intended = config.World.IntendedObjective(config.TrainSplit);
+        var decomposition = RobustnessDecomposition.Compute(analyses[0].Analysis.Evidence(baseObjective, intended),
+            analyses[1].Analysis.Evidence(baseObjective, intended), baseObjective.Name, intended.Name);
+        narrator.Progress(recordsBySplit.Count, recordsBySplit.Count, "done");
+        timings.Add(new StageTiming("analyse", clock.Elapsed.TotalSeconds));
+
+        clock.Restart();
+        narrator.Stage("report", $"writing {reportPath}");
+        var summary = Summary(run);
+        var metrics = store.Metrics(run.Id).GroupBy(m => m.Name)
+            .Select(g => new TrainingMetric(g.Key, [.. g.Select(m => (double)m.EnvStep)], [.. g.Select(m => m.Value)])).ToList();
+        var data = AnalysisReportData.Build(summary with { Timings = timings }, metrics, analyses, decomposition, cache);
+        string path = RunReport.Write(data, outDirectory);
+        timings.Add(new StageTiming("report", clock.Elapsed.TotalSeconds));
+        data = data with { Run = data.Run with { Timings = timings } };
+        return new ReportResult(run.Record, data, path, ReportSummary.From(data, path));
+    }
+
+    private static RunSummary Summary(StoredRun run)
+    {
+        var config = run.Config;
+        var world = config.World;
+        var last = run.Store.LastMetrics(run.Id);
+        return new RunSummary
+        {
+            Id = run.Id,
+            World = world.Name,
+            Agent = $"{run.Record.Kind} run {run.Name}",
+            BaseObjective = world.BaseObjective(config.TrainSplit).Name,
+            IntendedObjective = world.IntendedObjective(config.TrainSplit).Name,
+            Seed = (ulong)run.Record.Seed,
+            EnvSteps = last.Count > 0 ? last.Max(m => m.EnvStep) : 0,
+            CreatedAt = run.Record.Created,
+            Splits = [.. new[] { config.TrainSplit, config.DeploySplit }.Select(s => new SplitDescription(s.Name, s.Description,
+                string.Join(", ", s.Values.Select(kv => $"{kv.Key}={Convert.ToString(kv.Value, CultureInfo.InvariantCulture)}"))))],
+            Config = run.Record.Config,
+        };
+    }
+}

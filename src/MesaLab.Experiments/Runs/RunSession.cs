@@ -1,0 +1,124 @@
+namespace MesaLab.Experiments;
+
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using MesaLab.Learning;
+using MesaLab.Store;
+
+/// <summary>
+/// A run being written: created (or resumed) in the store, with its metrics, checkpoints, result documents and
+/// status. Wall time accumulates over resumptions. <see cref="Execute{T}"/> marks the run failed, with its error, when
+/// the work throws, and interrupted when it is cancelled, so no run is left "running" by an error.
+/// </summary>
+public sealed class RunSession
+{
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly double priorWallSeconds;
+    private readonly List<MetricPoint> points = new(16);
+
+    private RunSession(IRunStore store, RunRecord run, double priorWallSeconds)
+    {
+        Store = store;
+        Run = run;
+        this.priorWallSeconds = priorWallSeconds;
+    }
+
+    public IRunStore Store { get; }
+    public RunRecord Run { get; private set; }
+
+    /// <summary>Wall-clock seconds of the run so far, over every session.</summary>
+    public double WallSeconds => priorWallSeconds + clock.Elapsed.TotalSeconds;
+
+    /// <summary>
+    /// Creates a run of <paramref name="config"/>; its stored configuration writes out in full the sections the job
+    /// reads (<paramref name="sections"/>). Validate everything the job needs before calling this: a run exists only
+    /// for work that can start.
+    /// </summary>
+    public static RunSession Create(IRunStore store, ExperimentConfig config, string kind, IEnumerable<string> sections, string? name = null)
+    {
+        var run = store.CreateRun(new NewRun(name ?? config.Name, kind, config.World.Name, config.ToYaml(sections), config.Seed));
+        return new RunSession(store, run, 0);
+    }
+
+    /// <summary>Continues a stored run (its status goes back to running; wall time adds to what it had).</summary>
+    public static RunSession Resume(IRunStore store, RunRecord run)
+    {
+        store.UpdateRun(run.Id, RunStatus.Running, run.WallSeconds);
+        return new RunSession(store, store.GetRun(run.Id), run.WallSeconds);
+    }
+
+    /// <summary>Runs <paramref name="work"/>; a throw marks the run failed (cancellation: interrupted) and is rethrown.</summary>
+    public T Execute<T>(Func<RunSession, T> work)
+    {
+        try
+        {
+            return work(this);
+        }
+        catch (OperationCanceledException)
+        {
+            Finish(RunStatus.Interrupted);
+            throw;
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            throw;
+        }
+    }
+
+    /// <summary>One update's metrics under the names every run uses (non-finite values are left out).</summary>
+    public void AddMetrics(UpdateMetrics metrics)
+    {
+        points.Clear();
+        foreach (var (name, value) in metrics.Named())
+            if (double.IsFinite(value)) points.Add(new MetricPoint(metrics.Update, metrics.GlobalStep, name, value));
+        Store.AddMetrics(Run.Id, points);
+    }
+
+    /// <summary>Writes the learner's checkpoint into the run's directory, records it with its SHA-256, and saves the wall time.</summary>
+    public CheckpointRecord SaveCheckpoint(Ppo learner, ExperimentConfig config)
+    {
+        var relative = $"{Run.Id}/ckpt-{learner.Update:D6}.mlck";
+        var full = Path.Combine(Store.Workspace, relative);
+        Checkpoint.Write(full, learner, new CheckpointMeta
+        {
+            RunId = Run.Id,
+            RunName = Run.Name,
+            Threads = config.Threads,
+            Config = Run.Config,
+            CodeVersion = CodeVersion.Current,
+        });
+        var bytes = File.ReadAllBytes(full);
+        var record = new CheckpointRecord(Run.Id, learner.Update, learner.GlobalStep, relative,
+            Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length, DateTimeOffset.UtcNow);
+        Store.AddCheckpoint(record);
+        Store.UpdateRun(Run.Id, RunStatus.Running, WallSeconds);
+        return record;
+    }
+
+    /// <summary>Attaches a result document (serialized with <see cref="MesaLabJson"/>) to the run.</summary>
+    public long AddResult(string kind, string name, object document, long? evaluationId = null) =>
+        Store.AddResult(Run.Id, evaluationId, kind, name, JsonSerializer.Serialize(document, document.GetType(), MesaLabJson.Compact));
+
+    /// <summary>Marks the run completed, interrupted or failed with its wall time.</summary>
+    public RunRecord Finish(RunStatus status)
+    {
+        Store.UpdateRun(Run.Id, status, WallSeconds);
+        return Run = Store.GetRun(Run.Id);
+    }
+
+    /// <summary>Marks the run failed and keeps the error with it (result kind <c>error</c>).</summary>
+    public void Fail(Exception error)
+    {
+        try
+        {
+            Store.AddResult(Run.Id, null, "error", error.GetType().Name, JsonSerializer.Serialize(new { message = error.Message, type = error.GetType().FullName }, MesaLabJson.Compact));
+            Finish(RunStatus.Failed);
+        }
+        catch (Exception)
+        {
+            // The store itself failing must not hide the original error.
+        }
+    }
+}

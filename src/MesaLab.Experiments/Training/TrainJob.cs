@@ -1,0 +1,118 @@
+namespace MesaLab.Experiments;
+
+using System.Diagnostics;
+using System.Globalization;
+using MesaLab.Learning;
+using MesaLab.Store;
+
+/// <summary>How a training session ended.</summary>
+/// <param name="LastMetrics">The last update's metrics (null when no update ran).</param>
+/// <param name="HeldOut">The held-out check of a completed run (null when interrupted).</param>
+public sealed record TrainResult(RunRecord Run, RunStatus Status, long Updates, long Steps, double WallSeconds, string? LastCheckpoint,
+    UpdateMetrics? LastMetrics, HeldOutResult? HeldOut);
+
+/// <summary>
+/// Training as a stored run: builds the learner from the experiment's <c>ppo</c>, <c>network</c>, <c>training</c> and
+/// <c>transparency</c> sections (so every setting is checked before a run exists), creates or resumes the run, trains
+/// to the budget logging every update's metrics, writes checkpoints periodically and at the end (or on cancellation),
+/// and finishes with a held-out check.
+/// </summary>
+public static class TrainJob
+{
+    /// <summary>The sections a training run reads, written out in full with the run.</summary>
+    public static readonly IReadOnlyList<string> Sections = ["ppo", "network", "training", "transparency"];
+
+    /// <summary>Starts a new run of <paramref name="config"/>.</summary>
+    public static TrainResult Start(IRunStore store, ExperimentConfig config, INarrator narrator, CancellationToken cancel = default)
+    {
+        var ppo = config.Section<PpoSettings>();
+        var network = config.Section<NetworkSettings>();
+        var training = config.Section<TrainingSettings>();
+        var transparency = config.Section<TransparencyTrainingSettings>();
+        TorchSetup.SetThreads(config.Threads);
+        var device = TorchSetup.Device(training.Device);
+        using var learner = new Ppo(config.TrainSplit, (ulong)config.Seed, ppo, network, device, transparency);
+        var session = RunSession.Create(store, config, ResultKinds.TrainRun, Sections);
+        narrator.Log($"run {session.Run.Id} ({session.Run.Name}): {config.World.Name}, split {config.TrainSplitName}, seed {config.Seed}, {config.Threads} thread(s), {ppo.TotalSteps:N0} steps; store {store.Location}");
+        return session.Execute(s => Loop(s, config, training, learner, narrator, cancel));
+    }
+
+    /// <summary>
+    /// Continues a run from its latest checkpoint (or the one at update <paramref name="checkpointUpdate"/>). Metrics
+    /// logged after that checkpoint (by a killed process) are dropped, so the stored sequence is the one an uninterrupted
+    /// run would have logged. <paramref name="overrides"/> may change <c>threads</c>, <c>ppo.total_steps</c> (a larger
+    /// budget) and <c>training.device</c>; anything else would make the continuation a different experiment.
+    /// </summary>
+    public static TrainResult Resume(IRunStore store, string runIdOrName, IReadOnlyList<ConfigOverride> overrides, INarrator narrator,
+        long? checkpointUpdate = null, CancellationToken cancel = default)
+    {
+        foreach (var o in overrides)
+            if (o.Path is not ("threads" or "ppo.total_steps" or "training.device"))
+                throw new UserError($"{o.Source}: a resumed run keeps its stored configuration; only threads, ppo.total_steps and training.device may change.");
+        var run = StoredRun.Open(store, runIdOrName, overrides);
+        if (run.Record.Kind != ResultKinds.TrainRun)
+            throw new UserError($"{run.Label} is a '{run.Record.Kind}' run; only training runs can be resumed.");
+        if (run.Record.Status == RunStatus.Completed && checkpointUpdate is null && !overrides.Any(o => o.Path == "ppo.total_steps"))
+            throw new UserError($"{run.Label} already completed its budget; give --steps N to train further.");
+        var config = run.Config;
+        var ppo = config.Section<PpoSettings>();
+        var training = config.Section<TrainingSettings>();
+        var reference = run.Checkpoint(checkpointUpdate);
+        var checkpoint = Checkpoint.Read(run.VerifiedPath(reference));
+        if (checkpoint.Meta.Threads != config.Threads)
+            narrator.Log($"note: the run used {checkpoint.Meta.Threads} thread(s) and resumes with {config.Threads}; metrics may differ from an uninterrupted run.");
+        TorchSetup.SetThreads(config.Threads);
+        using var learner = checkpoint.Resume(TorchSetup.Device(training.Device), ppo);
+        if (learner.Finished)
+            throw new UserError($"{run.Label} already trained its whole budget of {learner.Settings.TotalSteps:N0} steps at that checkpoint; give --steps N to train further.");
+        store.DeleteMetricsAfter(run.Id, learner.Update);
+        if (overrides.Count > 0) store.UpdateRunConfig(run.Id, config.ToYaml(Sections));
+        var session = RunSession.Resume(store, store.GetRun(run.Id));
+        narrator.Log($"{run.Label}: resuming at update {learner.Update} ({learner.GlobalStep:N0} steps) from {reference.Path}");
+        return session.Execute(s => Loop(s, config, training, learner, narrator, cancel));
+    }
+
+    private static TrainResult Loop(RunSession session, ExperimentConfig config, TrainingSettings training, Ppo learner, INarrator narrator, CancellationToken cancel)
+    {
+        var run = session.Run;
+        var clock = Stopwatch.StartNew();
+        var sinceCheckpoint = Stopwatch.StartNew();
+        long totalSteps = learner.TotalUpdates * learner.Settings.BatchSize;
+        string? lastCheckpoint = null;
+        UpdateMetrics? last = null;
+        narrator.Stage("train", $"training a PPO agent on {config.World.Name}/{config.TrainSplitName}, seed {config.Seed}");
+
+        while (!learner.Finished && !cancel.IsCancellationRequested)
+        {
+            last = learner.Train();
+            session.AddMetrics(last);
+            narrator.Progress(last.GlobalStep, totalSteps, Detail(last));
+            if (sinceCheckpoint.Elapsed.TotalSeconds >= training.CheckpointSeconds && !learner.Finished)
+            {
+                lastCheckpoint = session.SaveCheckpoint(learner, config).Path;
+                sinceCheckpoint.Restart();
+            }
+        }
+        lastCheckpoint = session.SaveCheckpoint(learner, config).Path;
+        if (!learner.Finished)
+        {
+            var interrupted = session.Finish(RunStatus.Interrupted);
+            narrator.Log($"interrupted at update {learner.Update}; saved {lastCheckpoint}; continue with: mesalab train --resume {run.Id}");
+            return new TrainResult(interrupted, RunStatus.Interrupted, learner.Update, learner.GlobalStep, session.WallSeconds, lastCheckpoint, last, null);
+        }
+
+        narrator.Log($"checking {training.HeldOutLevels} held-out {config.TrainSplitName} levels…");
+        using var policy = new LearnedPolicy(learner.Network, run.Name, training.HeldOutGreedy, (ulong)config.Seed);
+        var held = HeldOutCheck.Run(policy, config.TrainSplit, (ulong)config.Seed, training.HeldOutLevels);
+        session.AddResult(ResultKinds.HeldOutCheck, config.TrainSplitName, held);
+        var completed = session.Finish(RunStatus.Completed);
+        return new TrainResult(completed, RunStatus.Completed, learner.Update, learner.GlobalStep, session.WallSeconds, lastCheckpoint, last, held);
+    }
+
+    /// <summary>The progress detail of one update: return, success, episode length, entropy and speed.</summary>
+    public static string Detail(UpdateMetrics m)
+    {
+        static string F(double v, string f) => double.IsFinite(v) ? v.ToString(f, CultureInfo.InvariantCulture) : "–";
+        return $"return {F(m.EpisodicReturn, "0.00")}, success {F(m.SuccessRate, "0.00")}, length {F(m.EpisodeLength, "0.0")}, entropy {F(m.Entropy, "0.00")}, {F(m.Sps, "N0")} steps/s";
+    }
+}
