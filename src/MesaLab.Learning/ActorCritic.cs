@@ -38,9 +38,12 @@ public sealed class ActorCritic : nn.Module
         InputChannels = channels;
         InputHeight = height;
         InputWidth = width;
-        body = settings.Kind == "mlp"
-            ? new MlpBody(channels * height * width, settings.Hidden)
-            : new MazeBody(channels, settings);
+        body = settings.Kind switch
+        {
+            "mlp" => new MlpBody(channels * height * width, settings.Hidden),
+            "impala" => new ImpalaBody(channels),
+            _ => new MazeBody(channels, settings),
+        };
         var rng = new Rng(seed ^ InitStream);
         body.Initialize(ref rng);
         long features = body.FeatureSize;
@@ -51,7 +54,8 @@ public sealed class ActorCritic : nn.Module
             features = settings.CoreSize;
         }
         // CleanRL's initialisation: orthogonal weights, small policy output (near-uniform start), unit value output.
-        if (settings.Kind == "mlp")
+        // The mlp and impala bodies end in their own dense layer, so their heads are single linear layers (as in CleanRL and Procgen).
+        if (settings.Kind is "mlp" or "impala")
         {
             policy = nn.Sequential(("out", ParameterInit.Orthogonal(nn.Linear(features, Moves.Count), 0.01, ref rng)));
             value = nn.Sequential(("out", ParameterInit.Orthogonal(nn.Linear(features, 1), 1.0, ref rng)));
