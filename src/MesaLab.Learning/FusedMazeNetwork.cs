@@ -94,6 +94,13 @@ public sealed class FusedMazeNetwork : IDisposable
     /// <summary>Propagation steps on this canvas.</summary>
     public int Iterations => iterations;
 
+    /// <summary>The canvas this instance was built for.</summary>
+    public int Height => height;
+    public int Width => width;
+
+    /// <summary>Threads the passes split their samples over.</summary>
+    public int Threads => threads;
+
     /// <summary>Per parameter (in the network's order): the gradient the last <see cref="Backward"/> computed, after clipping.</summary>
     public IReadOnlyList<Tensor> Gradients => gradients;
 
