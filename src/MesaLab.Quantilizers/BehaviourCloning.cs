@@ -75,7 +75,7 @@ public sealed class ClonedPolicy : IPolicy, IDisposable
     public static float[] Features(Level level, CandidateObjective goal, int radius)
     {
         int side = 2 * radius + 1, size = InputSize(radius), n = level.CellCount;
-        var goals = LevelPaths.Goals(level, goal);
+        var goals = Bfs.Goals(level, goal);
         int g = goals.Length > 0 ? goals[0] : level.Start;
         var f = new float[n * size];
         for (int c = 0; c < n; c++)

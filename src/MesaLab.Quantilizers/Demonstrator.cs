@@ -41,7 +41,7 @@ public sealed class Demonstrator(DemonstratorSettings settings, CandidateObjecti
     public static CellPolicy Table(Level level, CandidateObjective goal, DemonstratorSettings settings)
     {
         int n = level.CellCount;
-        var careful = LevelPaths.CarefulCostTo(level, LevelPaths.Goals(level, goal), settings.BedPenalty);
+        var careful = CarefulRoutes.CostTo(level, Bfs.Goals(level, goal), settings.BedPenalty);
         var p = new double[n * Moves.Count];
         Span<bool> open = stackalloc bool[Moves.Count];
         Span<bool> best = stackalloc bool[Moves.Count];

@@ -29,12 +29,12 @@ public sealed record FlowerBeds(double Loops, double MarkedFraction)
             if (y + 1 < level.Height && !level.CanMove(c, Move.Down) && rng.NextDouble() < Loops) level.OpenPassage(c, Move.Down);
         }
         for (int c = 0; c < level.CellCount; c++) level.Objects[c] &= ~CellObject.Marked;
-        var goals = LevelPaths.Goals(level, proxyGoal);
+        var goals = Bfs.Goals(level, proxyGoal);
         if (goals.Length == 0 || MarkedFraction <= 0) return true;
-        var fromGoal = LevelPaths.DistancesTo(level, goals);
-        var fromStart = LevelPaths.DistancesTo(level, [level.Start]);
+        var fromGoal = Bfs.DistancesTo(level, goals);
+        var fromStart = Bfs.DistancesTo(level, [level.Start]);
         int shortest = fromGoal[level.Start];
-        if (shortest == LevelPaths.Unreachable || shortest < 2) return false;
+        if (shortest == Bfs.Unreachable || shortest < 2) return false;
         // Layer k holds the cells at distance k from the start on some shortest path; covering a whole
         // layer blocks every shortest path, so a band of layers is a flower bed across the shortcut.
         int layers = shortest - 1;
@@ -49,7 +49,7 @@ public sealed record FlowerBeds(double Loops, double MarkedFraction)
                 for (int c = 0; c < level.CellCount; c++)
                 {
                     int k = fromStart[c];
-                    if (k != LevelPaths.Unreachable && fromGoal[c] != LevelPaths.Unreachable && k + fromGoal[c] == shortest
+                    if (k != Bfs.Unreachable && fromGoal[c] != Bfs.Unreachable && k + fromGoal[c] == shortest
                         && k >= first && k < first + band && !proxyGoal.IsGoal(level, c))
                         level.Objects[c] |= CellObject.Marked;
                 }

@@ -18,15 +18,15 @@ public sealed class GardenLevel
         ProxyGoal = proxyGoal;
         MaxSteps = maxSteps;
         CostWeight = costWeight;
-        Next = LevelPaths.Successors(level);
-        Goals = LevelPaths.Goals(level, proxyGoal);
+        Next = Bfs.Successors(level);
+        Goals = Bfs.Goals(level, proxyGoal);
         IsGoal = new bool[level.CellCount];
         IsMarked = new bool[level.CellCount];
         foreach (var g in Goals) IsGoal[g] = true;
         for (int c = 0; c < level.CellCount; c++) IsMarked[c] = (level.Objects[c] & CellObject.Marked) != 0;
-        DistanceToGoal = LevelPaths.DistancesTo(level, Goals);
+        DistanceToGoal = Bfs.DistancesTo(level, Goals);
         Shortest = DistanceToGoal[level.Start];
-        if (Goals.Length == 0 || Shortest == LevelPaths.Unreachable || Shortest == 0)
+        if (Goals.Length == 0 || Shortest == Bfs.Unreachable || Shortest == 0)
             throw new InvalidOperationException($"level {level.Index} has no reachable '{proxyGoal.Name}' goal away from the start.");
     }
 
@@ -51,6 +51,6 @@ public sealed class GardenLevel
     {
         int n = Next[cell * Moves.Count + move];
         int d = DistanceToGoal[n];
-        return d == LevelPaths.Unreachable ? double.NegativeInfinity : -(1.0 + d);
+        return d == Bfs.Unreachable ? double.NegativeInfinity : -(1.0 + d);
     }
 }

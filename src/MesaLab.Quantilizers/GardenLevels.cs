@@ -23,10 +23,10 @@ public sealed class GardenLevels(Split split, CandidateObjective proxyGoal, Flow
         var level = generator.Generate(seed, index);
         var rng = Rng.ForLevel(seed, BedStream, index);
         if (!beds.Apply(level, proxyGoal, ref rng)) return null;
-        var goals = LevelPaths.Goals(level, proxyGoal);
+        var goals = Bfs.Goals(level, proxyGoal);
         if (goals.Length == 0) return null;
-        int d = LevelPaths.DistancesTo(level, goals)[level.Start];
-        if (d == LevelPaths.Unreachable || d < MinimumShortest) return null;
+        int d = Bfs.DistancesTo(level, goals)[level.Start];
+        if (d == Bfs.Unreachable || d < MinimumShortest) return null;
         return new GardenLevel(level, proxyGoal, generator.MaxSteps(level), costWeight);
     }
 

@@ -1,2 +1,2 @@
-// Cli.Run sets the process-wide Output.Current, so CLI tests must not run in parallel with each other.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// Each invocation has its own output, so verbs that touch no network run in parallel. Those that train or run
+// networks share the "torch" collection: torch's thread count is process-wide and results are reproducible per thread count.

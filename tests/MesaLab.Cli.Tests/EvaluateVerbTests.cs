@@ -4,6 +4,7 @@ using System.Text.Json;
 using MesaLab.Store;
 using MesaLab.Worlds.Recording;
 
+[Collection("torch")]
 public sealed class EvaluateVerbTests() : CliWorkspaceTests("mesalab-cli-evaluate-")
 {
     private (int Exit, string Out, string Err) Run(params string[] args) => RunInWorkspace(args);

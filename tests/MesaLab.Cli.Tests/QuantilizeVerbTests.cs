@@ -2,6 +2,7 @@ namespace MesaLab.Cli.Tests;
 
 using System.Text.Json;
 
+[Collection("torch")]
 public class QuantilizeVerbTests
 {
     private static (int Code, string Out, string Err) Run(params string[] args)

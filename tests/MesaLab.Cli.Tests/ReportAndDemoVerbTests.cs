@@ -6,6 +6,7 @@ using MesaLab.Store;
 using MesaLab.Tests;
 
 /// <summary><c>mesalab demo</c> and <c>mesalab report</c> through the command line, on a tiny budget.</summary>
+[Collection("torch")]
 public sealed class ReportAndDemoVerbTests : IDisposable
 {
     private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("mesalab-cli-report-");

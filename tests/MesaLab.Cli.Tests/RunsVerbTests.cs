@@ -3,6 +3,7 @@ namespace MesaLab.Cli.Tests;
 using System.Text.Json;
 using MesaLab.Store;
 
+[Collection("torch")]
 public sealed class RunsVerbTests() : CliWorkspaceTests("mesalab-cli-runs-")
 {
     private static (int Exit, string Out, string Err) Run(params string[] args) => RunCli(args);

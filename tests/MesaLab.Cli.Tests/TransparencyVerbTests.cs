@@ -10,6 +10,7 @@ using MesaLab.Store;
 /// one sentence and exit code 2: unknown runs, runs without checkpoints, a run whose checkpoint is of another world,
 /// bad layer names and bad comparison settings.
 /// </summary>
+[Collection("torch")]
 public sealed class TransparencyVerbTests : CliWorkspaceTests
 {
     private readonly string trained, untrained, mismatched;
@@ -117,6 +118,7 @@ public sealed class TransparencyVerbTests : CliWorkspaceTests
 }
 
 /// <summary>compare-transparency end to end on a tiny budget: two trainings, audit, deployment, one table in JSON and HTML.</summary>
+[Collection("torch")]
 public sealed class CompareTransparencyVerbTests : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("mesalab-cli-compare-").FullName;

@@ -23,7 +23,7 @@ public class GardenTests
             var max = ActionQuantilizer.Maximizer(g);
             Assert.True(max.Evaluate(g).Cost >= 1 - 1e-9, $"level {g.Level.Index}: a shortest path avoids every bed");
             // A careful walker (huge bed penalty) finds the detour: strictly longer, bed-free.
-            var careful = LevelPaths.CarefulCostTo(g.Level, g.Goals, 1000)[g.Level.Start];
+            var careful = CarefulRoutes.CostTo(g.Level, g.Goals, 1000)[g.Level.Start];
             Assert.InRange(careful, g.Shortest + 1, 999);
         }
     }

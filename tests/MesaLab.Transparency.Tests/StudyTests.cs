@@ -60,7 +60,7 @@ public class StudyTests
             var s = a.States[i];
             var move = (Move)labels["direction_to_exit"][0][i];
             var exit = s.Level.Find(CellObject.Exit);
-            var d = LevelPaths.DistancesTo(s.Level, exit);
+            var d = Bfs.DistancesTo(s.Level, [exit]);
             Assert.Equal(d[s.AgentCell] - 1, d[s.Level.Neighbor(s.AgentCell, move)]);
         }
     }

@@ -36,7 +36,9 @@ public static class RunsVerb
         kind = r.Kind,
         world = r.World,
         seed = r.Seed,
-        status = r.Status.ToText(),
+        status = r.EffectiveStatus.ToText(),
+        error = r.Error,
+        held_by = r.Lease is { Live: true } l ? l.Holder.ToString() : null,
         code_version = r.CodeVersion,
         created = r.Created,
         updated = r.Updated,
@@ -65,7 +67,7 @@ public static class RunsVerb
             var table = new Table().Border(TableBorder.Simple);
             foreach (var h in new[] { "id", "name", "kind", "world", "status", "seed", "created", "wall" }) table.AddColumn(h);
             foreach (var r in runs)
-                table.AddRow(r.Id, Markup.Escape(r.Name), r.Kind, Markup.Escape(r.World), StatusMarkup(r.Status), r.Seed.ToString(CultureInfo.InvariantCulture), Time(r.Created), Duration(r.WallSeconds));
+                table.AddRow(r.Id, Markup.Escape(r.Name), r.Kind, Markup.Escape(r.World), StatusMarkup(r.EffectiveStatus), r.Seed.ToString(CultureInfo.InvariantCulture), Time(r.Created), Duration(r.WallSeconds));
             Tables.Console(o).Write(table);
         });
         return 0;
@@ -91,7 +93,7 @@ public static class RunsVerb
         output.Result(doc, o =>
         {
             var console = Tables.Console(o);
-            console.MarkupLine($"[bold]{Markup.Escape(run.Name)}[/] ({run.Id}) — {run.Kind} on {Markup.Escape(run.World)}, seed {run.Seed}, {StatusMarkup(run.Status)}");
+            console.MarkupLine($"[bold]{Markup.Escape(run.Name)}[/] ({run.Id}) — {run.Kind} on {Markup.Escape(run.World)}, seed {run.Seed}, {StatusMarkup(run.EffectiveStatus)}");
             console.MarkupLine($"created {Time(run.Created)}, updated {Time(run.Updated)}{(run.Finished is { } f ? $", finished {Time(f)}" : "")}; wall clock {Duration(run.WallSeconds)}; {Markup.Escape(run.CodeVersion)} on {Markup.Escape(run.Host)}");
             console.WriteLine();
             console.MarkupLine("[bold]configuration[/]");

@@ -280,8 +280,18 @@ public static class ConfigBinder
         if (type == typeof(double) || type == typeof(float) || type == typeof(decimal)) return "a number";
         if (type.IsEnum) return "one of " + string.Join(", ", Enum.GetNames(type).Select(SnakeCase));
         if (DictionaryValueType(type) is { } v) return $"a mapping from names to {Describe(v)}";
-        if (ListElementType(type) is { } e) return $"a list of {Describe(e)}";
+        if (ListElementType(type) is { } e) return "a list of " + Plural(Describe(e));
         return $"a mapping of fields ({string.Join(", ", Members(type).Select(m => m.Key))})";
+    }
+
+    // "a whole number (32-bit)" → "whole numbers (32-bit)", "a string" → "strings", as the element of a list.
+    private static string Plural(string one)
+    {
+        var noun = one.StartsWith("a ", StringComparison.Ordinal) ? one[2..] : one.StartsWith("an ", StringComparison.Ordinal) ? one[3..] : one;
+        int paren = noun.IndexOf(" (", StringComparison.Ordinal), comma = noun.IndexOf(',', StringComparison.Ordinal);
+        int end = new[] { paren, comma, noun.Length }.Where(i => i >= 0).Min();
+        return noun.StartsWith("mapping", StringComparison.Ordinal) || noun.StartsWith("list", StringComparison.Ordinal) || noun.StartsWith("one of", StringComparison.Ordinal) || noun.StartsWith("true", StringComparison.Ordinal)
+            ? one : noun[..end] + "s" + noun[end..];
     }
 
     private static UserError Bad(ConfigNode node, string path, string value, string expected) =>

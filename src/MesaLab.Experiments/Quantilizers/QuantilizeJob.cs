@@ -46,7 +46,7 @@ public static class QuantilizeJob
         if (plotPath is not null) OutputPaths.CheckWritable(plotPath, "--plot");
         TorchSetup.SetThreads(config.Threads);
         var clock = Stopwatch.StartNew();
-        var session = store is null ? null : RunSession.Create(store, config, ResultKinds.QuantilizeRun, Sections);
+        using var session = store is null ? null : RunSession.Create(store, config, ResultKinds.QuantilizeRun, Sections);
         if (session is not null) narrator.Log($"quantilize: run {session.Run.Id} ({session.Run.Name}) in {store!.Location}");
         GoodhartCurve Work(RunSession? s) =>
             GoodhartExperiment.Run(settings, split, (ulong)config.Seed, narrator.Log, config.Source, s is null ? null : s.AddMetrics);

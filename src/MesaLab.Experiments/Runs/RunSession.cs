@@ -8,20 +8,25 @@ using MesaLab.Store;
 
 /// <summary>
 /// A run being written: created (or resumed) in the store, with its metrics, checkpoints, result documents and
-/// status. Wall time accumulates over resumptions. <see cref="Execute{T}"/> marks the run failed, with its error, when
-/// the work throws, and interrupted when it is cancelled, so no run is left "running" by an error.
+/// status. The session holds the run's lease (host, pid, heartbeat) from start to finish, so no second process can
+/// write the run at the same time, and a run whose process dies reads as interrupted. Wall time accumulates over
+/// resumptions. <see cref="Execute{T}"/> marks the run failed, with its error, when the work throws, and interrupted
+/// when it is cancelled, so no run is left "running" by an error.
 /// </summary>
-public sealed class RunSession
+public sealed class RunSession : IDisposable
 {
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly double priorWallSeconds;
     private readonly List<MetricPoint> points = new(16);
+    private readonly LeaseKeeper keeper;
+    private bool finished;
 
-    private RunSession(IRunStore store, RunRecord run, double priorWallSeconds)
+    private RunSession(IRunStore store, RunRecord run, RunLease lease, double priorWallSeconds)
     {
         Store = store;
         Run = run;
         this.priorWallSeconds = priorWallSeconds;
+        keeper = new LeaseKeeper(store, lease);
     }
 
     public IRunStore Store { get; }
@@ -37,16 +42,24 @@ public sealed class RunSession
     /// </summary>
     public static RunSession Create(IRunStore store, ExperimentConfig config, string kind, IEnumerable<string> sections, string? name = null)
     {
-        var run = store.CreateRun(new NewRun(name ?? config.Name, kind, config.World.Name, config.ToYaml(sections), config.Seed));
-        return new RunSession(store, run, 0);
+        var run = store.CreateRun(new NewRun(name ?? config.Name, kind, config.World.Name, config.ToYaml(sections), config.Seed), RunHolder.ThisProcess());
+        return new RunSession(store, run, run.Lease!, 0);
     }
 
-    /// <summary>Continues a stored run (its status goes back to running; wall time adds to what it had).</summary>
+    /// <summary>
+    /// Continues a stored run: takes its lease (a <see cref="UserError"/> naming the holder when a live process has it),
+    /// removes temporary files a killed writer left in its directory, and sets it running again; wall time adds to what it had.
+    /// </summary>
     public static RunSession Resume(IRunStore store, RunRecord run)
     {
-        store.UpdateRun(run.Id, RunStatus.Running, run.WallSeconds);
-        return new RunSession(store, store.GetRun(run.Id), run.WallSeconds);
+        var lease = store.AcquireLease(run.Id, RunHolder.ThisProcess());
+        var directory = Path.Combine(store.Workspace, run.Id);
+        if (Directory.Exists(directory)) AtomicFile.DeleteAbandoned(directory);
+        return new RunSession(store, store.GetRun(run.Id), lease, run.WallSeconds);
     }
+
+    /// <summary>Cancelled when another process took the run's lease (this one stalled past the heartbeat limit).</summary>
+    public CancellationToken Lost => keeper.Lost;
 
     /// <summary>Runs <paramref name="work"/>; a throw marks the run failed (cancellation: interrupted) and is rethrown.</summary>
     public T Execute<T>(Func<RunSession, T> work)
@@ -79,6 +92,7 @@ public sealed class RunSession
     /// <summary>Writes the learner's checkpoint into the run's directory, records it with its SHA-256, and saves the wall time.</summary>
     public CheckpointRecord SaveCheckpoint(Ppo learner, ExperimentConfig config)
     {
+        keeper.ThrowIfLost();
         var relative = $"{Run.Id}/ckpt-{learner.Update:D6}.mlck";
         var full = Path.Combine(Store.Workspace, relative);
         Checkpoint.Write(full, learner, new CheckpointMeta
@@ -101,24 +115,36 @@ public sealed class RunSession
     public long AddResult(string kind, string name, object document, long? evaluationId = null) =>
         Store.AddResult(Run.Id, evaluationId, kind, name, JsonSerializer.Serialize(document, document.GetType(), MesaLabJson.Compact));
 
-    /// <summary>Marks the run completed, interrupted or failed with its wall time.</summary>
-    public RunRecord Finish(RunStatus status)
+    /// <summary>Marks the run completed, interrupted or failed with its wall time, and gives up its lease.</summary>
+    public RunRecord Finish(RunStatus status, string? error = null)
     {
-        Store.UpdateRun(Run.Id, status, WallSeconds);
+        if (!finished)
+        {
+            finished = true;
+            keeper.Dispose();
+            Store.ReleaseLease(keeper.Lease, status, WallSeconds, error);
+        }
         return Run = Store.GetRun(Run.Id);
     }
 
-    /// <summary>Marks the run failed and keeps the error with it (result kind <c>error</c>).</summary>
+    /// <summary>Marks the run failed with its error (shown by <c>mesalab runs show</c>).</summary>
     public void Fail(Exception error)
     {
         try
         {
-            Store.AddResult(Run.Id, null, "error", error.GetType().Name, JsonSerializer.Serialize(new { message = error.Message, type = error.GetType().FullName }, MesaLabJson.Compact));
-            Finish(RunStatus.Failed);
+            Finish(RunStatus.Failed, error.Message);
         }
         catch (Exception)
         {
             // The store itself failing must not hide the original error.
         }
+    }
+
+    /// <summary>Gives up the lease of a session that did not finish (the run then reads as interrupted).</summary>
+    public void Dispose()
+    {
+        if (finished) return;
+        finished = true;
+        keeper.Dispose();
     }
 }

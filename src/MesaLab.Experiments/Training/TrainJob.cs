@@ -32,7 +32,7 @@ public static class TrainJob
         TorchSetup.SetThreads(config.Threads);
         var device = TorchSetup.Device(training.Device);
         using var learner = new Ppo(config.TrainSplit, (ulong)config.Seed, ppo, network, device, transparency);
-        var session = RunSession.Create(store, config, ResultKinds.TrainRun, Sections);
+        using var session = RunSession.Create(store, config, ResultKinds.TrainRun, Sections);
         narrator.Log($"run {session.Run.Id} ({session.Run.Name}): {config.World.Name}, split {config.TrainSplitName}, seed {config.Seed}, {config.Threads} thread(s), {ppo.TotalSteps:N0} steps; store {store.Location}");
         return session.Execute(s => Loop(s, config, training, learner, narrator, cancel));
     }
@@ -52,7 +52,7 @@ public static class TrainJob
         var run = StoredRun.Open(store, runIdOrName, overrides);
         if (run.Record.Kind != ResultKinds.TrainRun)
             throw new UserError($"{run.Label} is a '{run.Record.Kind}' run; only training runs can be resumed.");
-        if (run.Record.Status == RunStatus.Completed && checkpointUpdate is null && !overrides.Any(o => o.Path == "ppo.total_steps"))
+        if (run.Record.EffectiveStatus == RunStatus.Completed && checkpointUpdate is null && !overrides.Any(o => o.Path == "ppo.total_steps"))
             throw new UserError($"{run.Label} already completed its budget; give --steps N to train further.");
         var config = run.Config;
         var ppo = config.Section<PpoSettings>();
@@ -65,9 +65,9 @@ public static class TrainJob
         using var learner = checkpoint.Resume(TorchSetup.Device(training.Device), ppo);
         if (learner.Finished)
             throw new UserError($"{run.Label} already trained its whole budget of {learner.Settings.TotalSteps:N0} steps at that checkpoint; give --steps N to train further.");
+        using var session = RunSession.Resume(store, run.Record);
         store.DeleteMetricsAfter(run.Id, learner.Update);
         if (overrides.Count > 0) store.UpdateRunConfig(run.Id, config.ToYaml(Sections));
-        var session = RunSession.Resume(store, store.GetRun(run.Id));
         narrator.Log($"{run.Label}: resuming at update {learner.Update} ({learner.GlobalStep:N0} steps) from {reference.Path}");
         return session.Execute(s => Loop(s, config, training, learner, narrator, cancel));
     }
@@ -82,7 +82,7 @@ public static class TrainJob
         UpdateMetrics? last = null;
         narrator.Stage("train", $"training a PPO agent on {config.World.Name}/{config.TrainSplitName}, seed {config.Seed}");
 
-        while (!learner.Finished && !cancel.IsCancellationRequested)
+        while (!learner.Finished && !cancel.IsCancellationRequested && !session.Lost.IsCancellationRequested)
         {
             last = learner.Train();
             session.AddMetrics(last);

@@ -29,7 +29,7 @@ public static class Retargeting
         RolloutEpisode[] episodes;
         using (edit.ApplyDuringRollout(network, pairs, strength, progress))
             episodes = NetworkRollout.Run(network, split, levels, settings with { CanvasWidth = cw, CanvasHeight = ch }, progress);
-        return [.. levels.Select((l, i) => new RetargetOutcome(i, targets[i], LevelPaths.DistancesTo(l, targets[i])[l.Start],
+        return [.. levels.Select((l, i) => new RetargetOutcome(i, targets[i], Bfs.DistancesTo(l, [targets[i]])[l.Start],
             episodes[i].FirstVisit[targets[i]] >= 0, episodes[i].FirstVisit[targets[i]]))];
     }
 
@@ -51,7 +51,7 @@ public static class Retargeting
         {
             result[t] = double.NaN;
             if (t == level.Start) continue;
-            var (cells, path) = LevelPaths.ShortestPath(level, level.Start, t);
+            var (cells, path) = Bfs.ShortestPath(level, level.Start, t);
             var to = ObservationBuilder.CanvasPosition(level, t, canvasWidth, canvasHeight);
             for (int s = 0; s < path.Length; s++)
             {

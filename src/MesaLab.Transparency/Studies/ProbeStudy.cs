@@ -67,8 +67,8 @@ public static class ProbeStudy
             {
                 var s = states.States[i];
                 int g = s.Level.Find(obj);
-                if (!distCache.TryGetValue((s.Level, g), out var d)) distCache[(s.Level, g)] = d = LevelPaths.DistancesTo(s.Level, g);
-                dir[i] = (int)(LevelPaths.FirstMove(s.Level, d, s.AgentCell) ?? Move.Up);
+                if (!distCache.TryGetValue((s.Level, g), out var d)) distCache[(s.Level, g)] = d = Bfs.DistancesTo(s.Level, [g]);
+                dir[i] = (int)(Bfs.FirstMove(s.Level, d, s.AgentCell) ?? Move.Up);
             }
             result[t.Name] = [dir];
         }

@@ -54,7 +54,7 @@ public static class SearchLikeness
             RolloutEpisode[] episodes;
             try { episodes = NetworkRollout.Run(network, split, levels, new RolloutSettings { Greedy = settings.Greedy, Seed = settings.Seed }); }
             catch (UserError e) { skipped.Add($"size {size}: {e.Message}"); continue; }
-            var dists = levels.Select(l => LevelPaths.DistancesTo(l, FindGoal(l, goal))[l.Start]).ToArray();
+            var dists = levels.Select(l => Bfs.DistancesTo(l, [FindGoal(l, goal)])[l.Start]).ToArray();
             for (int i = 0; i < levels.Count; i++) all.Add((size, dists[i], episodes[i]));
             bySize.Add(Point("maze_size", size, episodes, dists, goal));
             log?.Invoke($"size {size}: success {bySize[^1].Success.Value:F3}, efficiency {bySize[^1].Efficiency:F3}");

@@ -33,6 +33,60 @@ public static class Bfs
         return Search(level, distance, queue, head, tail, objects, avoid);
     }
 
+    /// <summary>Each cell's number of moves to the nearest of <paramref name="goals"/>, in a new array (<see cref="Unreachable"/> where none can be reached).</summary>
+    public static int[] DistancesTo(Level level, IEnumerable<int> goals)
+    {
+        var distance = new int[level.CellCount];
+        Distances(level, [.. goals], distance, new int[level.CellCount]);
+        return distance;
+    }
+
+    /// <summary>The goal cells of a candidate objective on the level as generated.</summary>
+    public static int[] Goals(Level level, CandidateObjective candidate)
+    {
+        var cells = new List<int>();
+        for (int c = 0; c < level.CellCount; c++) if (candidate.IsGoal(level, c)) cells.Add(c);
+        return [.. cells];
+    }
+
+    /// <summary>The cell reached by each (cell, move): <c>next[cell * 4 + move]</c> (the cell itself when a wall blocks).</summary>
+    public static int[] Successors(Level level)
+    {
+        var next = new int[level.CellCount * Moves.Count];
+        for (int c = 0; c < level.CellCount; c++)
+            for (int a = 0; a < Moves.Count; a++) next[c * Moves.Count + a] = level.Neighbor(c, (Move)a);
+        return next;
+    }
+
+    /// <summary>The first move of a shortest path from <paramref name="from"/> down a distance map (lowest move index on ties), or null at a goal or where none is reachable.</summary>
+    public static Move? FirstMove(Level level, ReadOnlySpan<int> distances, int from)
+    {
+        if (distances[from] is 0 or Unreachable) return null;
+        for (int m = 0; m < Moves.Count; m++)
+        {
+            int nb = level.Neighbor(from, (Move)m);
+            if (nb != from && distances[nb] == distances[from] - 1) return (Move)m;
+        }
+        return null;
+    }
+
+    /// <summary>The cells (from first) and moves of a shortest path from <paramref name="from"/> to <paramref name="goal"/>.</summary>
+    public static (int[] Cells, Move[] Moves) ShortestPath(Level level, int from, int goal)
+    {
+        var distances = DistancesTo(level, [goal]);
+        if (distances[from] == Unreachable) throw new ArgumentException($"cell {goal} is unreachable from {from}.", nameof(goal));
+        var cells = new List<int> { from };
+        var moves = new List<Move>();
+        for (int c = from; c != goal;)
+        {
+            var m = FirstMove(level, distances, c)!.Value;
+            moves.Add(m);
+            c = level.Neighbor(c, m);
+            cells.Add(c);
+        }
+        return ([.. cells], [.. moves]);
+    }
+
     /// <summary>
     /// Same as <see cref="Distances"/> with the goal cells being those of <paramref name="objects"/> that hold
     /// any of <paramref name="target"/> (for the corner candidate, pass <see cref="CellObject.None"/> and use the
