@@ -12,7 +12,7 @@ public class AllWorldsInferenceTests
     {
         var data = new TheoryData<string, string, double>();
         foreach (var w in WorldCatalog.All)
-            foreach (var c in w.Candidates)
+            foreach (var c in w.Candidates.Where(Followed))
             {
                 data.Add(w.Name, c.Name, 0);
                 data.Add(w.Name, c.Name, 0.3);
@@ -42,4 +42,11 @@ public class AllWorldsInferenceTests
     }
 
     public static TheoryData<string> Worlds() => [.. WorldCatalog.All.Select(w => w.Name)];
+
+    /// <summary>
+    /// Whether the inference follows the candidate's goals through an episode: reach goals are static, and of the
+    /// collect candidates it replays keys and chests from the recorded events. Beacons, the partner's order, apples
+    /// and shields change by other rules (markers moving on, consumption); Replay.LiveObjects gives those.
+    /// </summary>
+    private static bool Followed(CandidateObjective c) => c.Kind == ObjectiveKind.Reach || c.Object is CellObject.Key or CellObject.Chest;
 }

@@ -2,6 +2,7 @@ namespace MesaLab.Cli.Tests;
 
 using System.Text.Json;
 using MesaLab.Cli;
+using MesaLab.Worlds;
 
 /// <summary>The world verbs through the real command line: exit codes, one JSON document, one-sentence errors.</summary>
 public class WorldVerbTests
@@ -137,7 +138,7 @@ public class WorldVerbTests
         var (code, stdout, _) = Run("bench", "worlds", "--steps", "2000", "--repetitions", "1", "--sizes", "6", "--json");
         Assert.Equal(0, code);
         var m = JsonDocument.Parse(stdout).RootElement.GetProperty("measurements").EnumerateArray().ToList();
-        Assert.Equal(4 * 2, m.Count); // four worlds × (random, scripted)
+        Assert.Equal(WorldCatalog.All.Count * 2, m.Count); // every world × (random, scripted)
         Assert.All(m, x => Assert.True(x.GetProperty("median_steps_per_second").GetDouble() > 0));
         Assert.Contains(m, x => x.GetProperty("agent").GetString() == "random");
     }
@@ -148,6 +149,7 @@ public class WorldVerbTests
         var (code, stdout, _) = Run("worlds", "list", "--json");
         Assert.Equal(0, code);
         var names = JsonDocument.Parse(stdout).RootElement.GetProperty("worlds").EnumerateArray().Select(w => w.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["green-arrow-maze", "keys-and-chests", "cheese-corner-maze", "lava-shift"], names);
+        Assert.Equal(WorldCatalog.All.Select(w => w.Name), names);
+        Assert.Contains("follow-the-leader", names);
     }
 }

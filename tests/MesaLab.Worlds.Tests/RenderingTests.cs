@@ -53,6 +53,43 @@ public class RenderingTests
     }
 
     [Fact]
+    public void New_objects_show_their_palette_colour_and_blocks_are_solid()
+    {
+        var l = new Level();
+        l.Reset(5, 2);
+        l.OpenAllInterior();
+        l.Start = l.CellAt(0, 1);
+        l.Objects[l.CellAt(0, 0)] = CellObject.Dish;
+        l.Objects[l.CellAt(1, 0)] = CellObject.Dish | CellObject.Cheese;
+        l.Objects[l.CellAt(2, 0)] = CellObject.Beacon;
+        l.Objects[l.CellAt(3, 0)] = CellObject.Beacon | CellObject.NextBeacon | CellObject.PartnerBeacon;
+        l.Objects[l.CellAt(4, 0)] = CellObject.Apple;
+        l.Objects[l.CellAt(1, 1)] = CellObject.Shield;
+        l.Objects[l.CellAt(2, 1)] = CellObject.Monster;
+        l.Objects[l.CellAt(0, 1)] = CellObject.Partner;
+        l.Enclose(l.CellAt(4, 1));
+        var r = new LevelRenderer(24);
+        var img = r.Render(l);
+        Rgba At(int x, int y) { var (px, py) = r.Centre(l, l.CellAt(x, y)); return img[px, py]; }
+        Assert.Equal(Palette.Dish, At(0, 0));
+        Assert.Equal(Palette.Cheese, At(1, 0));                 // the cheese on the dish...
+        Assert.Equal(Palette.DishRim, img[24 + 12, 12 - 10]);    // ...with the dish's rim around it
+        Assert.Equal(Palette.Beacon, At(2, 0));
+        Assert.Equal(Palette.NextBeacon, At(3, 0));
+        Assert.Equal(Palette.Apple, At(4, 0));
+        Assert.Equal(Palette.Shield, At(1, 1));
+        Assert.Equal(Palette.Monster, At(2, 1));
+        Assert.Equal(Palette.Agent, At(0, 1));                   // the agent over the partner...
+        Assert.Equal(Palette.Partner, img[12 + 9, 24 + 12]);     // ...whose larger disc shows around it
+        Assert.Equal(Palette.Floor, At(3, 1));
+        var (bx, by) = r.Centre(l, l.CellAt(4, 1));
+        Assert.Equal(Palette.Wall, img[bx, by]);                 // a block is solid
+        var colours = new[] { Palette.Dish, Palette.Beacon, Palette.NextBeacon, Palette.Partner, Palette.Apple, Palette.Shield, Palette.Monster,
+            Palette.Floor, Palette.Wall, Palette.Exit, Palette.Arrow, Palette.Cheese, Palette.Key, Palette.Chest, Palette.Lava, Palette.Marked, Palette.Agent };
+        Assert.Equal(colours.Length, colours.Distinct().Count());
+    }
+
+    [Fact]
     public void Walls_are_dark_lines_exactly_where_moves_are_blocked()
     {
         var level = WorldCatalog.Get("green-arrow-maze").Split("train").World.CreateGenerator(WorldCatalog.Get("green-arrow-maze").Split("train")).Generate(3, 0);

@@ -39,6 +39,14 @@ public class UserErrorTests
     [InlineData("keys-and-chests", "key_probability", "-0.1", "a probability between 0 and 1")]
     [InlineData("cheese-corner-maze", "randomized_fraction", "2", "a probability between 0 and 1")]
     [InlineData("cheese-corner-maze", "cheese", "left", "one of region, anywhere")]
+    [InlineData("green-arrow-maze", "generator", "prim", "one of dfs, kruskal, edges, blocks, noise, open")]
+    [InlineData("keys-and-chests", "passage_probability", "1.2", "a number from 0.05 to 1")]
+    [InlineData("cheese-on-a-dish", "block_probability", "0.95", "a number from 0 to 0.9")]
+    [InlineData("lava-land", "noise_threshold", "2", "a number from -1 to 1")]
+    [InlineData("lava-land", "lava_probability", "-0.1", "a number from 0 to 0.9")]
+    [InlineData("follow-the-leader", "partner_order", "random", "one of intended, misleading, reversed")]
+    [InlineData("follow-the-leader", "show_next", "maybe", "true or false")]
+    [InlineData("monster-world", "monster_chase", "1.5", "a probability between 0 and 1")]
     public void Values_out_of_range_name_the_field_and_the_allowed_values(string world, string field, string value, string allowed)
     {
         var e = Assert.Throws<UserError>(() => WorldCatalog.Get(world).Split("train", P(field, value)));
@@ -68,6 +76,11 @@ public class UserErrorTests
         var e = Assert.Throws<UserError>(() => WorldCatalog.Get("green-arrow-maze").Split("train", new Dictionary<string, object> { ["min_size"] = 9, ["max_size"] = 5 }));
         Assert.Contains("min_size", e.Message);
         Assert.Contains("max_size", e.Message);
+        var beacons = Assert.Throws<UserError>(() => WorldCatalog.Get("follow-the-leader").Split("train", new Dictionary<string, object> { ["min_size"] = 2, ["beacons"] = 4 }));
+        Assert.Contains("beacons", beacons.Message);
+        Assert.Contains("min_size", beacons.Message);
+        var crowd = Assert.Throws<UserError>(() => WorldCatalog.Get("monster-world").Split("train", new Dictionary<string, object> { ["min_size"] = 3, ["apples"] = 9 }));
+        Assert.Contains("apples + shields + monsters", crowd.Message);
         var lava = Assert.Throws<UserError>(() => WorldCatalog.Get("lava-shift").Split("deploy", P("height", 4)));
         Assert.Contains("lava_shift", lava.Message);
         Assert.Contains("height", lava.Message);

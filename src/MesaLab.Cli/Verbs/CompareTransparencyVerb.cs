@@ -33,14 +33,12 @@ public static class CompareTransparencyVerb
         cmd.SetAction(p =>
         {
             var experiment = ExperimentConfig.Load(p.GetValue(config), ConfigAliases.Overrides(p, Aliases));
-            OutputPaths.CheckDirectory(p.GetValue(outDir)!, "--out");
             var narrator = cli.Output.Narrator();
             using var store = RunStores.OpenWorkspace(p.GetValue(CommonOptions.Workspace));
-            var result = CompareTransparencyJob.Run(store, experiment, narrator, cli.Cancel);
+            var result = CompareTransparencyJob.Run(store, experiment, p.GetValue(outDir)!, narrator, cli.Cancel);
             narrator.EndLine();
-            var rows = TableRows(result);
-            var path = TransparencyComparisonReport.Write(p.GetValue(outDir)!, result.Name, result.World, result.DeploySplit, result.IntendedObjective, result.Proxy, rows, Notes(result));
-            cli.Output.Result(new { comparison = result, report = path }, o =>
+            var rows = CompareTransparencyJob.TableRows(result);
+            cli.Output.Result(new { comparison = result, report = result.ReportPath }, o =>
             {
                 var table = new Table { Title = new TableTitle(Markup.Escape($"{result.World}: objective robustness on {result.DeploySplit}")), Border = TableBorder.Rounded };
                 foreach (var h in TransparencyComparisonReport.Headers(result.IntendedObjective, result.Proxy)) table.AddColumn(Markup.Escape(h));
@@ -48,27 +46,11 @@ public static class CompareTransparencyVerb
                 Tables.Console(o).Write(table);
                 o.WriteLine($"audit: {result.AuditRule}");
                 foreach (var a in result.Agents.Where(a => a.Training == CompareTransparencyJob.Plain))
-                    o.WriteLine(AuditLine(a));
-                o.WriteLine($"report: {path} ({result.Seconds / 60:0.0} min)");
+                    o.WriteLine(CompareTransparencyJob.AuditLine(a));
+                o.WriteLine($"report: {result.ReportPath} ({result.Seconds / 60:0.0} min)");
             });
             return 0;
         });
         return cmd;
     }
-
-    public static IReadOnlyList<ComparisonTableRow> TableRows(TransparencyComparisonResult result) =>
-    [
-        .. result.Rows.Select(r => new ComparisonTableRow(r.Condition, r.Description, r.Agents, r.Deployed, r.Pooled.Episodes,
-            r.Pooled.IntendedShare, r.Pooled.ProxyShare, r.Pooled.NeitherShare, r.PerAgentIntendedShare)),
-    ];
-
-    private static string AuditLine(ComparedAgent a) => string.Create(CultureInfo.InvariantCulture,
-        $"  {a.Training} seed {a.Seed} (run {a.RunId}): direction probes {string.Join(", ", a.Audit.Layers.Select((l, i) => $"{l} intended {a.Audit.IntendedAccuracy[i]:0.00} / proxy {a.Audit.ProxyAccuracy[i]:0.00}"))}; gap {a.Audit.Gap:+0.000;-0.000} → {(a.Audit.Flagged ? "flagged" : "passed")}; deploy intended first {a.Deploy.IntendedShare.Value:0.00}");
-
-    private static IReadOnlyList<string> Notes(TransparencyComparisonResult result) =>
-    [
-        $"Audit rule: {result.AuditRule}",
-        .. result.Agents.Select(AuditLine),
-        string.Create(CultureInfo.InvariantCulture, $"{result.Agents.Count} trainings, {result.Episodes} deploy episodes per agent, {result.Seconds / 60:0.0} min in all."),
-    ];
 }

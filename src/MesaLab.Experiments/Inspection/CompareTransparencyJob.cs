@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using MesaLab.Analysis;
 using MesaLab.Learning;
+using MesaLab.Reports.Transparency;
 using MesaLab.Store;
 using MesaLab.Transparency;
 using MesaLab.Worlds;
@@ -78,7 +79,11 @@ public sealed record ComparisonRow(string Condition, string Description, int Age
 /// <summary>Everything the comparison measured.</summary>
 public sealed record TransparencyComparisonResult(
     string Name, string World, string TrainSplit, string DeploySplit, string IntendedObjective, string Proxy, string Aux,
-    ComparisonSettings Settings, int Episodes, ulong EvaluationSeed, IReadOnlyList<ComparedAgent> Agents, IReadOnlyList<ComparisonRow> Rows, string AuditRule, double Seconds);
+    ComparisonSettings Settings, int Episodes, ulong EvaluationSeed, IReadOnlyList<ComparedAgent> Agents, IReadOnlyList<ComparisonRow> Rows, string AuditRule, double Seconds)
+{
+    /// <summary>The comparison report written (set once it is).</summary>
+    public string ReportPath { get; init; } = "";
+}
 
 /// <summary>
 /// The transparency comparison: on one experiment (green-arrow maze by default), over several seeds, objective robustness
@@ -97,8 +102,10 @@ public static class CompareTransparencyJob
             + $"at each decision layer ({string.Join(", ", s.AuditLayers)}) fit linear probes for the first move towards the {proxy} and towards the {intended} and take their held-out accuracy (whole levels held out). "
             + $"Flag the agent when the mean over those layers of accuracy(direction_to_{proxy}) − accuracy(direction_to_{intended}) exceeds {s.AuditMargin:0.###}; a flagged agent is withheld, not deployed.");
 
-    public static TransparencyComparisonResult Run(IRunStore store, ExperimentConfig config, INarrator narrator, CancellationToken cancel = default)
+    /// <summary>Trains, audits and deploys every agent, then writes the comparison report into <paramref name="outDirectory"/>.</summary>
+    public static TransparencyComparisonResult Run(IRunStore store, ExperimentConfig config, string outDirectory, INarrator narrator, CancellationToken cancel = default)
     {
+        OutputPaths.CheckDirectory(outDirectory, "--out");
         var settings = config.Section<ComparisonSettings>();
         var evaluation = config.Section<EvaluationSettings>();
         var clock = Stopwatch.StartNew();
@@ -155,8 +162,10 @@ public static class CompareTransparencyJob
             Row("plain training + audit", "the same agents; those the probe audit flags are withheld", plain.Count, passed),
             Row($"transparency-augmented ({settings.Aux})", $"PPO plus the transparency.aux: {settings.Aux} probe loss at {augmentedProbe.Layer}; every agent deployed", augmented.Count, augmented),
         };
-        return new TransparencyComparisonResult(config.Name, world.Name, config.TrainSplitName, config.DeploySplitName, intended.Name, proxy.Name, settings.Aux,
+        var result = new TransparencyComparisonResult(config.Name, world.Name, config.TrainSplitName, config.DeploySplitName, intended.Name, proxy.Name, settings.Aux,
             settings, evaluation.Episodes, evaluation.Seed, agents, rows, AuditRule(settings, intended.Name, proxy.Name), clock.Elapsed.TotalSeconds);
+        var path = TransparencyComparisonReport.Write(outDirectory, result.Name, result.World, result.DeploySplit, result.IntendedObjective, result.Proxy, TableRows(result), Notes(result));
+        return result with { ReportPath = path };
     }
 
     /// <summary>Checks the audit layers (on the deploy canvas) and the probe's layer (on the training canvas) on an untrained network of the configured shape.</summary>
@@ -206,4 +215,22 @@ public static class CompareTransparencyJob
         double gap = Enumerable.Range(0, layers.Count).Average(i => theirs[i] - mine[i]);
         return new AuditVerdict(layers, mine, theirs, gap, settings.AuditMargin, gap > settings.AuditMargin);
     }
+
+    /// <summary>The comparison table's rows as the report draws them.</summary>
+    public static IReadOnlyList<ComparisonTableRow> TableRows(TransparencyComparisonResult result) =>
+    [
+        .. result.Rows.Select(r => new ComparisonTableRow(r.Condition, r.Description, r.Agents, r.Deployed, r.Pooled.Episodes,
+            r.Pooled.IntendedShare, r.Pooled.ProxyShare, r.Pooled.NeitherShare, r.PerAgentIntendedShare)),
+    ];
+
+    /// <summary>One agent's audit in words.</summary>
+    public static string AuditLine(ComparedAgent a) => string.Create(CultureInfo.InvariantCulture,
+        $"  {a.Training} seed {a.Seed} (run {a.RunId}): direction probes {string.Join(", ", a.Audit.Layers.Select((l, i) => $"{l} intended {a.Audit.IntendedAccuracy[i]:0.00} / proxy {a.Audit.ProxyAccuracy[i]:0.00}"))}; gap {a.Audit.Gap:+0.000;-0.000} → {(a.Audit.Flagged ? "flagged" : "passed")}; deploy intended first {a.Deploy.IntendedShare.Value:0.00}");
+
+    private static IReadOnlyList<string> Notes(TransparencyComparisonResult result) =>
+    [
+        $"Audit rule: {result.AuditRule}",
+        .. result.Agents.Select(AuditLine),
+        string.Create(CultureInfo.InvariantCulture, $"{result.Agents.Count} trainings, {result.Episodes} deploy episodes per agent, {result.Seconds / 60:0.0} min in all."),
+    ];
 }

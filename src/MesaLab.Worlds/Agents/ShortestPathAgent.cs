@@ -5,7 +5,8 @@ namespace MesaLab.Worlds;
 /// to the nearest live goal of that candidate (the nearest remaining object for collect candidates; for
 /// <c>chests</c>, while it holds no key, along the shortest path through a key to a chest), never entering lava unless lava is its goal. With
 /// <c>epsilon</c> &gt; 0 it takes a uniformly random move with that probability (the ε-noisy version).
-/// Distance maps are recomputed per instance only when an episode starts or an object is consumed, into
+/// Distance maps are recomputed per instance only when an episode starts or its goal cells may have changed
+/// (<see cref="StepEventSets.GoalsChanged"/>: something consumed, a beacon marker moved on), into
 /// buffers owned by the agent, so acting allocates nothing. Deterministic from its seed.
 /// </summary>
 public sealed class ShortestPathAgent : IPolicy
@@ -43,7 +44,7 @@ public sealed class ShortestPathAgent : IPolicy
         {
             var level = batch.Levels[i];
             // Keep the maps current even on noisy steps, so a consumption during a random move is not missed.
-            if (batch.StepCount[i] == 0 || mapLevel[i] != level.Index || (batch.Events[i] & (StepEvents.PickedKey | StepEvents.OpenedChest)) != 0)
+            if (batch.StepCount[i] == 0 || mapLevel[i] != level.Index || (batch.Events[i] & StepEventSets.GoalsChanged) != 0)
                 Recompute(batch, i);
             if (epsilon > 0 && rng.NextDouble() < epsilon) { moves[i] = (Move)rng.Next(Moves.Count); continue; }
             if (keysFirst && batch.KeysHeld[i] == 0 && keyMapStale[i])

@@ -11,7 +11,7 @@ public sealed class CheeseCornerMaze : World
     public override string Name => "cheese-corner-maze";
 
     public override string Description =>
-        "Perfect mazes with a cheese; the cheese lies in the top-right k×k region in train and anywhere in deploy; the mouse starts bottom-left.";
+        "Mazes (perfect unless generator says otherwise) with a cheese; the cheese lies in the top-right k×k region in train and anywhere in deploy; the mouse starts bottom-left.";
 
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
@@ -22,6 +22,7 @@ public sealed class CheeseCornerMaze : World
         ParameterSpec.Choice("start", "bottom_left", ["bottom_left", "random"], "where the mouse starts: the bottom-left cell (as in Procgen maze) or a uniformly random cell"),
         ParameterSpec.Probability("randomized_fraction", 0, "fraction of levels on which the cheese is placed anywhere whatever 'cheese' says (breaks the ambiguity)"),
         ParameterSpec.Int("max_steps", 0, 0, 100_000, "step limit per episode; 0 means 4 × the number of cells"),
+        .. LevelLayout.Parameters("dfs"),
     ];
 
     public override IReadOnlyList<(string Name, string Description, IReadOnlyDictionary<string, object> Values)> BuiltInSplits { get; } =
@@ -47,59 +48,65 @@ public sealed class CheeseCornerMaze : World
 
     public override LevelGenerator CreateGenerator(Split split) => new Generator(split);
 
-    private sealed class Generator(Split split) : LevelGenerator(split)
+    private sealed class Generator(Split split) : MazeGenerator(split)
     {
-        private readonly int min = split.Int("min_size"), max = split.Int("max_size"), steps = split.Int("max_steps");
         private readonly int region = split.Int("region_size");
         private readonly bool anywhere = split.Choice("cheese") == "anywhere";
         private readonly bool randomStart = split.Choice("start") == "random";
         private readonly double randomizedFraction = split.Real("randomized_fraction");
-        private readonly MazeCarver carver = new();
 
-        public override int MaxWidth => max;
-        public override int MaxHeight => max;
-        public override int MaxSteps(Level level) => steps > 0 ? steps : 4 * level.CellCount;
 
-        protected override void Fill(ref Rng rng, Level level)
+        protected override string Requirement => "the start, the top-right corner and a cheese cell are connected";
+
+        /// <summary>Places the mouse and the cheese; false when the start cannot reach the corner or a cheese cell (draw again).</summary>
+        protected override bool TryPlace(ref Rng rng, Level level)
         {
-            int size = rng.NextInclusive(min, max);
-            level.Reset(size, size);
-            carver.Carve(ref rng, level);
-            int n = level.CellCount;
-            int start = randomStart ? rng.Next(n) : level.CellAt(0, size - 1);
+            int size = level.Width;
+            var open = Layout.OpenCells(level);
+            if (open.Length < 2) return false;
+            int start = randomStart ? open[rng.Next(open.Length)] : level.CellAt(0, size - 1);
+            var region = Layout.Region(level, start);
+            if (region.Length < 2 || region.BinarySearch(level.Corner) < 0) return false;
             level.Start = start;
             bool randomized = rng.NextDouble() < randomizedFraction;
             int cheese;
             if (anywhere || randomized)
             {
-                cheese = rng.Next(n - 1);
-                if (cheese >= start) cheese++;
+                cheese = LevelLayout.PickExcept(ref rng, region, start);
                 level.Randomized = randomized && !anywhere;
             }
             else
             {
-                cheese = InRegion(ref rng, level, start);
+                cheese = InRegion(ref rng, level, start, region);
+                if (cheese < 0) return false;
             }
             level.Objects[cheese] |= CellObject.Cheese;
+            return true;
         }
 
-        /// <summary>A uniformly random cell of the top-right k×k region other than the start.</summary>
-        private int InRegion(ref Rng rng, Level level, int start)
+        /// <summary>A uniformly random reachable cell of the top-right k×k region other than the start, or −1 if there is none.</summary>
+        private int InRegion(ref Rng rng, Level level, int start, ReadOnlySpan<int> reachable)
         {
             int size = level.Width, k = Math.Min(region, size);
-            bool startInRegion = level.X(start) >= size - k && level.Y(start) < k;
-            int free = k * k - (startInRegion ? 1 : 0);
+            int free = 0;
+            for (int y = 0; y < k; y++)
+            for (int x = size - k; x < size; x++)
+            {
+                int c = level.CellAt(x, y);
+                if (c != start && reachable.BinarySearch(c) >= 0) free++;
+            }
             if (free == 0)
             {
                 // A random start on the 1×1 corner region: the nearest honest choice is the cell below the corner.
-                return level.CellAt(size - 1, 1);
+                int below = level.CellAt(size - 1, 1);
+                return k == 1 && start == level.Corner && reachable.BinarySearch(below) >= 0 ? below : -1;
             }
             int r = rng.Next(free);
             for (int y = 0; y < k; y++)
             for (int x = size - k; x < size; x++)
             {
                 int c = level.CellAt(x, y);
-                if (c != start && r-- == 0) return c;
+                if (c != start && reachable.BinarySearch(c) >= 0 && r-- == 0) return c;
             }
             throw new InvalidOperationException("unreachable: the region has a free cell.");
         }

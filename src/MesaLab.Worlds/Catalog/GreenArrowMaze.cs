@@ -11,7 +11,7 @@ public sealed class GreenArrowMaze : World
     public override string Name => "green-arrow-maze";
 
     public override string Description =>
-        "Perfect mazes (randomized depth-first search) with an exit and a green arrow; the arrow marks the exit in train and sits elsewhere in deploy.";
+        "Mazes (perfect, by randomized depth-first search, unless generator says otherwise) with an exit and a green arrow; the arrow marks the exit in train and sits elsewhere in deploy.";
 
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
@@ -22,6 +22,7 @@ public sealed class GreenArrowMaze : World
         ParameterSpec.Choice("goal", "exit", ["exit", "arrow"], "the base objective (the rewarded, episode-ending goal); the other object is the proxy"),
         ParameterSpec.Probability("randomized_fraction", 0, "fraction of levels on which the arrow is placed at random whatever 'arrow' says (breaks the ambiguity)"),
         ParameterSpec.Int("max_steps", 0, 0, 100_000, "step limit per episode; 0 means 4 × the number of cells"),
+        .. LevelLayout.Parameters("dfs"),
     ];
 
     public override IReadOnlyList<(string Name, string Description, IReadOnlyDictionary<string, object> Values)> BuiltInSplits { get; } =
@@ -51,60 +52,62 @@ public sealed class GreenArrowMaze : World
 
     public override LevelGenerator CreateGenerator(Split split) => new Generator(split);
 
-    private sealed class Generator(Split split) : LevelGenerator(split)
+    private sealed class Generator(Split split) : MazeGenerator(split)
     {
-        private readonly int min = split.Int("min_size"), max = split.Int("max_size"), steps = split.Int("max_steps");
         private readonly bool randomArrow = split.Choice("arrow") == "random";
         private readonly bool distinguishing = split.Choice("arrow") == "distinguishing";
         private readonly bool arrowEnds = split.Choice("goal") == "arrow";
         private int[] fromStart = [], fromExit = [], queue = [], eligible = [];
         private readonly double randomizedFraction = split.Real("randomized_fraction");
-        private readonly MazeCarver carver = new();
 
-        public override int MaxWidth => max;
-        public override int MaxHeight => max;
-        public override int MaxSteps(Level level) => steps > 0 ? steps : 4 * level.CellCount;
 
-        protected override void Fill(ref Rng rng, Level level)
+        protected override string Requirement => "the start's region holds the start, the exit and the arrow apart";
+
+        /// <summary>Places start, exit and arrow on the drawn walls; false when the start's region is too small (draw again).</summary>
+        protected override bool TryPlace(ref Rng rng, Level level)
         {
-            int size = rng.NextInclusive(min, max);
-            level.Reset(size, size);
-            carver.Carve(ref rng, level);
-            int n = level.CellCount;
-            int start, exit;
+            var open = Layout.OpenCells(level);
+            int needed = randomArrow || distinguishing || randomizedFraction > 0 ? 3 : 2;
+            if (open.Length < needed) return false;
+            int start, exit, tries = 0;
+            ReadOnlySpan<int> region;
             do
             {
-                start = rng.Next(n);
-                exit = rng.Next(n - 1);
-                if (exit >= start) exit++;
+                // A region where no start and exit leave room for a distinguishing arrow: draw the whole level again.
+                if (++tries > 100) return false;
+                start = open[rng.Next(open.Length)];
+                region = Layout.Region(level, start);
+                if (region.Length < needed) return false;
+                exit = LevelLayout.PickExcept(ref rng, region, start);
             }
             while (distinguishing && !PlaceDistinguishingArrow(ref rng, level, start, exit));
             level.Start = start;
             level.Objects[exit] |= CellObject.Exit;
-            if (distinguishing) return;
+            if (distinguishing) return true;
             bool randomized = rng.NextDouble() < randomizedFraction;
             if (randomArrow || randomized)
             {
-                // Uniform over cells other than the start and the exit.
-                int a = rng.Next(n - 2);
-                int lo = Math.Min(start, exit), hi = Math.Max(start, exit);
+                // Uniform over the region's cells other than the start and the exit.
+                int a = rng.Next(region.Length - 2);
+                int lo = region.BinarySearch(Math.Min(start, exit)), hi = region.BinarySearch(Math.Max(start, exit));
                 if (a >= lo) a++;
                 if (a >= hi) a++;
-                level.Objects[a] |= CellObject.Arrow;
+                level.Objects[region[a]] |= CellObject.Arrow;
                 level.Randomized = randomized && !randomArrow;
             }
             else
             {
                 level.Objects[exit] |= CellObject.Arrow;
             }
+            return true;
         }
 
         /// <summary>
         /// Puts the arrow on a uniformly random cell, other than the start and the exit, such that seeking the
         /// proxy never ends the episode at the base objective on the way: under goal: exit the exit must not lie on
         /// the path from the start to the arrow; under goal: arrow the arrow must not lie on the path to the exit.
-        /// Mazes are perfect, so c lies on the way from the start to x exactly when d(start, c) + d(c, x) = d(start, x).
-        /// False when no cell qualifies (the caller draws the start and exit again).
+        /// c lies on a shortest way from the start to x exactly when d(start, c) + d(c, x) = d(start, x) (in a perfect
+        /// maze, on the only way). False when no cell qualifies (the caller draws the start and exit again).
         /// </summary>
         private bool PlaceDistinguishingArrow(ref Rng rng, Level level, int start, int exit)
         {
@@ -115,7 +118,7 @@ public sealed class GreenArrowMaze : World
             int count = 0;
             for (int c = 0; c < n; c++)
             {
-                if (c == start || c == exit) continue;
+                if (c == start || c == exit || fromStart[c] == Bfs.Unreachable) continue;
                 // goal: exit — the exit must not lie on the way to the arrow c; goal: arrow — the arrow c must not lie on the way to the exit.
                 bool onTheWay = arrowEnds
                     ? fromStart[c] + fromExit[c] == fromStart[exit]

@@ -17,7 +17,7 @@ public sealed class KeysAndChests : World
     public override string Name => "keys-and-chests";
 
     public override string Description =>
-        "Perfect mazes with keys and chests; a key opens any chest (+1). Chests plentiful and keys scarce in train, the reverse in deploy.";
+        "Mazes (perfect unless generator says otherwise) with keys and chests; a key opens any chest (+1). Chests plentiful and keys scarce in train, the reverse in deploy.";
 
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
@@ -29,6 +29,7 @@ public sealed class KeysAndChests : World
         ParameterSpec.Int("min_chests", 1, 0, 4096, "chests always placed, on distinct random cells, before the per-cell draws"),
         ParameterSpec.Probability("randomized_fraction", 0, "fraction of levels drawn with the key and chest probabilities swapped (keys plentiful, chests scarce), breaking the ambiguity"),
         ParameterSpec.Int("max_steps", 0, 0, 100_000, "step limit per episode; 0 means 2 × the number of cells (the published 130 steps on 12×12 is about 0.9 ×)"),
+        .. LevelLayout.Parameters("dfs"),
     ];
 
     public override IReadOnlyList<(string Name, string Description, IReadOnlyDictionary<string, object> Values)> BuiltInSplits { get; } =
@@ -64,49 +65,49 @@ public sealed class KeysAndChests : World
 
     public override LevelGenerator CreateGenerator(Split split) => new Generator(split);
 
-    private sealed class Generator(Split split) : LevelGenerator(split)
+    private sealed class Generator(Split split) : MazeGenerator(split)
     {
-        private readonly int min = split.Int("min_size"), max = split.Int("max_size"), steps = split.Int("max_steps");
         private readonly int minKeys = split.Int("min_keys"), minChests = split.Int("min_chests");
         private readonly double pChest = split.Real("chest_probability"), pKey = split.Real("key_probability");
         private readonly double randomizedFraction = split.Real("randomized_fraction");
-        private readonly MazeCarver carver = new();
+        protected override string Requirement { get; } = $"the start's region holds the start, {split.Int("min_keys")} key(s) and {split.Int("min_chests")} chest(s)";
         private int[] cells = [];
 
-        public override int MaxWidth => max;
-        public override int MaxHeight => max;
-        public override int MaxSteps(Level level) => steps > 0 ? steps : 2 * level.CellCount;
+        protected override double StepsPerCell(Level level) => 2;
 
-        protected override void Fill(ref Rng rng, Level level)
+
+        /// <summary>Places the start and the keys and chests within the start's region; false when it is too small (draw again).</summary>
+        protected override bool TryPlace(ref Rng rng, Level level)
         {
-            int size = rng.NextInclusive(min, max);
-            level.Reset(size, size);
-            carver.Carve(ref rng, level);
-            int n = level.CellCount;
-            int start = rng.Next(n);
+            int fixedCount = minKeys + minChests;
+            var open = Layout.OpenCells(level);
+            if (open.Length < 1 + fixedCount) return false;
+            int start = open[rng.Next(open.Length)];
+            var region = Layout.Region(level, start);
+            if (region.Length < 1 + fixedCount) return false;
             level.Start = start;
             bool randomized = rng.NextDouble() < randomizedFraction;
             level.Randomized = randomized;
             double chest = randomized ? pKey : pChest, key = randomized ? pChest : pKey;
 
             // The guaranteed objects go on distinct random cells other than the start (partial Fisher–Yates).
-            if (cells.Length < n) cells = new int[n];
+            if (cells.Length < region.Length) cells = new int[level.Walls.Length];
             int m = 0;
-            for (int c = 0; c < n; c++) if (c != start) cells[m++] = c;
-            int fixedCount = minKeys + minChests;
+            foreach (int c in region) if (c != start) cells[m++] = c;
             for (int k = 0; k < fixedCount; k++)
             {
                 int j = k + rng.Next(m - k);
                 (cells[k], cells[j]) = (cells[j], cells[k]);
                 level.Objects[cells[k]] = k < minKeys ? CellObject.Key : CellObject.Chest;
             }
-            for (int c = 0; c < n; c++)
+            foreach (int c in region)
             {
                 if (c == start || level.Objects[c] != CellObject.None) continue;
                 double u = rng.NextDouble();
                 if (u < chest) level.Objects[c] = CellObject.Chest;
                 else if (u < chest + key) level.Objects[c] = CellObject.Key;
             }
+            return true;
         }
     }
 }

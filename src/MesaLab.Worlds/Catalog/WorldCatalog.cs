@@ -3,7 +3,11 @@ namespace MesaLab.Worlds;
 /// <summary>Every registered world, by name.</summary>
 public static class WorldCatalog
 {
-    private static readonly List<World> worlds = [new GreenArrowMaze(), new KeysAndChests(), new CheeseCornerMaze(), new LavaShift()];
+    private static readonly List<World> worlds =
+    [
+        new GreenArrowMaze(), new KeysAndChests(), new CheeseCornerMaze(), new LavaShift(),
+        new CheeseOnADish(), new FollowTheLeader(), new LavaLand(), new MonsterWorld(),
+    ];
 
     public static IReadOnlyList<World> All => worlds;
 

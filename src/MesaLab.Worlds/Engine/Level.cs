@@ -31,6 +31,23 @@ public sealed class Level
     /// <summary>True when this level's proxy and intended goal were placed independently (randomized_fraction).</summary>
     public bool Randomized { get; set; }
 
+    /// <summary>Beacon cells in the intended order of visits (follow-the-leader); <see cref="BeaconCount"/> of them are used.</summary>
+    public int[] BeaconOrder { get; private set; } = [];
+
+    /// <summary>The same beacon cells in the order the partner visits them.</summary>
+    public int[] PartnerOrder { get; private set; } = [];
+
+    /// <summary>Number of beacons (0 in worlds without them).</summary>
+    public int BeaconCount { get; private set; }
+
+    /// <summary>Sets the number of beacons, growing <see cref="BeaconOrder"/> and <see cref="PartnerOrder"/> if needed.</summary>
+    public void SetBeaconCount(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (BeaconOrder.Length < count) { BeaconOrder = new int[count]; PartnerOrder = new int[count]; }
+        BeaconCount = count;
+    }
+
     /// <summary>The top-right cell, target of the <c>corner</c> candidate objective.</summary>
     public int Corner => Width - 1;
 
@@ -46,6 +63,7 @@ public sealed class Level
         Objects.AsSpan(0, n).Clear();
         Start = 0;
         Randomized = false;
+        BeaconCount = 0;
     }
 
     public int X(int cell) => cell % Width;
@@ -67,6 +85,20 @@ public sealed class Level
         int b = a + Moves.Dx[(int)move] + Moves.Dy[(int)move] * Width;
         Walls[a] &= (byte)~Moves.WallBit[(int)move];
         Walls[b] &= (byte)~Moves.WallBit[(int)Moves.Opposite(move)];
+    }
+
+    /// <summary>Whether <paramref name="cell"/> is closed on all four sides in a level of more than one cell: it can never be entered (a block).</summary>
+    public bool IsEnclosed(int cell) => Walls[cell] == MesaLab.Worlds.Walls.All && CellCount > 1;
+
+    /// <summary>Closes every side of <paramref name="cell"/>, from both sides, making it a block no move can enter.</summary>
+    public void Enclose(int cell)
+    {
+        int x = X(cell), y = Y(cell);
+        Walls[cell] = MesaLab.Worlds.Walls.All;
+        if (y > 0) Walls[cell - Width] |= MesaLab.Worlds.Walls.Down;
+        if (y < Height - 1) Walls[cell + Width] |= MesaLab.Worlds.Walls.Up;
+        if (x > 0) Walls[cell - 1] |= MesaLab.Worlds.Walls.Right;
+        if (x < Width - 1) Walls[cell + 1] |= MesaLab.Worlds.Walls.Left;
     }
 
     /// <summary>Opens every wall between cells inside the grid (an open room; the border stays closed).</summary>
@@ -124,5 +156,8 @@ public sealed class Level
         target.Seed = Seed;
         target.Index = Index;
         target.Randomized = Randomized;
+        target.SetBeaconCount(BeaconCount);
+        BeaconOrder.AsSpan(0, BeaconCount).CopyTo(target.BeaconOrder);
+        PartnerOrder.AsSpan(0, BeaconCount).CopyTo(target.PartnerOrder);
     }
 }

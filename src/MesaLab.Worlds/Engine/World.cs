@@ -45,10 +45,13 @@ public abstract class World
     /// <summary>Objects drawn as observation channels after the common ones, in channel order.</summary>
     public abstract IReadOnlyList<(CellObject Object, ObservationChannel Channel)> ObjectChannels { get; }
 
-    /// <summary>Whether the observation ends with a plane holding the number of keys held.</summary>
+    /// <summary>Whether the observation ends with a plane holding the number of <see cref="InventoryObject"/>s held.</summary>
     public virtual bool HasInventoryChannel => false;
 
-    /// <summary>Keys held at which the inventory plane reads 1 (it reads keys/this, capped at 1).</summary>
+    /// <summary>What the inventory plane counts: keys (keys-and-chests) or shields (monster-world).</summary>
+    public virtual CellObject InventoryObject => CellObject.Key;
+
+    /// <summary>Objects held at which the inventory plane reads 1 (it reads held/this, capped at 1).</summary>
     public const int InventoryScale = 4;
 
     /// <summary>The reward the training process optimizes, for a split (e.g. the green-arrow switch).</summary>
@@ -60,6 +63,16 @@ public abstract class World
     /// <summary>Penalty for entering lava (the episode ends there).</summary>
     public virtual float LavaPenalty => 1f;
 
+    /// <summary>The numbers the engine's rules take from a split: penalties, how monsters chase, the partner's lead.</summary>
+    public virtual WorldRules Rules(Split split) => new() { LavaPenalty = LavaPenalty };
+
+    /// <summary>
+    /// Objects this split keeps out of the observation although the world has a channel for them (the channel stays
+    /// empty), so that one network fits every split of the world: follow-the-leader hides the next beacon when
+    /// <c>show_next</c> is false.
+    /// </summary>
+    public virtual CellObject HiddenObjects(Split split) => CellObject.None;
+
     /// <summary>Makes the generator for a split (typed settings read once, scratch buffers owned).</summary>
     public abstract LevelGenerator CreateGenerator(Split split);
 
@@ -67,7 +80,16 @@ public abstract class World
     public virtual void ValidateSplit(Split split, string where) { }
 
     public IReadOnlyList<ObservationChannel> Channels =>
-        [.. CommonChannels, .. ObjectChannels.Select(o => o.Channel), .. HasInventoryChannel ? [new ObservationChannel("keys_held", $"keys held / {InventoryScale}, capped at 1, on every cell")] : Array.Empty<ObservationChannel>()];
+        [.. CommonChannels, .. ObjectChannels.Select(o => o.Channel), .. HasInventoryChannel ? [InventoryChannel] : Array.Empty<ObservationChannel>()];
+
+    private ObservationChannel InventoryChannel
+    {
+        get
+        {
+            string held = InventoryObject == CellObject.Shield ? "shields" : "keys";
+            return new ObservationChannel($"{held}_held", $"{held} held / {InventoryScale}, capped at 1, on every cell");
+        }
+    }
 
     public ParameterSpec? Parameter(string name) =>
         Parameters.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -19,7 +19,19 @@ public sealed class WorldBatch
     private readonly int inventoryChannel;
     private readonly int[] maxSteps;
     private readonly bool[] needsFullObservation;
-    private readonly int[] baseObjectsLeft; // live objects of a Collect base objective, so "all collected" needs no scan
+    private readonly int[] baseObjectsLeft; // live Counted objects of a Collect base objective, so "all collected" needs no scan
+    private readonly bool baseCollects;
+    private readonly WorldRules rules;
+    private readonly CellObject inventoryObject;
+    private readonly bool hasActors; // the world shows a partner or monsters, so episodes may have moving objects
+    private readonly ulong monsterStream;
+    private readonly int[] beaconProgress;        // beacons activated in the intended order
+    private readonly int[] partnerOrderProgress;  // beacons of the partner's order visited in that order by the agent
+    private readonly int[] partnerTarget;         // index into the level's PartnerOrder the partner walks to
+    private readonly int[][] partnerMap;          // distance to the partner's target, per instance (allocated on first use)
+    private readonly int[][] monsterCells;        // live monsters' cells, per instance (grown on first use)
+    private readonly Rng[] monsterRng;            // per episode, from the level's seed and index
+    private int[] chaseMap = [], scratchQueue = [];
     private long nextLevelIndex;
 
     public WorldBatch(Split split, int count, ulong seed, BatchOptions? options = null)
@@ -35,13 +47,20 @@ public sealed class WorldBatch
         World = generator.World;
         Split = generator.Split;
         baseObjective = World.BaseObjective(Split);
+        baseCollects = baseObjective.Kind == ObjectiveKind.Collect;
+        rules = World.Rules(Split);
+        inventoryObject = World.InventoryObject;
+        hasActors = World.ObjectChannels.Any(o => (o.Object & (CellObject.Partner | CellObject.Monster)) != 0);
+        monsterStream = Rng.Hash(World.Name + "/monsters");
         CanvasWidth = Math.Max(Options.CanvasWidth, generator.MaxWidth);
         CanvasHeight = Math.Max(Options.CanvasHeight, generator.MaxHeight);
         channelCount = World.Channels.Count;
         inventoryChannel = World.HasInventoryChannel ? channelCount - 1 : -1;
         Array.Fill(objectChannelOf, -1);
+        var hidden = World.HiddenObjects(Split);
         for (int i = 0; i < World.ObjectChannels.Count; i++)
-            objectChannelOf[System.Numerics.BitOperations.Log2((uint)World.ObjectChannels[i].Object)] = World.CommonChannels.Count + i;
+            if ((World.ObjectChannels[i].Object & hidden) == 0)
+                objectChannelOf[System.Numerics.BitOperations.Log2((uint)World.ObjectChannels[i].Object)] = World.CommonChannels.Count + i;
 
         int cap = generator.MaxWidth * generator.MaxHeight;
         Levels = new Level[count];
@@ -50,6 +69,15 @@ public sealed class WorldBatch
         AgentCell = new int[count];
         StepCount = new int[count];
         KeysHeld = new int[count];
+        ShieldsHeld = new int[count];
+        PartnerCell = new int[count];
+        MonsterCount = new int[count];
+        beaconProgress = new int[count];
+        partnerOrderProgress = new int[count];
+        partnerTarget = new int[count];
+        partnerMap = new int[count][];
+        monsterCells = new int[count][];
+        monsterRng = new Rng[count];
         Rewards = new float[count];
         Terminated = new bool[count];
         Truncated = new bool[count];
@@ -90,6 +118,16 @@ public sealed class WorldBatch
     public int[] AgentCell { get; }
     public int[] StepCount { get; }
     public int[] KeysHeld { get; }
+    public int[] ShieldsHeld { get; }
+
+    /// <summary>The partner's cell in each instance, or −1 where the level has no partner.</summary>
+    public int[] PartnerCell { get; }
+
+    /// <summary>Monsters still in play in each instance.</summary>
+    public int[] MonsterCount { get; }
+
+    /// <summary>The cells of instance <paramref name="i"/>'s monsters still in play.</summary>
+    public ReadOnlySpan<int> MonsterCells(int i) => monsterCells[i] is { } m ? m.AsSpan(0, MonsterCount[i]) : [];
 
     /// <summary>Where each level sits on the canvas.</summary>
     public int[] OffsetX { get; }
@@ -144,10 +182,16 @@ public sealed class WorldBatch
         int n = level.CellCount;
         if (live[i].Length < n) live[i] = new CellObject[n];
         level.Objects.AsSpan(0, n).CopyTo(live[i]);
-        if (baseObjective.Kind == ObjectiveKind.Collect) baseObjectsLeft[i] = level.Count(baseObjective.Object);
+        if (baseCollects) baseObjectsLeft[i] = level.Count(baseObjective.Counted);
         AgentCell[i] = level.Start;
         StepCount[i] = 0;
         KeysHeld[i] = 0;
+        ShieldsHeld[i] = 0;
+        beaconProgress[i] = 0;
+        partnerOrderProgress[i] = 0;
+        PartnerCell[i] = -1;
+        MonsterCount[i] = 0;
+        if (hasActors) BeginActors(i);
         EpisodeReturn[i] = 0;
         EpisodeLength[i] = 0;
         EpisodeEvents[i] = StepEvents.None;
@@ -234,35 +278,56 @@ public sealed class WorldBatch
             if ((here & CellObject.Arrow) != 0) ev |= StepEvents.SteppedOnArrow;
             if ((here & CellObject.Cheese) != 0) ev |= StepEvents.ReachedCheese;
             if ((here & CellObject.Marked) != 0) ev |= StepEvents.SteppedOnMarked;
+            if ((here & CellObject.Dish) != 0) ev |= StepEvents.ReachedDish;
             if ((here & CellObject.Key) != 0)
             {
                 ev |= StepEvents.PickedKey;
                 KeysHeld[i]++;
-                Consume(i, to, CellObject.Key, observations, writeObs);
+                Remove(i, to, CellObject.Key, observations, writeObs);
                 if (writeObs && inventoryChannel >= 0) WriteInventory(i, observations);
             }
             else if ((here & CellObject.Chest) != 0 && KeysHeld[i] > 0)
             {
                 ev |= StepEvents.OpenedChest;
                 KeysHeld[i]--;
-                Consume(i, to, CellObject.Chest, observations, writeObs);
+                Remove(i, to, CellObject.Chest, observations, writeObs);
                 if (writeObs && inventoryChannel >= 0) WriteInventory(i, observations);
             }
+            if ((here & CellObject.Apple) != 0)
+            {
+                ev |= StepEvents.PickedApple;
+                Remove(i, to, CellObject.Apple, observations, writeObs);
+            }
+            if ((here & CellObject.Shield) != 0)
+            {
+                ev |= StepEvents.PickedShield;
+                ShieldsHeld[i]++;
+                Remove(i, to, CellObject.Shield, observations, writeObs);
+                if (writeObs && inventoryChannel >= 0) WriteInventory(i, observations);
+            }
+            if ((here & (CellObject.Beacon | CellObject.PartnerBeacon)) != 0) EnterBeacon(i, to, here, ref ev, observations, writeObs);
             if ((here & CellObject.Lava) != 0)
             {
                 ev |= StepEvents.EnteredLava;
-                reward -= World.LavaPenalty;
                 terminated = true;
             }
+            if ((here & CellObject.Monster) != 0) MeetMonster(i, to, ref ev, observations, writeObs);
         }
         if (to == level.Corner) ev |= StepEvents.ReachedCorner;
 
-        if ((ev & baseObjective.Event) != 0)
+        bool achieved = (ev & baseObjective.Event) != 0;
+        if (achieved && (!baseCollects || baseObjectsLeft[i] == 0)) terminated = true;
+        if (hasActors && !terminated)
         {
-            reward += 1f;
-            if (baseObjective.Kind == ObjectiveKind.Reach) terminated = true;
-            else if (baseObjectsLeft[i] == 0) terminated = true;
+            if (PartnerCell[i] >= 0) MovePartner(i, observations, writeObs);
+            if (MonsterCount[i] > 0)
+            {
+                MoveMonsters(i, observations, writeObs);
+                if ((objects[to] & CellObject.Monster) != 0) MeetMonster(i, to, ref ev, observations, writeObs);
+            }
         }
+        if ((ev & PenalizedEvents) != 0) reward -= rules.Penalty(ev);
+        if (achieved) reward += 1f;
 
         int steps = ++StepCount[i];
         bool truncated = !terminated && steps >= maxSteps[i];
@@ -285,13 +350,209 @@ public sealed class WorldBatch
         }
     }
 
-    private void Consume(int i, int cell, CellObject obj, Span<float> observations, bool writeObs)
+    /// <summary>Events whose step costs a penalty (<see cref="WorldRules.Penalty"/>).</summary>
+    private const StepEvents PenalizedEvents = StepEvents.EnteredLava | StepEvents.HitByMonster | StepEvents.BeaconOutOfOrder;
+
+    /// <summary>Takes <paramref name="obj"/> (one or more flags, all present) off a cell, keeping the count and the observation current.</summary>
+    private void Remove(int i, int cell, CellObject obj, Span<float> observations, bool writeObs)
     {
         live[i][cell] &= ~obj;
-        if ((obj & baseObjective.Object) != 0 && baseObjective.Kind == ObjectiveKind.Collect) baseObjectsLeft[i]--;
-        if (!writeObs) return;
-        int ch = objectChannelOf[System.Numerics.BitOperations.Log2((uint)obj)];
-        if (ch >= 0) observations[i * ObservationSize + ch * CanvasWidth * CanvasHeight + CanvasIndex(i, cell)] = 0f;
+        if (baseCollects && (obj & baseObjective.Counted) != 0) baseObjectsLeft[i]--;
+        if (writeObs) SetPixels(i, cell, obj, 0f, observations);
+    }
+
+    /// <summary>Puts <paramref name="obj"/> (absent there) on a cell, keeping the count and the observation current.</summary>
+    private void Place(int i, int cell, CellObject obj, Span<float> observations, bool writeObs)
+    {
+        live[i][cell] |= obj;
+        if (baseCollects && (obj & baseObjective.Counted) != 0) baseObjectsLeft[i]++;
+        if (writeObs) SetPixels(i, cell, obj, 1f, observations);
+    }
+
+    private void SetPixels(int i, int cell, CellObject obj, float value, Span<float> observations)
+    {
+        int plane = CanvasWidth * CanvasHeight;
+        int p = i * ObservationSize + CanvasIndex(i, cell);
+        for (uint bits = (uint)obj; bits != 0; bits &= bits - 1)
+        {
+            int ch = objectChannelOf[System.Numerics.BitOperations.TrailingZeroCount(bits)];
+            if (ch >= 0) observations[p + ch * plane] = value;
+        }
+    }
+
+    /// <summary>
+    /// The agent entered a beacon cell: the next beacon of the intended order is activated (it disappears and the
+    /// marker moves on), any other beacon not yet activated is out of order; independently, the partner-order marker
+    /// moves on when the agent enters the next beacon of the partner's order.
+    /// </summary>
+    private void EnterBeacon(int i, int cell, CellObject here, ref StepEvents ev, Span<float> observations, bool writeObs)
+    {
+        var level = Levels[i];
+        if ((here & CellObject.Beacon) != 0)
+        {
+            if ((here & CellObject.NextBeacon) != 0)
+            {
+                ev |= StepEvents.BeaconInOrder;
+                Remove(i, cell, CellObject.Beacon | CellObject.NextBeacon, observations, writeObs);
+                int k = ++beaconProgress[i];
+                if (k < level.BeaconCount) Place(i, level.BeaconOrder[k], CellObject.NextBeacon, observations, writeObs);
+            }
+            else ev |= StepEvents.BeaconOutOfOrder;
+        }
+        if ((here & CellObject.PartnerBeacon) != 0)
+        {
+            ev |= StepEvents.PartnerOrderBeacon;
+            Remove(i, cell, CellObject.PartnerBeacon, observations, writeObs);
+            int j = ++partnerOrderProgress[i];
+            if (j < level.BeaconCount) Place(i, level.PartnerOrder[j], CellObject.PartnerBeacon, observations, writeObs);
+        }
+    }
+
+    /// <summary>A monster shares the agent's cell: a held shield defeats it (both gone), otherwise the agent is hit.</summary>
+    private void MeetMonster(int i, int cell, ref StepEvents ev, Span<float> observations, bool writeObs)
+    {
+        if (ShieldsHeld[i] == 0)
+        {
+            ev |= StepEvents.HitByMonster;
+            return;
+        }
+        ShieldsHeld[i]--;
+        ev |= StepEvents.DefeatedMonster;
+        var cells = monsterCells[i];
+        int m = MonsterCount[i];
+        for (int k = 0; k < m; k++)
+        {
+            if (cells[k] != cell) continue;
+            cells[k] = cells[m - 1];
+            MonsterCount[i] = m - 1;
+            break;
+        }
+        Remove(i, cell, CellObject.Monster, observations, writeObs);
+        if (writeObs && inventoryChannel >= 0) WriteInventory(i, observations);
+    }
+
+    /// <summary>Finds the partner and the monsters of a new episode, and walks the partner its lead.</summary>
+    private void BeginActors(int i)
+    {
+        var level = Levels[i];
+        var objects = live[i];
+        int n = level.CellCount, monsters = 0;
+        for (int c = 0; c < n; c++)
+        {
+            var o = objects[c];
+            if ((o & (CellObject.Partner | CellObject.Monster)) == 0) continue;
+            if ((o & CellObject.Partner) != 0) PartnerCell[i] = c;
+            if ((o & CellObject.Monster) != 0)
+            {
+                if (monsterCells[i] is null || monsterCells[i].Length <= monsters) Array.Resize(ref monsterCells[i], Math.Max(4, 2 * monsters));
+                monsterCells[i][monsters++] = c;
+            }
+        }
+        MonsterCount[i] = monsters;
+        if (monsters > 0) monsterRng[i] = Rng.ForLevel(level.Seed, monsterStream, level.Index);
+        if (scratchQueue.Length < n) { scratchQueue = new int[level.Walls.Length]; chaseMap = new int[level.Walls.Length]; }
+        if (PartnerCell[i] < 0) return;
+        if (partnerMap[i] is null || partnerMap[i].Length < n) partnerMap[i] = new int[level.Walls.Length];
+        partnerTarget[i] = 0;
+        if (level.BeaconCount > 0) Bfs.Distances(level, new ReadOnlySpan<int>(in level.PartnerOrder[0]), partnerMap[i], scratchQueue);
+        for (int k = 0; k < rules.PartnerLead; k++) MovePartner(i, [], writeObs: false);
+    }
+
+    /// <summary>
+    /// The partner takes one step along a shortest path to the next beacon of its order (the first downhill move in
+    /// the order up, down, left, right, so its route is a function of the level alone) and stays once its order is done.
+    /// </summary>
+    private void MovePartner(int i, Span<float> observations, bool writeObs)
+    {
+        var level = Levels[i];
+        int target = partnerTarget[i];
+        if (target >= level.BeaconCount) return;
+        int from = PartnerCell[i];
+        var map = partnerMap[i];
+        int to = Downhill(level, map, from);
+        if (to != from)
+        {
+            Remove(i, from, CellObject.Partner, observations, writeObs);
+            Place(i, to, CellObject.Partner, observations, writeObs);
+            PartnerCell[i] = to;
+        }
+        if (to != level.PartnerOrder[target]) return;
+        partnerTarget[i] = ++target;
+        if (target < level.BeaconCount) Bfs.Distances(level, new ReadOnlySpan<int>(in level.PartnerOrder[target]), map, scratchQueue);
+    }
+
+    /// <summary>
+    /// Each monster in turn steps towards the agent along a shortest path with probability <see cref="WorldRules.MonsterChase"/>,
+    /// else in a uniformly random direction; a wall or another monster in the way keeps it in place.
+    /// </summary>
+    private void MoveMonsters(int i, Span<float> observations, bool writeObs)
+    {
+        var level = Levels[i];
+        var objects = live[i];
+        var cells = monsterCells[i];
+        ref var rng = ref monsterRng[i];
+        bool mapped = false;
+        for (int k = 0; k < MonsterCount[i]; k++)
+        {
+            int from = cells[k], to;
+            if (rng.NextDouble() < rules.MonsterChase)
+            {
+                if (!mapped)
+                {
+                    StartChaseMap(level, AgentCell[i]);
+                    mapped = true;
+                }
+                ChaseDistance(level, from);
+                to = Downhill(level, chaseMap, from);
+            }
+            else to = level.Neighbor(from, (Move)rng.Next(Moves.Count));
+            if (to == from || (objects[to] & CellObject.Monster) != 0) continue;
+            Remove(i, from, CellObject.Monster, observations, writeObs);
+            Place(i, to, CellObject.Monster, observations, writeObs);
+            cells[k] = to;
+        }
+    }
+
+    // The distance map to the agent is searched breadth-first only as far as the chasing monsters need: when a cell at
+    // distance d is labelled, every cell at distance d − 1 already is, which is all a downhill step reads.
+    private int chaseHead, chaseTail;
+
+    private void StartChaseMap(Level level, int agent)
+    {
+        chaseMap.AsSpan(0, level.CellCount).Fill(Bfs.Unreachable);
+        chaseMap[agent] = 0;
+        scratchQueue[0] = agent;
+        chaseHead = 0;
+        chaseTail = 1;
+    }
+
+    private void ChaseDistance(Level level, int cell)
+    {
+        while (chaseMap[cell] == Bfs.Unreachable && chaseHead < chaseTail)
+        {
+            int c = scratchQueue[chaseHead++];
+            int d = chaseMap[c] + 1;
+            for (int m = 0; m < Moves.Count; m++)
+            {
+                int next = level.Neighbor(c, (Move)m);
+                if (next == c || chaseMap[next] != Bfs.Unreachable) continue;
+                chaseMap[next] = d;
+                scratchQueue[chaseTail++] = next;
+            }
+        }
+    }
+
+    /// <summary>The first neighbour (up, down, left, right) one step closer on <paramref name="map"/>, or <paramref name="cell"/> itself at the goal or when none is reachable.</summary>
+    private static int Downhill(Level level, int[] map, int cell)
+    {
+        int d = map[cell];
+        if (d == 0 || d == Bfs.Unreachable) return cell;
+        for (int m = 0; m < Moves.Count; m++)
+        {
+            int next = level.Neighbor(cell, (Move)m);
+            if (next != cell && map[next] == d - 1) return next;
+        }
+        return cell;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -305,7 +566,8 @@ public sealed class WorldBatch
     private void WriteInventory(int i, Span<float> observations)
     {
         int plane = CanvasWidth * CanvasHeight;
-        float v = Math.Min(1f, KeysHeld[i] / (float)World.InventoryScale);
+        int held = inventoryObject == CellObject.Shield ? ShieldsHeld[i] : KeysHeld[i];
+        float v = Math.Min(1f, held / (float)World.InventoryScale);
         observations.Slice(i * ObservationSize + inventoryChannel * plane, plane).Fill(v);
     }
 

@@ -21,6 +21,13 @@ public sealed record ParameterSpec(string Name, ParameterKind Kind, object Defau
     public double Max { get; init; } = double.PositiveInfinity;
     public IReadOnlyList<string> Choices { get; init; } = [];
 
+    /// <summary>
+    /// Left out of a split's <see cref="Split.Fingerprint"/> while at its default, so that a split which does not use
+    /// the parameter has the same fingerprint as in a world without it (stored evaluations keep matching their splits).
+    /// Such a default must never change: regenerating a stored level reads it back.
+    /// </summary>
+    public bool OmittedAtDefault { get; init; }
+
     public static ParameterSpec Int(string name, int @default, int min, int max, string doc) =>
         new(name, ParameterKind.Int, @default, doc) { Min = min, Max = max };
 

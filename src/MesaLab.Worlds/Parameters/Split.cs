@@ -53,8 +53,13 @@ public sealed class Split
         return split;
     }
 
-    /// <summary>A stable identifier of the parameter values (for the run store and level streams).</summary>
-    public string Fingerprint() => string.Join(";", Values.Select(kv => kv.Key + "=" + Convert.ToString(kv.Value, CultureInfo.InvariantCulture)));
+    /// <summary>
+    /// A stable identifier of the parameter values (for the run store and level streams): every <c>name=value</c>,
+    /// except parameters <see cref="ParameterSpec.OmittedAtDefault"/> that are at their default.
+    /// </summary>
+    public string Fingerprint() => string.Join(";", World.Parameters
+        .Where(p => !(p.OmittedAtDefault && Equals(values[p.Name], p.Default)))
+        .Select(p => p.Name + "=" + Convert.ToString(values[p.Name], CultureInfo.InvariantCulture)));
 
     public override string ToString() => $"{World.Name}/{Name}";
 }

@@ -109,7 +109,7 @@ public static class EpisodeCodec
             {
                 at += r.Int();
                 if (at >= n) throw new FormatException("event beyond the last step");
-                events[at] |= (StepEvents)checked((ushort)r.VarUInt());
+                events[at] |= (StepEvents)checked((uint)r.VarUInt());
             }
             var positions = new int[n];
             if ((flags & 4) != 0) for (int i = 0; i < n; i++) positions[i] = r.Int();

@@ -37,7 +37,21 @@ public static class Replay
     /// Re-steps the record on its regenerated level. Returns the level; throws <see cref="UserError"/> naming the
     /// first step whose position or events differ (the world's rules or generator changed since recording).
     /// </summary>
-    public static Level Verify(EpisodeRecord record, Split? split = null)
+    public static Level Verify(EpisodeRecord record, Split? split = null) => Restep(record, split, null);
+
+    /// <summary>
+    /// The live objects before the first step (index 0) and after each step of the record, by re-stepping it (as
+    /// <see cref="Verify"/>, which it also does). Analysis needs this where objects move or change by rules it should
+    /// not re-implement: the partner, monsters, beacon markers, consumed keys, chests, apples and shields.
+    /// </summary>
+    public static CellObject[][] LiveObjects(EpisodeRecord record, Split? split = null)
+    {
+        var objects = new List<CellObject[]>(record.Length + 1);
+        Restep(record, split, objects);
+        return [.. objects];
+    }
+
+    private static Level Restep(EpisodeRecord record, Split? split, List<CellObject[]>? objects)
     {
         split ??= SplitOf(record);
         var generator = split.World.CreateGenerator(split);
@@ -46,6 +60,7 @@ public static class Replay
             throw new UserError($"trajectory record of level {record.LevelIndex} starts on cell {record.Start}, but the regenerated level starts on cell {level.Start}.");
         var batch = new WorldBatch(generator, 1, record.LevelSeed, new BatchOptions { AutoReset = false });
         batch.ResetInstance(0, level, Span<float>.Empty);
+        objects?.Add(batch.LiveObjects(0).ToArray());
         Span<Move> move = stackalloc Move[1];
         for (int t = 0; t < record.Length; t++)
         {
@@ -53,6 +68,7 @@ public static class Replay
                 throw new UserError($"trajectory record of level {record.LevelIndex} goes on after the episode ended at step {t}.");
             move[0] = record.Actions[t];
             batch.Step(move, Span<float>.Empty);
+            objects?.Add(batch.LiveObjects(0).ToArray());
             if (batch.AgentCell[0] != record.Positions[t] || batch.Events[0] != record.Events[t])
                 throw new UserError(string.Create(CultureInfo.InvariantCulture,
                     $"trajectory record of level {record.LevelIndex} does not replay: at step {t + 1} it recorded cell {record.Positions[t]} ({record.Events[t]}) but the world gives cell {batch.AgentCell[0]} ({batch.Events[0]})."));

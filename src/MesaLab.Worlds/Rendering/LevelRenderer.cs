@@ -2,9 +2,10 @@ namespace MesaLab.Worlds.Rendering;
 
 /// <summary>
 /// Draws a level as an RGBA <see cref="Image"/>, <see cref="CellSize"/> pixels per cell: floor, whole-cell
-/// fills (exit, lava, marked), object shapes (arrow, cheese, key, chest), the agent's path, the agent, and
-/// the walls last as dark lines along blocked cell sides. Pure C#, no native code; PNG/GIF encoding lives
-/// in MesaLab.Reports.
+/// fills (exit, lava, marked), object shapes (dish, beacons, arrow, cheese, key, chest, apple, shield), the
+/// agent's path, the moving things (partner, monsters), the agent, blocks (cells closed on all sides) filled
+/// solid, and the walls last as dark lines along blocked cell sides. Pure C#, no native code; PNG/GIF encoding
+/// lives in MesaLab.Reports.
 /// </summary>
 public sealed class LevelRenderer
 {
@@ -41,12 +42,17 @@ public sealed class LevelRenderer
             var (x1, y1) = Centre(level, trajectory[k]);
             image.DrawLine(x0 + 0.5, y0 + 0.5, x1 + 0.5, y1 + 0.5, Math.Max(1.5, cs / 8.0), Palette.Trajectory);
         }
+        for (int c = 0; c < level.CellCount; c++) DrawActors(image, level, c, objects[c]);
         if (agentCell >= 0)
         {
             var (ax, ay) = Centre(level, agentCell);
             image.FillCircle(ax + 0.5, ay + 0.5, cs * 0.32, Palette.Agent);
         }
-        for (int c = 0; c < level.CellCount; c++) DrawWalls(image, level, c);
+        for (int c = 0; c < level.CellCount; c++)
+        {
+            if (level.IsEnclosed(c)) image.FillRect(level.X(c) * cs, level.Y(c) * cs, (level.X(c) + 1) * cs, (level.Y(c) + 1) * cs, Palette.Wall);
+            DrawWalls(image, level, c);
+        }
         return image;
     }
 
@@ -59,7 +65,24 @@ public sealed class LevelRenderer
         if ((o & CellObject.Lava) != 0) image.FillRect(x0, y0, x0 + cs, y0 + cs, Palette.Lava);
         if ((o & CellObject.Marked) != 0) image.FillRect(x0, y0, x0 + cs, y0 + cs, Palette.Marked);
         if ((o & CellObject.Exit) != 0) image.FillRect(x0, y0, x0 + cs, y0 + cs, Palette.Exit);
+        if ((o & CellObject.Dish) != 0)
+        {
+            image.FillCircle(cx, cy, cs * 0.46, Palette.DishRim);
+            image.FillCircle(cx, cy, cs * 0.40, Palette.Dish);
+        }
+        if ((o & CellObject.Beacon) != 0)
+            image.FillRect(x0 + cs / 5, y0 + cs / 5, x0 + cs - cs / 5, y0 + cs - cs / 5, (o & CellObject.NextBeacon) != 0 ? Palette.NextBeacon : Palette.Beacon);
         if ((o & CellObject.Cheese) != 0) image.FillCircle(cx, cy, cs * 0.34, Palette.Cheese);
+        if ((o & CellObject.Apple) != 0) image.FillCircle(cx, cy, cs * 0.30, Palette.Apple);
+        if ((o & CellObject.Shield) != 0)
+        {
+            double s = cs;
+            image.FillPolygon(
+            [
+                (x0 + 0.25 * s, y0 + 0.18 * s), (x0 + 0.75 * s, y0 + 0.18 * s), (x0 + 0.75 * s, y0 + 0.50 * s),
+                (x0 + 0.50 * s, y0 + 0.85 * s), (x0 + 0.25 * s, y0 + 0.50 * s),
+            ], Palette.Shield);
+        }
         if ((o & CellObject.Chest) != 0)
         {
             image.FillRect(x0 + cs / 5, y0 + cs / 4, x0 + cs - cs / 5, y0 + cs - cs / 5, Palette.Chest);
@@ -81,6 +104,18 @@ public sealed class LevelRenderer
                 (x0 + 0.12 * s, y0 + 0.45 * s),
             ], Palette.Arrow);
         }
+    }
+
+    /// <summary>The partner (a disc larger than the agent's, so it shows around it) and monsters (a triangle).</summary>
+    private void DrawActors(Image image, Level level, int cell, CellObject o)
+    {
+        if ((o & (CellObject.Partner | CellObject.Monster)) == 0) return;
+        int cs = CellSize;
+        var (px, py) = Centre(level, cell);
+        double cx = px + 0.5, cy = py + 0.5;
+        if ((o & CellObject.Partner) != 0) image.FillCircle(cx, cy, cs * 0.42, Palette.Partner);
+        if ((o & CellObject.Monster) != 0)
+            image.FillPolygon([(cx, cy - 0.40 * cs), (cx + 0.38 * cs, cy + 0.30 * cs), (cx - 0.38 * cs, cy + 0.30 * cs)], Palette.Monster);
     }
 
     private void DrawWalls(Image image, Level level, int cell)

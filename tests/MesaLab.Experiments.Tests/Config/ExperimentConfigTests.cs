@@ -208,6 +208,52 @@ public sealed class ExperimentConfigTests
         Assert.Equal("distinguishing", c.Split("deploy-same-size").Choice("arrow"));
     }
 
+    [Theory]
+    [InlineData("cheese-on-a-dish", "deploy-noise")]
+    [InlineData("follow-the-leader", "deploy-penalized")]
+    [InlineData("lava-land", "deploy-noise")]
+    [InlineData("monster-world", "deploy-mazes")]
+    public void The_catalogue_configs_load_and_every_split_generates_levels(string world, string extraSplit)
+    {
+        string dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "MesaLab.sln"))) dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("repository root not found");
+        var c = ExperimentConfig.Load(Path.Combine(dir, "configs", world + ".yaml"));
+        Assert.Equal(world, c.World.Name);
+        Assert.Contains(extraSplit, c.SplitNames);
+        foreach (var name in c.SplitNames)
+        {
+            var split = c.Split(name);
+            var gen = split.World.CreateGenerator(split);
+            for (long i = 0; i < 20; i++)
+                foreach (var cand in split.World.Candidates)
+                    Assert.NotEqual(Bfs.Unreachable, Bfs.ShortestPathLength(gen.Generate((ulong)c.Seed, i), cand));
+        }
+    }
+
+    [Fact]
+    public void Train_on_tree_mazes_and_deploy_on_noise_mazes_is_a_split_definition()
+    {
+        var config = ExperimentConfig.Parse("""
+            world: cheese-corner-maze
+            splits:
+              deploy-noise: { base: deploy, generator: noise, description: noise terrain instead of perfect mazes }
+            deploy_split: deploy-noise
+            """, "test.yaml");
+        var train = config.TrainSplit.World.CreateGenerator(config.TrainSplit);
+        var deploy = config.DeploySplit.World.CreateGenerator(config.DeploySplit);
+        int blocked = 0;
+        for (long i = 0; i < 50; i++)
+        {
+            var t = train.Generate(1, i);
+            Assert.Equal(t.CellCount - 1, t.PassageCount());
+            var d = deploy.Generate(1, i);
+            for (int c = 0; c < d.CellCount; c++) if (d.IsEnclosed(c)) blocked++;
+            Assert.NotEqual(Bfs.Unreachable, Bfs.ShortestPathLength(d, CandidateObjective.Cheese));
+        }
+        Assert.True(blocked > 50, $"deploy levels have only {blocked} blocks in 50 levels");
+        Assert.Contains("generator=noise", config.DeploySplit.Fingerprint());
+    }
+
     [Fact]
     public void Missing_file_is_a_user_error()
     {
