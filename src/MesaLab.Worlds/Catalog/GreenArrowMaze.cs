@@ -57,36 +57,21 @@ public sealed class GreenArrowMaze : World
 
     public override LevelGenerator CreateGenerator(Split split) => new Generator(split);
 
-    private sealed class Generator(Split split) : LevelGenerator(split)
+    private sealed class Generator(Split split) : MazeGenerator(split)
     {
-        private readonly int min = split.Int("min_size"), max = split.Int("max_size"), steps = split.Int("max_steps");
         private readonly bool randomArrow = split.Choice("arrow") == "random";
         private readonly bool distinguishing = split.Choice("arrow") == "distinguishing";
         private readonly bool arrowEnds = split.World.BaseObjective(split) == CandidateObjective.Arrow;
         private int[] fromStart = [], fromExit = [], queue = [], eligible = [];
         private readonly double randomizedFraction = split.Real("randomized_fraction");
-        private readonly LevelLayout layout = new(split);
 
-        public override int MaxWidth => max;
-        public override int MaxHeight => max;
-        public override int MaxSteps(Level level) => steps > 0 ? steps : 4 * level.CellCount;
 
-        protected override void Fill(ref Rng rng, Level level)
-        {
-            for (int attempt = 0; ; attempt++)
-            {
-                layout.CheckAttempt(attempt, "the start's region holds the start, the exit and the arrow apart");
-                int size = rng.NextInclusive(min, max);
-                level.Reset(size, size);
-                layout.Draw(ref rng, level);
-                if (TryPlace(ref rng, level)) return;
-            }
-        }
+        protected override string Requirement => "the start's region holds the start, the exit and the arrow apart";
 
         /// <summary>Places start, exit and arrow on the drawn walls; false when the start's region is too small (draw again).</summary>
-        private bool TryPlace(ref Rng rng, Level level)
+        protected override bool TryPlace(ref Rng rng, Level level)
         {
-            var open = layout.OpenCells(level);
+            var open = Layout.OpenCells(level);
             int needed = randomArrow || distinguishing || randomizedFraction > 0 ? 3 : 2;
             if (open.Length < needed) return false;
             int start, exit, tries = 0;
@@ -96,7 +81,7 @@ public sealed class GreenArrowMaze : World
                 // A region where no start and exit leave room for a distinguishing arrow: draw the whole level again.
                 if (++tries > 100) return false;
                 start = open[rng.Next(open.Length)];
-                region = layout.Region(level, start);
+                region = Layout.Region(level, start);
                 if (region.Length < needed) return false;
                 exit = LevelLayout.PickExcept(ref rng, region, start);
             }
