@@ -10,6 +10,8 @@ public sealed record CliContext(Output Output, CancellationToken Cancel);
 /// <summary>The <c>mesalab</c> command: builds the verb tree, runs it, and turns user errors into one sentence and exit code 2.</summary>
 public static class Cli
 {
+    /// <summary>The environment failed underneath a valid command (a disk filled up, a file vanished): one sentence, no stack trace.</summary>
+    public const int EnvironmentErrorExit = 1;
     public const int UserErrorExit = 2;
     public const int InterruptedExit = 130;
 
@@ -92,6 +94,12 @@ public static class Cli
         {
             output.Error("interrupted.");
             return InterruptedExit;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Paths the user names are checked before work starts, so this is the machine failing mid-way.
+            output.Error($"a file could not be read or written: {OutputPaths.Reason(e)}.");
+            return EnvironmentErrorExit;
         }
         finally
         {

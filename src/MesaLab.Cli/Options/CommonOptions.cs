@@ -24,7 +24,8 @@ public static class CommonOptions
     };
 
     /// <summary>A checkpoint chosen by update number (default: the latest).</summary>
-    public static readonly Option<long?> Checkpoint = new("--checkpoint") { Description = "use the run's checkpoint at this update (default: the latest; mesalab runs show RUN lists them)" };
+    public static readonly Option<long?> Checkpoint = new Option<long?>("--checkpoint") { Description = "use the run's checkpoint at this update (default: the latest; mesalab runs show RUN lists them)" }
+        .Within(0L, long.MaxValue);
 
     /// <summary>The experiment file argument (optional: the embedded defaults).</summary>
     public static Argument<string?> ConfigFile(string description = "experiment file (YAML); omitted: the embedded defaults") =>

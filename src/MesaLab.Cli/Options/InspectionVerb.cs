@@ -24,6 +24,7 @@ public static class InspectionVerb
         foreach (var o in new Option[] { CommonOptions.Checkpoint, CommonOptions.Workspace, CommonOptions.Set }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
+            ConfigAliases.CheckValues(p, [.. Common, .. aliases]);
             using var store = RunStores.OpenExistingWorkspace(p.GetValue(CommonOptions.Workspace));
             var stored = StoredRun.Open(store, p.GetValue(runArgument)!, ConfigAliases.Overrides(p, [.. Common, .. aliases]));
             var result = run(stored, p.GetValue(CommonOptions.Checkpoint));

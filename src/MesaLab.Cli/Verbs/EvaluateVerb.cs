@@ -19,15 +19,16 @@ public static class EvaluateVerb
         var cmd = new Command("evaluate", "deploy an agent on a split: record episodes, classify outcomes, infer its behavioral objective");
         var run = new Argument<string?>("RUN") { Description = "a trained run (id, name or unique prefix); its latest checkpoint (or --checkpoint) is evaluated", Arity = ArgumentArity.ZeroOrOne };
         var agent = new Option<string?>("--agent") { Description = "scripted agent: random or shortest-path:CANDIDATE (with --world)" };
-        var epsilon = new Option<double>("--epsilon") { Description = "probability that the scripted agent takes a uniformly random move instead" };
+        var epsilon = new Option<double>("--epsilon") { Description = "probability that the scripted agent takes a uniformly random move instead" }.Within(0.0, 1.0);
         var split = new Option<string>("--split") { Description = "split to deploy on (e.g. train, deploy)", DefaultValueFactory = _ => "deploy" };
         var noStore = new Option<bool>("--no-store") { Description = "do not store the evaluation in the run store" };
-        var stored = new Option<long?>("--stored") { Description = "re-analyse a stored evaluation (by id) from its recorded trajectories instead of running episodes" };
+        var stored = new Option<long?>("--stored") { Description = "re-analyse a stored evaluation (by id) from its recorded trajectories instead of running episodes" }.Within(1L, long.MaxValue);
         cmd.Arguments.Add(run);
         ConfigAliases.AddTo(cmd, [ConfigAliases.World, .. Aliases]);
         foreach (var o in new Option[] { agent, epsilon, split, noStore, stored, CommonOptions.Checkpoint, CommonOptions.Workspace, CommonOptions.Set }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
+            ConfigAliases.CheckValues(p, Aliases);
             var narrator = cli.Output.Narrator();
             var overrides = ConfigAliases.Overrides(p, Aliases);
             EvaluationResult result;

@@ -21,6 +21,7 @@ public static class ReportVerb
         foreach (var o in new Option[] { outDir, CommonOptions.Workspace, CommonOptions.Set }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
+            ConfigAliases.CheckValues(p, Aliases);
             var narrator = cli.Output.Narrator();
             using var store = RunStores.OpenExistingWorkspace(p.GetValue(CommonOptions.Workspace));
             var stored = StoredRun.Open(store, p.GetValue(run)!, ConfigAliases.Overrides(p, Aliases));

@@ -34,6 +34,7 @@ public static class TrainVerb
                 if (p.GetValue(config) is not null || fixedFields.Count > 0 || CommonOptions.Sets(p).Any())
                     throw new UserError("--resume continues a run with its stored configuration; drop CONFIG, --set and " +
                         $"{string.Join(", ", fixedFields.DefaultIfEmpty("--world, --seed, --name"))} (only --threads, --steps, --device, --checkpoint and --workspace may be given).");
+                ConfigAliases.CheckValues(p, ResumeAliases);
                 using var store = RunStores.OpenExistingWorkspace(p.GetValue(CommonOptions.Workspace));
                 result = TrainJob.Resume(store, key, ConfigAliases.Overrides(p, ResumeAliases), narrator, p.GetValue(CommonOptions.Checkpoint), cli.Cancel);
             }
