@@ -10,10 +10,10 @@ public static class CommonOptions
     public static readonly Option<bool> Json = new("--json") { Description = "print one JSON document on stdout; logs and progress go to stderr", Recursive = true };
 
     /// <summary>The workspace holding the run store and checkpoints.</summary>
-    public static readonly Option<string?> Workspace = new("--workspace")
+    public static readonly Option<string?> Workspace = new Option<string?>("--workspace")
     {
         Description = $"workspace directory holding the run store ({SqliteRunStore.FileName}) and checkpoints (default ./{RunStores.DefaultWorkspace}; env {RunStores.StoreVariable} may name a PostgreSQL store)",
-    };
+    }.NotBlank();
 
     /// <summary>Any configuration field, applied after the file and the field options.</summary>
     public static readonly Option<string[]> Set = new("--set")
@@ -29,7 +29,7 @@ public static class CommonOptions
 
     /// <summary>The experiment file argument (optional: the embedded defaults).</summary>
     public static Argument<string?> ConfigFile(string description = "experiment file (YAML); omitted: the embedded defaults") =>
-        new("CONFIG") { Description = description, Arity = ArgumentArity.ZeroOrOne };
+        new Argument<string?>("CONFIG") { Description = description, Arity = ArgumentArity.ZeroOrOne }.NotBlank();
 
     /// <summary>A stored run argument.</summary>
     public static Argument<string> Run(string description = "a run: its id, name or a unique prefix (mesalab runs lists them)") =>

@@ -24,7 +24,7 @@ public static class CompareTransparencyVerb
     public static Command Create(CliContext cli)
     {
         var config = CommonOptions.ConfigFile("experiment file (YAML); omitted: the embedded defaults (green-arrow-maze)");
-        var outDir = new Option<string>("--out") { Description = "directory for the comparison report (default ./mesalab-transparency)", DefaultValueFactory = _ => "mesalab-transparency" };
+        var outDir = new Option<string>("--out") { Description = "directory for the comparison report (default ./mesalab-transparency)", DefaultValueFactory = _ => "mesalab-transparency" }.NotBlank();
         var cmd = new Command("compare-transparency",
             "train plain and transparency-augmented agents over several seeds, audit the plain ones with probes, and compare objective robustness on the deploy split");
         cmd.Arguments.Add(config);

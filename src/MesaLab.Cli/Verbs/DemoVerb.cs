@@ -19,7 +19,7 @@ public static class DemoVerb
     public static Command Create(CliContext cli)
     {
         var config = CommonOptions.ConfigFile("experiment file (YAML); omitted: the embedded defaults (the green-arrow maze)");
-        var outDir = new Option<string>("--out") { Description = $"directory for report.html (default ./{DefaultOut})", DefaultValueFactory = _ => DefaultOut };
+        var outDir = new Option<string>("--out") { Description = $"directory for report.html (default ./{DefaultOut})", DefaultValueFactory = _ => DefaultOut }.NotBlank();
         var cmd = new Command("demo", "train an agent, evaluate it on the train and deploy splits, infer its behavioral objective, decompose robustness and write the report");
         cmd.Arguments.Add(config);
         ConfigAliases.AddTo(cmd, Aliases);

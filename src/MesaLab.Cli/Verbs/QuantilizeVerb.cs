@@ -19,7 +19,7 @@ public static class QuantilizeVerb
     public static Command Create(CliContext cli)
     {
         var config = CommonOptions.ConfigFile("experiment file (YAML) with a quantilizer section; omitted: the built-in garden experiment, configs/quantilize.yaml");
-        var plot = new Option<string?>("--plot") { Description = "also write the first base's Goodhart curve as a PNG to this file" };
+        var plot = new Option<string?>("--plot") { Description = "also write the first base's Goodhart curve as a PNG to this file" }.NotBlank();
         var noStore = new Option<bool>("--no-store") { Description = "do not record the run in the run store" };
         var cmd = new Command("quantilize", "limit optimization with quantilizers: bits, the Goodhart curve (proxy vs true utility, with a PPO maximizer of the proxy) and Taylor's cost bound");
         cmd.Arguments.Add(config);

@@ -14,7 +14,7 @@ public static class ReportVerb
     public static Command Create(CliContext cli)
     {
         var run = CommonOptions.Run();
-        var outDir = new Option<string>("--out") { Description = "directory for report.html (created if missing)", Required = true };
+        var outDir = new Option<string>("--out") { Description = "directory for report.html (created if missing)", Required = true }.NotBlank();
         var cmd = new Command("report", "write the HTML report of a stored run (training curves, outcomes, endings, examples, behavioral objective, robustness decomposition) and print its summary");
         cmd.Arguments.Add(run);
         ConfigAliases.AddTo(cmd, Aliases);

@@ -15,8 +15,8 @@ public static class SweepVerb
 
     public static Command Create(CliContext cli)
     {
-        var config = new Argument<string>("CONFIG") { Description = "an experiment file with a sweep: section, e.g. configs/mitigation.yaml" };
-        var outDir = new Option<string>("--out") { Description = "directory for sweep.html and each run's report (default ./mesalab-sweep)", DefaultValueFactory = _ => "mesalab-sweep" };
+        var config = new Argument<string>("CONFIG") { Description = "an experiment file with a sweep: section, e.g. configs/mitigation.yaml" }.NotBlank();
+        var outDir = new Option<string>("--out") { Description = "directory for sweep.html and each run's report (default ./mesalab-sweep)", DefaultValueFactory = _ => "mesalab-sweep" }.NotBlank();
         var cmd = new Command("sweep", "run an experiment once per value of its sweep: parameter (one after another) and plot objective robustness against it");
         cmd.Arguments.Add(config);
         ConfigAliases.AddTo(cmd, Aliases);

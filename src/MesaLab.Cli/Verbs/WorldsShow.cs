@@ -18,10 +18,10 @@ public static class WorldsShow
         var args = new WorldArguments();
         args.AddTo(cmd);
         var levelIndex = new Option<long>("--level-index") { Description = "which level of the split (0, 1, …)", DefaultValueFactory = _ => 0L }.Within(0L, long.MaxValue);
-        var outPath = new Option<string?>("--out") { Description = "PNG file to write" };
+        var outPath = new Option<string?>("--out") { Description = "PNG file to write" }.NotBlank();
         var trajectory = new Option<string?>("--trajectory") { Description = "an agent whose path to overlay: random or shortest-path:<candidate>" };
         var epsilon = new Option<double>("--epsilon") { Description = "ε for the --trajectory agent", DefaultValueFactory = _ => 0.0 }.Within(0.0, 1.0);
-        var gif = new Option<string?>("--gif") { Description = "animated GIF of the --trajectory agent's episode (shortest-path to the base objective if no --trajectory)" };
+        var gif = new Option<string?>("--gif") { Description = "animated GIF of the --trajectory agent's episode (shortest-path to the base objective if no --trajectory)" }.NotBlank();
         var cellSize = new Option<int>("--cell-size") { Description = "pixels per cell", DefaultValueFactory = _ => 24 }.Within(LevelRenderer.MinCellSize, LevelRenderer.MaxCellSize);
         foreach (var o in new Option[] { levelIndex, outPath, trajectory, epsilon, gif, cellSize }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
