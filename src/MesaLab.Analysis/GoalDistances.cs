@@ -36,6 +36,14 @@ public static class GoalDistances
     public static CellObject AvoidFor(CandidateObjective candidate) => Bfs.AvoidFor(candidate);
 
     /// <summary>
+    /// The hazards of a world that stay where the level puts them and end the episode on entry (lava): planning
+    /// treats their cells as the worst outcome and shortest paths never pass them. Hazards that move (monsters) are
+    /// left out of these static models.
+    /// </summary>
+    public static CellObject StaticHazards(World world) =>
+        world.Hazards.Aggregate(CellObject.None, (acc, h) => acc | (h.Object & CellObject.Lava));
+
+    /// <summary>
     /// Fewest moves from the start to first achieve <paramref name="candidate"/> on the initial level; for chests,
     /// through a key to a chest. <see cref="Unreachable"/> if impossible.
     /// </summary>

@@ -6,6 +6,7 @@ using MesaLab.Worlds.Recording;
 /// <summary>
 /// Regenerated levels of recorded episodes, with each candidate's distance map, computed once per level.
 /// Analysis of old evaluations needs only the records: levels are pure functions of (world, split, seed, index).
+/// Safe to share between threads.
 /// </summary>
 public sealed class LevelCache
 {
@@ -16,20 +17,26 @@ public sealed class LevelCache
     public Split SplitOf(EpisodeRecord r)
     {
         string key = r.World + "|" + r.Split + "|" + r.SplitFingerprint;
-        if (!splits.TryGetValue(key, out var s)) splits[key] = s = Replay.SplitOf(r);
-        return s;
+        lock (splits)
+        {
+            if (!splits.TryGetValue(key, out var s)) splits[key] = s = Replay.SplitOf(r);
+            return s;
+        }
     }
 
     public LevelFacts Get(EpisodeRecord r)
     {
         var split = SplitOf(r);
         var key = (r.World + "|" + r.Split + "|" + r.SplitFingerprint, r.LevelSeed, r.LevelIndex);
-        if (!levels.TryGetValue(key, out var facts))
+        lock (levels)
         {
-            var level = Replay.LevelOf(r, split).Clone();
-            levels[key] = facts = new LevelFacts(level, split);
+            if (!levels.TryGetValue(key, out var facts))
+            {
+                var level = Replay.LevelOf(r, split).Clone();
+                levels[key] = facts = new LevelFacts(level, split);
+            }
+            return facts;
         }
-        return facts;
     }
 }
 

@@ -11,7 +11,8 @@ public sealed record NetworkSettings : ICheckedSettings
 {
     /// <summary>
     /// <c>maze</c>: the size-agnostic wall-gated propagation network (one checkpoint runs on any level size);
-    /// <c>mlp</c>: two tanh layers over the flattened observation (fixed size; for the throughput benchmark).
+    /// <c>mlp</c>: two tanh layers over the flattened observation (fixed size; for the throughput benchmark);
+    /// <c>impala</c>: the IMPALA CNN of the Procgen experiments with a global max-pool (any canvas; no built-in propagation).
     /// </summary>
     public string Kind { get; init; } = "maze";
 
@@ -30,7 +31,7 @@ public sealed record NetworkSettings : ICheckedSettings
     /// <summary>Fixed propagation steps when positive (overrides the two settings above).</summary>
     [Range(0, 1024)] public int Iterations { get; init; }
 
-    /// <summary>Width of the hidden layer of the policy and value heads (maze) or of both MLP layers (mlp).</summary>
+    /// <summary>Width of the hidden layer of the policy and value heads (maze) or of both MLP layers (mlp); impala's dense layer is 256.</summary>
     [Range(1, 4096)] public int Hidden { get; init; } = 64;
 
     /// <summary>Adds a GRU core between the features and the heads, for agents that adapt within an episode.</summary>
@@ -52,6 +53,6 @@ public sealed record NetworkSettings : ICheckedSettings
     /// <summary>The rules beyond each field's <see cref="RangeAttribute"/>, as (YAML field, what is wrong and what is allowed).</summary>
     public IEnumerable<(string Field, string Problem)> Check()
     {
-        if (Kind is not ("maze" or "mlp")) yield return ("kind", $"is '{Kind}', but it must be one of maze, mlp");
+        if (Kind is not ("maze" or "mlp" or "impala")) yield return ("kind", $"is '{Kind}', but it must be one of maze, mlp, impala");
     }
 }
