@@ -48,13 +48,13 @@ public sealed class LevelFacts
         Level = level;
         Split = split;
         foreach (var c in split.World.Candidates)
-            ShortestPath[c.Name] = GoalDistances.ShortestPathLength(level, c);
+            ShortestPath[c.Name] = Bfs.ShortestPathLength(level, c);
     }
 
     public Level Level { get; }
     public Split Split { get; }
 
-    /// <summary>Fewest moves from the start to first achieve each candidate (<see cref="GoalDistances.Unreachable"/> if impossible).</summary>
+    /// <summary>Fewest moves from the start to first achieve each candidate (<see cref="Bfs.Unreachable"/> if impossible).</summary>
     public Dictionary<string, int> ShortestPath { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Reuse key for per-level computations (soft value iteration tables).</summary>

@@ -22,7 +22,7 @@ internal sealed class SeekerAgent(CandidateObjective target, double epsilon = 0,
             var level = batch.Levels[i];
             var live = batch.LiveObjects(i);
             var goal = GoalDistances.GoalCells(level, target, live, batch.KeysHeld[i]);
-            var d = GoalDistances.To(level, goal, live, GoalDistances.AvoidFor(target));
+            var d = GoalDistances.To(level, goal, live, Bfs.AvoidFor(target));
             int s = batch.AgentCell[i];
             int best = 0, bestD = int.MaxValue;
             for (int a = 0; a < 4; a++)
@@ -71,7 +71,7 @@ internal sealed class PlanAgent(CandidateObjective[] plan, ulong seed = 1) : IPo
             var target = plan[stage[i]];
             var level = batch.Levels[i];
             var live = batch.LiveObjects(i);
-            var d = GoalDistances.To(level, GoalDistances.GoalCells(level, target, live, batch.KeysHeld[i]), live, GoalDistances.AvoidFor(target));
+            var d = GoalDistances.To(level, GoalDistances.GoalCells(level, target, live, batch.KeysHeld[i]), live, Bfs.AvoidFor(target));
             int s = batch.AgentCell[i], best = 0, bestD = int.MaxValue;
             for (int a = 0; a < 4; a++)
             {

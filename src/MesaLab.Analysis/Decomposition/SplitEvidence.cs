@@ -93,7 +93,7 @@ public sealed record SplitEvidence(
 
     private static bool CutShort(EpisodeOutcome o, string candidate) =>
         o.Ambiguous && o.Record.Terminated && o.Outcome != Outcome.CapabilityFailure &&
-        o.Progress(candidate) is { StepsTaken: < 0, ShortestPath: > 0 and < GoalDistances.Unreachable };
+        o.Progress(candidate) is { StepsTaken: < 0, ShortestPath: > 0 and < Bfs.Unreachable };
 
     /// <summary>
     /// What an episode earned by an objective's reward: 1 if a Reach objective's goal was entered, the number

@@ -124,7 +124,7 @@ public sealed class MaxCausalEntropyIrl(LevelCache? cache = null)
                     for (int a = 0; a < 4; a++)
                     {
                         int t = next[s * 4 + a];
-                        f[s * 4 + a] = d[s] == GoalDistances.Unreachable || d[t] == GoalDistances.Unreachable ? 0 : d[s] - d[t];
+                        f[s * 4 + a] = d[s] == Bfs.Unreachable || d[t] == Bfs.Unreachable ? 0 : d[s] - d[t];
                     }
             }
             return features;

@@ -1,9 +1,11 @@
+using MesaLab.Worlds;
+
 namespace MesaLab.Analysis;
 
 using MesaLab.Worlds.Recording;
 
 /// <summary>How one candidate fared in one episode.</summary>
-/// <param name="ShortestPath">Fewest moves from the start to achieve it (<see cref="GoalDistances.Unreachable"/> if impossible).</param>
+/// <param name="ShortestPath">Fewest moves from the start to achieve it (<see cref="Bfs.Unreachable"/> if impossible).</param>
 /// <param name="StepsTaken">Steps until the agent first achieved it, or -1.</param>
 /// <param name="Competent">Achieved within the <see cref="CompetenceCriterion"/> budget; for a Collect candidate, every
 /// object of the sequence it collected was reached within the budget of its own shortest path from the previous one.</param>

@@ -131,7 +131,7 @@ public static class OutcomeClassifier
             if (first < 0) continue;
             if (c.Kind == ObjectiveKind.Collect && count > 1) return true;
             int p = r.Positions[first];
-            if (fromStart[p] == GoalDistances.Unreachable || toIntended[p] == GoalDistances.Unreachable || fromStart[p] + toIntended[p] != shortest) return true;
+            if (fromStart[p] == Bfs.Unreachable || toIntended[p] == Bfs.Unreachable || fromStart[p] + toIntended[p] != shortest) return true;
         }
         return false;
     }
@@ -163,9 +163,9 @@ public static class OutcomeClassifier
         bool OnTheWay(bool[] goals, int[] fromStart, int[] toOther)
         {
             int best = toOther[level.Start];
-            if (best == GoalDistances.Unreachable) return false;
+            if (best == Bfs.Unreachable) return false;
             for (int g = 0; g < goals.Length; g++)
-                if (goals[g] && fromStart[g] != GoalDistances.Unreachable && toOther[g] != GoalDistances.Unreachable &&
+                if (goals[g] && fromStart[g] != Bfs.Unreachable && toOther[g] != Bfs.Unreachable &&
                     fromStart[g] + toOther[g] == best) return true;
             return false;
         }
