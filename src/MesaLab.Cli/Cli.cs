@@ -18,7 +18,7 @@ public static class Cli
     public static RootCommand Build(CliContext cli)
     {
         var root = new RootCommand("MesaLab — a laboratory for learned optimization: train agents, shift their worlds, measure what generalized.");
-        root.Options.Add(CommonOptions.Json);
+        root.Options.Add(CommonOptions.Json());
         foreach (var verb in Verbs(cli)) root.Subcommands.Add(verb);
         return root;
     }
@@ -71,7 +71,7 @@ public static class Cli
         {
             var root = Build(new CliContext(output, cancel.Token));
             var parse = root.Parse(args);
-            output.JsonMode = parse.GetValue(CommonOptions.Json);
+            output.JsonMode = CommonOptions.Json(parse);
             if (parse.Errors.Count > 0)
             {
                 output.Error(string.Join(" ", parse.Errors.Select(e => e.Message.TrimEnd('.') + ".")) + " Run 'mesalab --help' for usage.");

@@ -56,7 +56,7 @@ public static class ConfigAliases
     /// <summary>Adds the aliases' options to a command.</summary>
     public static void AddTo(Command command, IEnumerable<ConfigAlias> aliases)
     {
-        foreach (var a in aliases) command.Options.Add(a.Option);
+        foreach (var a in aliases) command.Options.Add(a.CreateOption());
     }
 
     /// <summary>

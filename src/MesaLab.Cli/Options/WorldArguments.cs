@@ -21,7 +21,7 @@ public sealed class WorldArguments
         command.Options.Add(Split);
         command.Options.Add(Param);
         command.Options.Add(SplitsFile);
-        command.Options.Add(ConfigAliases.Seed.Option);
+        command.Options.Add(ConfigAliases.Seed.CreateOption());
     }
 
     /// <summary>The split the options name (with --param overrides applied) and the experiment's seed.</summary>

@@ -29,12 +29,12 @@ public static class CompareTransparencyVerb
             "train plain and transparency-augmented agents over several seeds, audit the plain ones with probes, and compare objective robustness on the deploy split");
         cmd.Arguments.Add(config);
         ConfigAliases.AddTo(cmd, Aliases);
-        foreach (var o in new Option[] { outDir, CommonOptions.Workspace, CommonOptions.Set }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { outDir, CommonOptions.Workspace(), CommonOptions.Set() }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             var experiment = ExperimentConfig.Load(p.GetValue(config), ConfigAliases.Overrides(p, Aliases));
             var narrator = cli.Output.Narrator();
-            using var store = RunStores.OpenWorkspace(p.GetValue(CommonOptions.Workspace));
+            using var store = RunStores.OpenWorkspace(CommonOptions.Workspace(p));
             var result = CompareTransparencyJob.Run(store, experiment, p.GetValue(outDir)!, narrator, cli.Cancel);
             narrator.EndLine();
             var rows = CompareTransparencyJob.TableRows(result);
