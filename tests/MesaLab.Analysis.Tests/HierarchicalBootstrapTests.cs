@@ -23,7 +23,8 @@ public sealed class HierarchicalBootstrapTests
     public void Seeds_without_episode_noise_give_the_plain_seed_bootstrap_and_equal_seeds_an_exact_value()
     {
         var same = Enumerable.Repeat(SeedFigure.Exact(0.4), 6).ToList();
-        Assert.Equal(new Estimate(0.4, 0.4, 0.4), HierarchicalBootstrap.Mean(same) with { StandardError = double.NaN });
+        var exact = HierarchicalBootstrap.Mean(same);
+        Assert.Equal((0.4, 0.4, 0.4, 0.0), (Math.Round(exact.Value, 12), Math.Round(exact.Low, 12), Math.Round(exact.High, 12), Math.Round(exact.StandardError, 12)));
 
         // Values 0 and 1, five each: the mean of ten draws is Binomial(10, ½)/10, whose 2.5 % and 97.5 % points are 0.2 and 0.8.
         var split = Enumerable.Range(0, 10).Select(i => SeedFigure.Exact(i % 2)).ToList();
@@ -104,9 +105,25 @@ public sealed class HierarchicalBootstrapTests
         var d = VarianceDecomposition.Of(procedures, replicates: 500);
         Assert.Equal((30, 360), (d.Procedures, d.Runs));
         Assert.InRange(d.Icc.Value, 0.7, 0.9);
-        Assert.InRange(0.8, d.Icc.Low, d.Icc.High);
+        Assert.InRange(d.Icc.Value, d.Icc.Low, d.Icc.High);
+        Assert.InRange(d.Icc.High - d.Icc.Low, 0.01, 0.15);
         Assert.InRange(d.Within.Value, 0.008, 0.012);
         Assert.InRange(0.01, d.Within.Low, d.Within.High);
+
+        // The procedures are fixed and their seeds resampled, so the interval is about these procedures: with means
+        // 0.2, 0.4, 0.5 and 0.7 (variance b = 0.13 / 3) and seeds of sd 0.1, the ICC is b / (b + 0.01) = 0.8125.
+        // Over many studies of 10 seeds each, the percentile interval covers it in 84 % of them (measured; a ratio of
+        // variances from four groups is skewed, so the nominal 95 % is not reached): docs/studies.md says so.
+        double[] fixedMeans = [0.2, 0.4, 0.5, 0.7];
+        double truth = 0.13 / 3 / (0.13 / 3 + 0.01);
+        int covered = 0, studies = 200;
+        for (int i = 0; i < studies; i++)
+        {
+            var groups = fixedMeans.Select(m => (IReadOnlyList<SeedFigure>)[.. Enumerable.Range(0, 10).Select(_ => SeedFigure.Exact(m + 0.1 * Normal(ref rng)))]).ToList();
+            var est = VarianceDecomposition.Of(groups, replicates: 300, seed: (ulong)i).Icc;
+            if (est.Low <= truth && truth <= est.High) covered++;
+        }
+        Assert.InRange(covered / (double)studies, 0.78, 0.92);
 
         // Procedures that do not differ: the ICC is near 0 and its interval reaches 0.
         var same = Enumerable.Range(0, 3).Select(_ => (IReadOnlyList<SeedFigure>)Simulate(ref rng, 10, 200, 0.5, 0.15)).ToList();
