@@ -32,6 +32,7 @@ public static class Cli
         ReportVerb.Create(cli),
         DemoVerb.Create(cli),
         SweepVerb.Create(cli),
+        StudyVerb.Create(cli),
         QuantilizeVerb.Create(cli),
         ActivationsVerb.Create(cli),
         ProbeVerb.Create(cli),

@@ -115,7 +115,7 @@ public static class LocalExecutor
     }
 
     /// <summary>Narrates jobs that changed state since the last look, and the progress of the study.</summary>
-    internal static void Report(StudyStatusResult status, Dictionary<string, string> seen, INarrator narrator)
+    public static void Report(StudyStatusResult status, Dictionary<string, string> seen, INarrator narrator)
     {
         foreach (var j in status.JobStates)
         {

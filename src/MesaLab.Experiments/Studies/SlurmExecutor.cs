@@ -18,13 +18,16 @@ public sealed record SlurmSubmission(string? JobId, string ScriptPath, string Sc
 public static class SlurmExecutor
 {
     /// <summary>Checks that the study can go to Slurm from here: sbatch on PATH, and a store several nodes can share.</summary>
+    /// <param name="sharedStore">Whether the run store is a server every node reaches (PostgreSQL), rather than a SQLite file.</param>
+    /// <param name="storeLocation">The store, for the message.</param>
     /// <param name="singleNode">The user says every task runs on this machine, so a SQLite store in the workspace is shared.</param>
-    public static string Check(IRunStore store, bool singleNode, string? path = null)
+    /// <returns>The path of sbatch.</returns>
+    public static string Check(bool sharedStore, string storeLocation, bool singleNode, string? path = null)
     {
         string sbatch = Find("sbatch", path ?? Environment.GetEnvironmentVariable("PATH") ?? "")
             ?? throw new UserError("--executor slurm needs sbatch, and it is not on PATH; run the study on a Slurm login node, or use --executor local.");
-        if (store is SqliteRunStore && !singleNode)
-            throw new UserError($"--executor slurm runs jobs on other nodes, which cannot share the SQLite store {store.Location}; set MESALAB_STORE to a PostgreSQL connection string (docs/studies.md), or pass --single-node if every task runs on this machine.");
+        if (!sharedStore && !singleNode)
+            throw new UserError($"--executor slurm runs jobs on other nodes, which cannot share the SQLite store {storeLocation}; set {RunStores.StoreVariable} to a PostgreSQL connection string (docs/studies.md), or pass --single-node if every task runs on this machine.");
         return sbatch;
     }
 
