@@ -100,7 +100,7 @@ public sealed class StudyReportTests
         // With an axis, the curve over it, with its values as percentages.
         var curve = StudyReport.Build(Sample(axis: "randomized fraction")).Render();
         Assert.Contains("<section id=\"curve\">", curve);
-        Assert.Contains("randomized (2 %)", curve);
+        Assert.Contains("<td>2 %</td>", curve);
         Assert.Equal(3, Regex.Matches(curve, "data:image/png").Count);
     }
 
