@@ -89,7 +89,7 @@ public sealed partial class StudyPlan
             var at = procedureNodes!.Items[i]["name"]?.Location ?? procedureNodes.Items[i].Location;
             if (p.Name.Length == 0) throw new UserError($"{at}: study.procedures[{i}].name is missing; every procedure has a name.");
             if (!ProcedureName().IsMatch(p.Name))
-                throw new UserError($"{at}: study.procedures[{i}].name '{p.Name}' must be letters, digits, '-' and '_' (it names the procedure's jobs and runs).");
+                throw new UserError($"{at}: study.procedures[{i}].name '{p.Name}' must be letters, digits, '.', '-' and '_' (it names the procedure's jobs and runs).");
             int same = names.IndexOf(p.Name);
             if (same >= 0) throw new UserError($"{at}: study.procedures[{i}].name '{p.Name}' is also the name of procedures[{same}]; procedure names must be unique.");
             names.Add(p.Name);
@@ -160,6 +160,6 @@ public sealed partial class StudyPlan
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
     private static partial Regex SafeName();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
     private static partial Regex ProcedureName();
 }

@@ -39,7 +39,7 @@ public sealed record StudySettings
 /// <summary>One training procedure of a study: the experiment with some changes.</summary>
 public sealed record ProcedureSettings
 {
-    /// <summary>Unique in the study; letters, digits, '-' and '_' (it names the procedure's jobs and runs).</summary>
+    /// <summary>Unique in the study; letters, digits, '.', '-' and '_' (it names the procedure's jobs and runs).</summary>
     public string Name { get; init; } = "";
 
     /// <summary>What the procedure changes, in words, for the report.</summary>
