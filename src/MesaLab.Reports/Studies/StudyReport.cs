@@ -42,12 +42,12 @@ public static class StudyReport
         return StripPlot.Render("deploy outcome shares: one dot per seed, bar = mean over seeds", "share of deploy episodes", Groups(d), series, 0, 1.05);
     }
 
-    /// <summary>The behavioral-objective posterior of every candidate for every seed, by procedure.</summary>
+    /// <summary>Every candidate's share of the goal-directed deploy episodes (behavioral-objective mixture) for every seed, by procedure.</summary>
     public static byte[] BehavioralPlot(StudyReportData d)
     {
         var figures = d.Figures.Where(f => f.Kind == StudyFigureKind.BehavioralObjective).ToList();
         var series = figures.Select((f, i) => Series(d, f, f.Key.Replace("behavioral:", "", StringComparison.Ordinal), PlotPalette.SeriesColor(i))).ToList();
-        return StripPlot.Render("behavioral objective on deploy: one dot per seed", "posterior probability", Groups(d), series, 0, 1.05);
+        return StripPlot.Render("behavioral objective on deploy: one dot per seed", "share of goal-directed episodes", Groups(d), series, 0, 1.05);
     }
 
     /// <summary>Objective robustness and the objective-generalized share against the study's axis, with seed-level bands.</summary>
@@ -78,7 +78,7 @@ public static class StudyReport
                 + $"{completed} of {d.Jobs.Count} runs analysed (store {d.Store}). The base objective is {d.BaseObjective}.");
             doc.Paragraph("Every figure is measured per run on its deploy episodes. A procedure's value is the mean over its seeds; its 95 % interval comes from "
                 + $"a hierarchical bootstrap ({d.Replicates} replicates): the seeds are resampled, then each drawn seed's episodes ({d.EpisodeReplicates} "
-                + "episode-bootstrap replicates per run), so the interval includes seed-to-seed variation, not only the sampling error of the episodes.");
+                + "episode-bootstrap replicates per run for the outcome shares), so the interval includes seed-to-seed variation, not only the sampling error of the episodes.");
             doc.Table(["procedure", "description", d.Axis ?? "value", "runs analysed"],
                 d.Procedures.Select(p => (IReadOnlyList<string>)[p.Name, p.Description ?? "", ValueText(p.Value, d.Percent), $"{p.Completed} of {p.Jobs}"]));
             if (completed < d.Jobs.Count)
@@ -91,9 +91,10 @@ public static class StudyReport
         }
         using (doc.Section("behavioral", "Behavioral objective by procedure"))
         {
-            doc.Paragraph("The posterior probability of each candidate objective given the run's deploy trajectories (inverse RL); objective robustness is the "
-                + $"posterior of the base objective ({d.BaseObjective}).");
-            doc.Image(BehavioralPlot(d), "behavioral-objective posterior by procedure, one dot per seed");
+            doc.Paragraph("The behavioral objective as a mixture of goals fitted to the run's deploy trajectories (inverse RL): each candidate's share of "
+                + $"the episodes that pursue some goal. Objective robustness is the share of the base objective ({d.BaseObjective}). These shares carry "
+                + "the mixture fit's own episode-bootstrap replicates (a refit per resample).");
+            doc.Image(BehavioralPlot(d), "behavioral-objective shares by procedure, one dot per seed");
             FigureTable(doc, d, d.Figures.Where(f => f.Kind is StudyFigureKind.BehavioralObjective or StudyFigureKind.ObjectiveRobustness).ToList());
         }
         using (doc.Section("homogeneity", "Homogeneity: variance between and within procedures"))
