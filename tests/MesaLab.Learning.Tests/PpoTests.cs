@@ -7,7 +7,13 @@ using MesaLab.Worlds;
 [Collection("torch")]
 public class PpoTests
 {
-    public PpoTests() => TorchSetup.SetThreads(1);
+    private readonly Xunit.Abstractions.ITestOutputHelper output;
+
+    public PpoTests(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        this.output = output;
+        TorchSetup.SetThreads(1);
+    }
 
     [Fact]
     public void GaeMatchesAHandComputedCase()
@@ -175,11 +181,16 @@ public class PpoTests
                 {
                     collector.Join();
                     Assert.True(collections > 20, $"only {collections} forced collections ran during 500 updates");
+                    output.WriteLine($"{collections} forced collections (every tenth a full one) on another thread during 500 updates");
                 }
             }
         }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var quiet = Run(collect: false);
+        output.WriteLine($"quiet run: 500 updates in {clock.Elapsed.TotalSeconds:F1} s");
+        clock.Restart();
         var stressed = Run(collect: true);
+        output.WriteLine($"stressed run: 500 updates in {clock.Elapsed.TotalSeconds:F1} s; load average {File.ReadAllText("/proc/loadavg").Trim()}");
         Assert.Equal(quiet.Last, stressed.Last);
         Assert.Equal(quiet.Weights, stressed.Weights);
     }
