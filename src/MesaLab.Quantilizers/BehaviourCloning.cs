@@ -14,9 +14,11 @@ using static TorchSharp.torch;
 /// <param name="Epochs">Passes over the demonstrations.</param>
 /// <param name="BatchSize">Demonstration steps per Adam update.</param>
 /// <param name="LearningRate">Adam step size.</param>
+/// <param name="ConvergenceTolerance">Cloning has converged when the last epoch's mean cross-entropy fell by at most this fraction of the epoch before's.</param>
 public sealed record BehaviourCloningSettings(
     [Range(1, 100_000)] int Levels = 300, [Range(1, 1000)] int EpisodesPerLevel = 3, [Range(1, 32)] int Radius = 3, [Range(1, 4096)] int Hidden = 64,
-    [Range(1, 10_000)] int Epochs = 10, [Range(1, 1 << 20)] int BatchSize = 256, [Range(0.0, 1.0, MinimumIsExclusive = true)] double LearningRate = 3e-3);
+    [Range(1, 10_000)] int Epochs = 10, [Range(1, 1 << 20)] int BatchSize = 256, [Range(0.0, 1.0, MinimumIsExclusive = true)] double LearningRate = 3e-3,
+    [Range(0.0, 1.0)] double ConvergenceTolerance = 0.02);
 
 /// <summary>What behaviour cloning achieved on held-out levels.</summary>
 /// <param name="Demonstrations">(state, move) pairs trained on.</param>
@@ -25,7 +27,12 @@ public sealed record BehaviourCloningSettings(
 /// <param name="ModeChance">The same for a uniformly random guess.</param>
 /// <param name="SampledAgreement">How often the clone's most likely move equals the move the demonstrator actually took.</param>
 /// <param name="FinalLoss">Cross-entropy of the last epoch (nats).</param>
-public sealed record CloningReport(int Demonstrations, int HeldOutStates, double ModeAgreement, double ModeChance, double SampledAgreement, double FinalLoss);
+/// <param name="Convergence">Whether training converged (the loss plateau of <see cref="BehaviourCloningSettings.ConvergenceTolerance"/>).</param>
+public sealed record CloningReport(int Demonstrations, int HeldOutStates, double ModeAgreement, double ModeChance, double SampledAgreement, double FinalLoss,
+    Convergence Convergence)
+{
+    public bool Converged => Convergence.Converged;
+}
 
 /// <summary>A small MLP policy over an egocentric window: walls, flower beds, goal, and the goal's direction.</summary>
 public sealed class ClonedPolicyNetwork : nn.Module<Tensor, Tensor>
@@ -74,7 +81,7 @@ public sealed class ClonedPolicy : IPolicy, IDisposable
 
     public string Name => $"cloned:{goal.Name}";
     public bool NeedsObservations => false;
-    public CloningReport Report { get; private set; } = new(0, 0, 0, 0, 0, 0);
+    public CloningReport Report { get; private set; } = new(0, 0, 0, 0, 0, 0, new Convergence(false, "not yet trained", double.NaN, double.NaN));
 
     public static int InputSize(int radius) => Channels * (2 * radius + 1) * (2 * radius + 1) + 2;
 
@@ -146,7 +153,7 @@ public sealed class ClonedPolicy : IPolicy, IDisposable
         var order = Enumerable.Range(0, count).ToArray();
         var bx = new float[settings.BatchSize * size];
         var by = new long[settings.BatchSize];
-        double lastLoss = 0;
+        double lastLoss = double.NaN, previousLoss = double.NaN;
         for (int epoch = 0; epoch < settings.Epochs; epoch++)
         {
             for (int i = count - 1; i > 0; i--) { int j = rng.Next(i + 1); (order[i], order[j]) = (order[j], order[i]); }
@@ -170,12 +177,15 @@ public sealed class ClonedPolicy : IPolicy, IDisposable
                 lossSum += loss.item<float>();
                 batches++;
             }
+            previousLoss = lastLoss;
             lastLoss = lossSum / Math.Max(1, batches);
             log?.Invoke($"behaviour cloning: epoch {epoch + 1}/{settings.Epochs}, cross-entropy {lastLoss:F3} nats on {count} demonstrated moves");
         }
 
         var policy = new ClonedPolicy(network, settings.Radius, goal, seed);
-        policy.Report = policy.Score(heldOut, demonstrator, count, lastLoss, ref rng);
+        var convergence = Convergence.LossPlateau(previousLoss, lastLoss, "epoch", settings.ConvergenceTolerance);
+        policy.Report = policy.Score(heldOut, demonstrator, count, lastLoss, ref rng) with { Convergence = convergence };
+        if (!convergence.Converged) log?.Invoke($"behaviour cloning: {convergence}");
         return policy;
     }
 
@@ -220,7 +230,8 @@ public sealed class ClonedPolicy : IPolicy, IDisposable
                 sampledStates++;
             }
         }
-        return new CloningReport(demonstrations, (int)states, modeHits / Math.Max(1, states), chance / Math.Max(1, states), sampledHits / Math.Max(1, sampledStates), loss);
+        return new CloningReport(demonstrations, (int)states, modeHits / Math.Max(1, states), chance / Math.Max(1, states), sampledHits / Math.Max(1, sampledStates), loss,
+            new Convergence(false, "not yet trained", double.NaN, double.NaN));
     }
 
     private static int ArgMax(CellPolicy p, int cell)

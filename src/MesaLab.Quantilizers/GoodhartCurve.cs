@@ -53,5 +53,7 @@ public sealed record ActionPoint(double Q, double BitsPerStep, double Proxy, dou
 /// A proxy maximizer, averaged over the levels: its exact expected proxy, true utility and cost, and the bits its
 /// outcome (its expected proxy on each level) is worth under the base — exactly, and empirically from the base sample
 /// (<paramref name="EmpiricalBitsLowerBound"/> when on some level no base sample was that good, so only ≥ log2 n is known).
+/// <paramref name="Converged"/> is false for a trained maximizer that did not reach its target (plots and reports mark it).
 /// </summary>
-public sealed record MaximizerPoint(string Name, double Proxy, double True, double Cost, double ReachProbability, double OutcomeBits, double EmpiricalBits, bool EmpiricalBitsLowerBound);
+public sealed record MaximizerPoint(string Name, double Proxy, double True, double Cost, double ReachProbability, double OutcomeBits, double EmpiricalBits, bool EmpiricalBitsLowerBound,
+    bool Converged = true);

@@ -53,7 +53,7 @@ public static class GoodhartExperiment
             TrainedMaximizer? maximizer = null;
             if (settings.MaximizerSteps > 0)
             {
-                log?.Invoke($"maximizer: training PPO ({settings.Maximizer.Network}) on the proxy reward of these {levels.Count} garden levels for {settings.MaximizerSteps:N0} steps");
+                log?.Invoke($"maximizer: training PPO ({settings.Maximizer.Network}) on the proxy reward of these {levels.Count} garden levels, {settings.MaximizerSteps:N0} steps per attempt, until it converges (at most {settings.Maximizer.Attempts} attempts)");
                 maximizer = ProxyMaximizer.Train(split, levels, settings.MaximizerSteps, settings.Maximizer, seed, log, maximizerUpdate);
             }
             var curves = new List<BaseCurve>();
@@ -65,7 +65,7 @@ public static class GoodhartExperiment
             var summaries = levels.Select(l => new LevelSummary(l.Level.Index, l.Level.Width, l.Level.Height, l.Shortest, l.MarkedCount, l.MaxSteps)).ToList();
             string kind = maximizer is null
                 ? "none: quantilizer.maximizer_steps is 0, so only the limit (the exact proxy-optimal policy) is shown"
-                : $"PPO agent ({settings.Maximizer.Network} network) trained for {maximizer.Training.Steps:N0} steps with reward 1 on reaching '{proxy.Name}' (discount {settings.Maximizer.Gamma.ToString(System.Globalization.CultureInfo.InvariantCulture)}; nothing for the beds) on these same garden levels, evaluated exactly as its stochastic policy";
+                : $"PPO agent ({settings.Maximizer.Network} network) trained for {maximizer.Training.Steps:N0} steps (attempt {maximizer.Training.Attempt} of {maximizer.Training.Attempts} made) with reward 1 on reaching '{proxy.Name}' (discount {settings.Maximizer.Gamma.ToString(System.Globalization.CultureInfo.InvariantCulture)}; nothing for the beds) on these same garden levels, evaluated exactly as its stochastic policy; {maximizer.Training.Convergence}";
             return new GoodhartCurve(world.Name, split.Name, proxy.Name, settings.Cost, settings.CostWeight, settings.N, settings.Bootstrap, seed,
                 summaries, curves, cloning, maximizer?.Training, kind, LimitKind);
         }
@@ -149,7 +149,7 @@ public static class GoodhartExperiment
         var actions = Enumerable.Range(0, Q).Select(k => new ActionPoint(s.Q[k], OptimizationPower.OfQuantilizer(s.Q[k]), action[k, 0], action[k, 1], action[k, 2], action[k, 3],
             exactBase[2] / s.Q[k], action[k, 2] <= exactBase[2] / s.Q[k] + 1e-12)).ToList();
         return new BaseCurve(name, new ExactPoint(exactBase[0], exactBase[1], exactBase[2], exactBase[3]), trajectory, actions,
-            ppo?.Point(trained!.Name), exactLimit.Point($"shortest-path:{s.Proxy} (exact limit)"));
+            ppo?.Point(trained!.Name, trained.Training.Converged), exactLimit.Point($"shortest-path:{s.Proxy} (exact limit)"));
     }
 
     /// <summary>Averages a maximizer's exact outcome and its bits under the base over the levels.</summary>
@@ -167,6 +167,6 @@ public static class GoodhartExperiment
             lower |= empiricalBits.LowerBound;
         }
 
-        public MaximizerPoint Point(string name) => new(name, proxy, truth, cost, reach, bits, empirical, lower);
+        public MaximizerPoint Point(string name, bool converged = true) => new(name, proxy, truth, cost, reach, bits, empirical, lower, converged);
     }
 }

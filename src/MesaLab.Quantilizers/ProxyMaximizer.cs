@@ -6,8 +6,11 @@ using MesaLab.Learning;
 using MesaLab.Worlds;
 
 /// <summary>
-/// How the PPO maximizer is trained (YAML <c>quantilizer.maximizer</c>; its budget is <c>quantilizer.maximizer_steps</c>).
+/// How the PPO maximizer is trained (YAML <c>quantilizer.maximizer</c>; each attempt's budget is <c>quantilizer.maximizer_steps</c>).
 /// The defaults learn near-shortest paths on four 8×8 gardens in a few hundred thousand steps (500 k: ≈ 25–30 s on one thread).
+/// An attempt has converged when its exact expected proxy on the evaluation levels reaches <paramref name="Target"/> × the
+/// proxy optimum's; otherwise a fresh attempt (another seed) is trained, up to <paramref name="Attempts"/>, and when none
+/// converges the best is reported as a maximizer that did not converge.
 /// </summary>
 /// <param name="NumEnvs">Level instances stepped together.</param>
 /// <param name="NumSteps">Steps per instance per rollout.</param>
@@ -18,10 +21,13 @@ using MesaLab.Worlds;
 /// <param name="Minibatches">Minibatches per pass.</param>
 /// <param name="Network">Network kind: <c>mlp</c> (fast; the maximizer is trained and evaluated on the same fixed levels, so it need not generalize across sizes) or <c>maze</c> (size-agnostic, far slower).</param>
 /// <param name="Hidden">Hidden width of the network.</param>
+/// <param name="Target">Convergence: the fraction of the proxy optimum's exact expected proxy (averaged over the evaluation levels) an attempt must reach.</param>
+/// <param name="Attempts">Attempts (each a fresh PPO run of maximizer_steps with its own seed) before the maximizer is reported as not converged.</param>
 public sealed record MaximizerSettings(
     [Range(1, 4096)] int NumEnvs = 32, [Range(1, 4096)] int NumSteps = 32, [Range(0.0, 1.0, MinimumIsExclusive = true)] double LearningRate = 3e-3,
     [Range(0.0, 1.0)] double Gamma = 0.99, [Range(0.0, 1000.0)] double EntCoef = 0.01,
-    [Range(1, 1000)] int Epochs = 3, [Range(1, 1 << 20)] int Minibatches = 4, string Network = "mlp", [Range(1, 4096)] int Hidden = 64)
+    [Range(1, 1000)] int Epochs = 3, [Range(1, 1 << 20)] int Minibatches = 4, string Network = "mlp", [Range(1, 4096)] int Hidden = 64,
+    [Range(0.0, 1.0)] double Target = 0.9, [Range(1, 100)] int Attempts = 3)
 {
     /// <summary>The PPO settings for a budget of <paramref name="steps"/> environment steps.</summary>
     public PpoSettings Ppo(long steps) => new()
@@ -40,9 +46,17 @@ public sealed record MaximizerSettings(
     }
 }
 
-/// <summary>How the PPO maximizer's training went: budget, time and its last rollout's metrics (standard names).</summary>
+/// <summary>
+/// How the PPO maximizer's training went: the attempt kept (the first that converged, else the best), its steps,
+/// updates and last rollout's metrics (standard names), the attempts made and the steps they took in all, the time,
+/// and whether it converged.
+/// </summary>
 public sealed record MaximizerTraining(
-    string Network, long Steps, long Updates, double Seconds, double EpisodicReturn, double SuccessRate, double EpisodeLength, double Entropy);
+    string Network, long Steps, long Updates, double Seconds, double EpisodicReturn, double SuccessRate, double EpisodeLength, double Entropy,
+    int Attempt, int Attempts, long TotalSteps, Convergence Convergence)
+{
+    public bool Converged => Convergence.Converged;
+}
 
 /// <summary>A trained maximizer: its move probabilities on each evaluation level, and how training went.</summary>
 public sealed record TrainedMaximizer(string Name, IReadOnlyList<CellPolicy> Tables, MaximizerTraining Training);
@@ -57,14 +71,50 @@ public static class ProxyMaximizer
 {
     private static readonly ulong SeedStream = Rng.Hash("proxy-maximizer");
 
-    /// <summary>Trains for <paramref name="steps"/> environment steps; deterministic for a seed and torch thread count.</summary>
+    /// <summary>
+    /// Trains attempts of <paramref name="steps"/> environment steps each until one converges (see
+    /// <see cref="MaximizerSettings.Target"/>) or <see cref="MaximizerSettings.Attempts"/> are spent; returns the first
+    /// that converged, else the best one, marked as not converged. <paramref name="onUpdate"/> sees every update of every
+    /// attempt, numbered on from the previous attempt's. Deterministic for a seed and torch thread count.
+    /// </summary>
     public static TrainedMaximizer Train(Split sourceSplit, IReadOnlyList<GardenLevel> levels, long steps, MaximizerSettings settings, ulong seed,
+        Action<string>? log = null, Action<UpdateMetrics>? onUpdate = null)
+    {
+        if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), "a PPO maximizer needs a positive budget.");
+        var clock = Stopwatch.StartNew();
+        TrainedMaximizer? best = null;
+        long updates = 0, total = 0;
+        int made = 0;
+        for (int attempt = 1; attempt <= settings.Attempts; attempt++)
+        {
+            made = attempt;
+            long updateOffset = updates, stepOffset = total;
+            var trained = TrainAttempt(sourceSplit, levels, steps, settings, seed, attempt, log,
+                onUpdate is null ? null : u => onUpdate(u with { Update = u.Update + updateOffset, GlobalStep = u.GlobalStep + stepOffset }));
+            updates += trained.Training.Updates;
+            total += trained.Training.Steps;
+            var t = trained.Training;
+            log?.Invoke($"maximizer: attempt {attempt}/{settings.Attempts} {t.Convergence}");
+            if (best is null || t.Convergence.Value > best.Training.Convergence.Value) best = trained;
+            if (t.Converged) break;
+        }
+        var kept = best!;
+        var training = kept.Training with { Attempts = made, TotalSteps = total, Seconds = clock.Elapsed.TotalSeconds };
+        if (!training.Converged)
+            log?.Invoke($"maximizer: no attempt converged in {total:N0} steps; the best (attempt {training.Attempt}) is reported as a maximizer that did not converge");
+        return kept with { Training = training };
+    }
+
+    /// <summary>One attempt: PPO for <paramref name="steps"/> steps from the attempt's own seed, its table on every level, and whether it converged.</summary>
+    public static TrainedMaximizer TrainAttempt(Split sourceSplit, IReadOnlyList<GardenLevel> levels, long steps, MaximizerSettings settings, ulong seed, int attempt = 1,
         Action<string>? log = null, Action<UpdateMetrics>? onUpdate = null)
     {
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), "a PPO maximizer needs a positive budget.");
         var world = new GardenWorld(sourceSplit, levels);
         var clock = Stopwatch.StartNew();
-        using var learner = new Ppo(world.GardenSplit, seed ^ SeedStream, settings.Ppo(steps), settings.NetworkSettings);
+        // The first attempt keeps the experiment's own stream; later ones draw from streams of their own.
+        ulong attemptSeed = seed ^ SeedStream ^ (attempt == 1 ? 0 : Rng.Hash($"proxy-maximizer-attempt:{attempt}"));
+        using var learner = new Ppo(world.GardenSplit, attemptSeed, settings.Ppo(steps), settings.NetworkSettings);
         UpdateMetrics? last = null;
         long reportEvery = Math.Max(1, learner.TotalUpdates / 5);
         while (!learner.Finished)
@@ -72,14 +122,34 @@ public static class ProxyMaximizer
             last = learner.Train();
             onUpdate?.Invoke(last);
             if (last.Update % reportEvery == 0 || learner.Finished)
-                log?.Invoke($"maximizer: PPO on the proxy, {last.GlobalStep:N0}/{learner.TotalUpdates * learner.Settings.BatchSize:N0} steps, " +
+                log?.Invoke($"maximizer: PPO on the proxy{(attempt > 1 ? $" (attempt {attempt})" : "")}, {last.GlobalStep:N0}/{learner.TotalUpdates * learner.Settings.BatchSize:N0} steps, " +
                             $"success {last.SuccessRate:P0}, episode length {last.EpisodeLength:F1}, entropy {last.Entropy:F2} ({clock.Elapsed.TotalSeconds:F0} s)");
         }
         using var policy = new LearnedPolicy(learner.Network, "ppo-maximizer");
         var tables = levels.Select(l => Table(policy, world, l)).ToList();
+        var convergence = Converged(tables, levels, settings.Target);
         var training = new MaximizerTraining(settings.Network, learner.GlobalStep, learner.Update, clock.Elapsed.TotalSeconds,
-            last?.EpisodicReturn ?? double.NaN, last?.SuccessRate ?? double.NaN, last?.EpisodeLength ?? double.NaN, last?.Entropy ?? double.NaN);
-        return new TrainedMaximizer($"ppo:{levels[0].ProxyGoal.Name} ({learner.GlobalStep:N0} steps, sampled policy)", tables, training);
+            last?.EpisodicReturn ?? double.NaN, last?.SuccessRate ?? double.NaN, last?.EpisodeLength ?? double.NaN, last?.Entropy ?? double.NaN,
+            attempt, attempt, learner.GlobalStep, convergence);
+        string name = $"ppo:{levels[0].ProxyGoal.Name} ({learner.GlobalStep:N0} steps, sampled policy{(convergence.Converged ? "" : "; did not converge")})";
+        return new TrainedMaximizer(name, tables, training);
+    }
+
+    /// <summary>
+    /// Whether a maximizer's tables reach <paramref name="target"/> × the proxy optimum's exact expected proxy, both
+    /// averaged over the levels (the optimum: uniform over the moves on shortest paths, see <see cref="ActionQuantilizer.Maximizer"/>).
+    /// </summary>
+    public static Convergence Converged(IReadOnlyList<CellPolicy> tables, IReadOnlyList<GardenLevel> levels, double target)
+    {
+        double achieved = 0, optimum = 0;
+        for (int i = 0; i < levels.Count; i++)
+        {
+            achieved += tables[i].Evaluate(levels[i]).Proxy / levels.Count;
+            optimum += ActionQuantilizer.Maximizer(levels[i]).Evaluate(levels[i]).Proxy / levels.Count;
+        }
+        string criterion = string.Format(System.Globalization.CultureInfo.InvariantCulture,
+            "exact expected proxy on the evaluation levels, at least {0} × the optimum's {1:F3}", target, optimum);
+        return new Convergence(achieved >= target * optimum, criterion, achieved, target * optimum);
     }
 
     /// <summary>

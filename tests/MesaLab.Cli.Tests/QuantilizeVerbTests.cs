@@ -31,7 +31,7 @@ public class QuantilizeVerbTests
               bootstrap: 20
               bases: [demonstrator, random]
               maximizer_steps: 1024
-              maximizer: { num_envs: 16 }
+              maximizer: { num_envs: 16, attempts: 2 }
             """);
         string workspace = Directory.CreateTempSubdirectory("mesalab-q-store").FullName;
         var (code, stdout, stderr) = Run("quantilize", cfg, "--seed", "3", "--workspace", workspace, "--json");
@@ -56,6 +56,11 @@ public class QuantilizeVerbTests
         Assert.StartsWith("ppo:exit", bases[0].GetProperty("maximizer").GetProperty("name").GetString());
         Assert.Equal(1.0, bases[0].GetProperty("limit").GetProperty("proxy").GetDouble(), 9);
         Assert.Equal(1024, root.GetProperty("result").GetProperty("maximizer").GetProperty("steps").GetInt64());
+        // Two updates cannot learn the gardens: both attempts are made and the maximizer is reported as not converged.
+        Assert.False(root.GetProperty("maximizer_converged").GetBoolean());
+        Assert.False(root.GetProperty("result").GetProperty("maximizer").GetProperty("converged").GetBoolean());
+        Assert.Equal(2, root.GetProperty("result").GetProperty("maximizer").GetProperty("attempts").GetInt32());
+        Assert.False(bases[0].GetProperty("maximizer").GetProperty("converged").GetBoolean());
 
         // The run and its result are in the run store.
         using var store = MesaLab.Store.RunStores.Open(workspace);
@@ -67,7 +72,7 @@ public class QuantilizeVerbTests
         Assert.Equal(2, storedDoc.RootElement.GetProperty("bases").GetArrayLength());
         Assert.Equal(JsonValueKind.Object, storedDoc.RootElement.GetProperty("bases")[0].GetProperty("maximizer").ValueKind);
         // The maximizer's PPO updates are the run's metrics, under the usual names.
-        Assert.Equal([1L, 2L], store.Metrics(run.Id, "entropy").Select(m => m.Update));
+        Assert.Equal([1L, 2L, 3L, 4L], store.Metrics(run.Id, "entropy").Select(m => m.Update)); // two attempts of two updates, numbered on
     }
 
     [Fact]

@@ -13,7 +13,7 @@ using MesaLab.Store;
 [Collection("torch")]
 public sealed class TransparencyVerbTests : CliWorkspaceTests
 {
-    private readonly string trained, untrained, mismatched;
+    private readonly string trained, untrained, mismatched, unparsable;
 
     public TransparencyVerbTests() : base("mesalab-cli-transparency-")
     {
@@ -37,6 +37,9 @@ public sealed class TransparencyVerbTests : CliWorkspaceTests
         trained = Checkpointed("tiny-arrow", "green-arrow-maze");
         // The run store says keys-and-chests, the checkpoint was trained on green-arrow-maze.
         mismatched = Checkpointed("mislabelled", "keys-and-chests");
+        // A stored configuration whose split no longer parses: the tools must refuse it, never fall back to the built-in splits.
+        unparsable = Checkpointed("split-damaged", "green-arrow-maze");
+        store.UpdateRunConfig(unparsable, "world: green-arrow-maze\nseed: 1\ndeploy_split: wide\nsplits:\n  wide: { base: deploy, max_size: huge }\n");
         untrained = store.CreateRun(new NewRun("never-trained", MesaLab.Experiments.ResultKinds.TrainRun, "green-arrow-maze", "world: green-arrow-maze\nseed: 1\n", 1)).Id;
     }
 
@@ -82,6 +85,15 @@ public sealed class TransparencyVerbTests : CliWorkspaceTests
 
     [Theory]
     [MemberData(nameof(Verbs))]
+    public void A_stored_configuration_that_does_not_parse_is_refused_not_replaced_by_built_in_splits(string verb)
+    {
+        var (exit, _, stderr) = Run(verb, unparsable);
+        AssertOneSentence(exit, stderr, $"the configuration stored with run {unparsable}");
+        Assert.Contains("max_size", stderr);
+    }
+
+    [Theory]
+    [MemberData(nameof(Verbs))]
     public void An_unknown_split_lists_the_splits(string verb)
     {
         var (exit, _, stderr) = Run(verb, trained, "--split", "sideways");
@@ -113,7 +125,7 @@ public sealed class TransparencyVerbTests : CliWorkspaceTests
         var (exit, _, stderr) = Run(["compare-transparency", .. args]);
         AssertOneSentence(exit, stderr, expected);
         using var store = RunStores.Open(workspace);
-        Assert.Equal(3, store.ListRuns().Count);
+        Assert.Equal(4, store.ListRuns().Count); // the runs the fixture made, and no new one
     }
 }
 

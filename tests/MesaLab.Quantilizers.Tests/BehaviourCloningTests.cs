@@ -27,9 +27,21 @@ public class BehaviourCloningTests
         Assert.True(r.HeldOutStates > 2000);
         Assert.True(r.ModeAgreement > r.ModeChance + 0.3, $"mode agreement {r.ModeAgreement:P1} vs chance {r.ModeChance:P1}");
         Assert.True(r.SampledAgreement > 0.45, $"sampled agreement {r.SampledAgreement:P1} vs chance 25 %");
+        Assert.True(double.IsFinite(r.Convergence.Value), r.Convergence.ToString()); // the last epoch's relative fall of the loss
+        Assert.Equal(r.Convergence.Value <= 0.02, r.Converged);
         // Its table is a proper policy on an unseen level.
         var table = clone.Table(heldOut[0]);
         Assert.Equal(heldOut[0].CellCount * 4, table.P.Length);
+    }
+
+    /// <summary>One epoch gives no plateau to judge by: cloning reports that it did not converge, and so does the curve that uses it.</summary>
+    [Fact]
+    public void One_epoch_of_cloning_is_reported_as_not_converged()
+    {
+        var gardens = GardenTests.Gardens();
+        using var clone = ClonedPolicy.Train(gardens.Take(5, 1_000_000), gardens.Take(2, 2_000_000), new DemonstratorSettings(), new BehaviourCloningSettings(Epochs: 1), seed: 8);
+        Assert.False(clone.Report.Converged);
+        Assert.Contains("DID NOT CONVERGE", clone.Report.Convergence.ToString());
     }
 
     [Fact]

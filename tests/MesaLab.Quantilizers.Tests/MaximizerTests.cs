@@ -3,11 +3,18 @@ namespace MesaLab.Quantilizers.Tests;
 using MesaLab.Quantilizers;
 using MesaLab.Learning;
 using MesaLab.Worlds;
+using MesaLab.Tests;
 
 [Collection(nameof(TorchSerial))]
 public class MaximizerTests
 {
-    public MaximizerTests() => TorchSetup.SetThreads(1);
+    private readonly Xunit.Abstractions.ITestOutputHelper output;
+
+    public MaximizerTests(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        this.output = output;
+        TorchSetup.SetThreads(1);
+    }
 
     private static readonly QuantilizerSettings Tiny = new()
     {
@@ -26,6 +33,8 @@ public class MaximizerTests
         var curve = GoodhartExperiment.Run(Tiny, Gardens.Split(5), 1);
         Assert.NotNull(curve.Maximizer);
         Assert.Equal(39_936, curve.Maximizer!.Steps); // whole rollouts of 16 × 32 steps within the budget
+        Assert.True(curve.Maximizer.Converged, curve.Maximizer.Convergence.ToString());
+        Assert.Equal(1, curve.Maximizer.Attempts);
         Assert.Contains("PPO", curve.MaximizerKind);
         foreach (var b in curve.Bases)
         {
@@ -48,12 +57,89 @@ public class MaximizerTests
     {
         var split = Gardens.Split(5);
         var levels = new GardenLevels(split, CandidateObjective.Exit, new FlowerBeds(0.25, 0.3), 0.4, 1).Take(2, 0);
-        var settings = new MaximizerSettings(NumEnvs: 8, NumSteps: 16);
+        var settings = new MaximizerSettings(NumEnvs: 8, NumSteps: 16, Attempts: 1);
         var a = ProxyMaximizer.Train(split, levels, 2048, settings, seed: 5);
         var b = ProxyMaximizer.Train(split, levels, 2048, settings, seed: 5);
         var c = ProxyMaximizer.Train(split, levels, 2048, settings, seed: 6);
         Assert.Equal(a.Tables[1].P, b.Tables[1].P);
         Assert.NotEqual(a.Tables[1].P, c.Tables[1].P);
+    }
+
+    /// <summary>
+    /// Two updates of 512 steps cannot learn a 5×5 garden: each attempt is scored by the exact expected proxy of its
+    /// policy against 0.9 × the optimum's, every attempt is made, the best is kept and reported as not converged (in its
+    /// training record, its name, the curve's description and its point), and the run's metrics number the updates of
+    /// all attempts on without a gap.
+    /// </summary>
+    [Fact]
+    public void A_maximizer_that_does_not_reach_the_target_in_any_attempt_is_reported_as_not_converged()
+    {
+        var updates = new List<long>();
+        var settings = Tiny with { MaximizerSteps = 1024, Maximizer = new MaximizerSettings(NumEnvs: 16, Attempts: 3), Bases = ["random"] };
+        var curve = GoodhartExperiment.Run(settings, Gardens.Split(5), 1, maximizerUpdate: u => updates.Add(u.Update));
+        var t = curve.Maximizer!;
+        Assert.False(t.Converged);
+        Assert.Equal(3, t.Attempts);
+        Assert.Equal(3 * 1024, t.TotalSteps);
+        Assert.Equal(Enumerable.Range(1, 6).Select(u => (long)u), updates);
+        Assert.InRange(t.Attempt, 1, 3);
+        var m = curve.Bases[0].Maximizer!;
+        Assert.False(m.Converged);
+        Assert.Contains("did not converge", m.Name);
+        Assert.Contains("DID NOT CONVERGE", curve.MaximizerKind);
+        Assert.Equal(m.Proxy, t.Convergence.Value, 9);             // the criterion is the point's own exact proxy…
+        Assert.Equal(0.9 * curve.Bases[0].Limit.Proxy, t.Convergence.Threshold, 9); // …against 0.9 × the optimum's
+        Assert.True(t.Convergence.Value < t.Convergence.Threshold);
+    }
+
+    /// <summary>
+    /// Over seeds 1–5 on 5×5 gardens with 40 k steps per attempt, the maximizer either reaches 0.9 × the exact proxy
+    /// optimum or is reported as not converged; never a failed learner presented as the maximizer.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Over_seeds_the_maximizer_reaches_the_proxy_optimum_or_is_reported_as_failed(int seed)
+    {
+        var curve = GoodhartExperiment.Run(Tiny with { Bases = ["random"] }, Gardens.Split(5), (ulong)seed);
+        AssertReachesOptimumOrFails(curve);
+    }
+
+    /// <summary>The same over seeds 1–5 of the built-in experiment (8×8 gardens, 500 k steps per attempt, up to 3 attempts).</summary>
+    [SlowTheory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Over_seeds_the_built_in_maximizer_reaches_the_proxy_optimum_or_is_reported_as_failed(int seed)
+    {
+        var settings = new QuantilizerSettings { N = 2000, Bootstrap = 10, Q = [1, 0.1], Bases = ["random"] };
+        var split = WorldCatalog.Get("green-arrow-maze").Split("train", new Dictionary<string, object> { ["min_size"] = 8, ["max_size"] = 8 });
+        AssertReachesOptimumOrFails(GoodhartExperiment.Run(settings, split, (ulong)seed));
+    }
+
+    private void AssertReachesOptimumOrFails(GoodhartCurve curve)
+    {
+        var t = curve.Maximizer!;
+        output.WriteLine($"seed {curve.Seed}: attempt {t.Attempt} of {t.Attempts} kept, {t.TotalSteps:N0} steps in all; {t.Convergence}");
+        var m = curve.Bases[0].Maximizer!;
+        var limit = curve.Bases[0].Limit;
+        Assert.Equal(t.Converged, m.Converged);
+        if (t.Converged)
+        {
+            Assert.True(m.Proxy >= 0.9 * limit.Proxy, $"converged, yet proxy {m.Proxy:F3} < 0.9 × {limit.Proxy:F3}");
+            Assert.DoesNotContain("did not converge", m.Name);
+        }
+        else
+        {
+            Assert.True(m.Proxy < 0.9 * limit.Proxy);
+            Assert.Contains("did not converge", m.Name);
+            Assert.Contains("DID NOT CONVERGE", curve.MaximizerKind);
+        }
     }
 
     [Fact]

@@ -41,6 +41,24 @@ public class LinearProbeTests
         Assert.Equal(probe.Score, LinearProbe.FitClassifier(features, labels, 3, settings).Score);
     }
 
+    /// <summary>
+    /// Three Adam steps cannot fit the planted feature: the loss is still falling fast, so the probe reports that it did
+    /// not converge; 2000 steps reach the plateau. Ridge regression is solved in closed form.
+    /// </summary>
+    [Fact]
+    public void A_probe_reports_whether_its_fit_converged()
+    {
+        var (network, x, labels, scalar) = Planted(600);
+        using var cap = ActivationCapture.Capture(network, x, ["lin1"]);
+        var features = FeatureMatrix.FromTensor(cap["lin1"]);
+        var early = LinearProbe.FitClassifier(features, labels, 3, new ProbeSettings { Iterations = 3, LearningRate = 0.1 }).Score;
+        Assert.False(early.Converged, early.Convergence.ToString());
+        Assert.True(early.Convergence.Value > 0.01, $"the loss still fell by {early.Convergence.Value:P1} in the last step");
+        var late = LinearProbe.FitClassifier(features, labels, 3, new ProbeSettings { Iterations = 2000, LearningRate = 0.1 }).Score;
+        Assert.True(late.Converged, late.Convergence.ToString());
+        Assert.True(LinearProbe.FitRidge(features, scalar, new ProbeSettings()).Score.Converged);
+    }
+
     [Fact]
     public void Ridge_probe_recovers_a_planted_scalar_and_not_a_shuffled_one()
     {

@@ -22,9 +22,11 @@ public static class ProbeVerb
                 foreach (var l in probes.Layers)
                 {
                     var row = probes.Row(t.Name, l)!;
-                    w.WriteLine($"    {l,-18} {InspectionVerb.F(row.Accuracy)}  [{InspectionVerb.F(row.Chance)} / {InspectionVerb.F(row.ShuffledLabels)} / {(row.RandomInit is { } ri ? InspectionVerb.F(ri) : "—")}]");
+                    w.WriteLine($"    {l,-18} {InspectionVerb.F(row.Accuracy)}  [{InspectionVerb.F(row.Chance)} / {InspectionVerb.F(row.ShuffledLabels)} / {(row.RandomInit is { } ri ? InspectionVerb.F(ri) : "—")}]{(row.Converged ? "" : "  (probe did not converge)")}");
                 }
             }
+            int unconverged = probes.Rows.Count(row => !row.Converged);
+            if (unconverged > 0) w.WriteLine($"{unconverged} of {probes.Rows.Count} probes did not converge (probe.iterations, probe.convergence_tolerance); their accuracies are lower bounds of what a linear probe decodes");
             w.WriteLine($"plot: {r.ProbePlot}");
             if (r.SearchLikeness is { } search)
             {

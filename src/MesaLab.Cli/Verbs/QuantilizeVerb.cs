@@ -31,7 +31,7 @@ public static class QuantilizeVerb
             var experiment = file.With(Overrides(p, file));
             using var store = p.GetValue(noStore) ? null : RunStores.OpenWorkspace(CommonOptions.Workspace(p));
             var result = QuantilizeJob.Run(store, experiment, p.GetValue(plot), cli.Output.Narrator());
-            cli.Output.Result(new { kind = "quantilize", run_id = result.Run?.Id, store = result.Store, bound_holds = result.Curve.BoundHolds, plot = result.PlotPath, result = result.Curve },
+            cli.Output.Result(new { kind = "quantilize", run_id = result.Run?.Id, store = result.Store, bound_holds = result.Curve.BoundHolds, maximizer_converged = result.Curve.Maximizer?.Converged, plot = result.PlotPath, result = result.Curve },
                 o => Human(o, result.Curve, result.Run?.Id));
             return 0;
         });
@@ -55,14 +55,14 @@ public static class QuantilizeVerb
     }
 
     private static string MaximizerLine(string label, MaximizerPoint m) =>
-        $"  {label} {m.Name}: proxy {m.Proxy:F3}, true {m.True:F3}, cost {m.Cost:F3}, reaches the goal {m.ReachProbability:P1}; its outcome is worth {m.OutcomeBits:F2} bits under this base (empirical {(m.EmpiricalBitsLowerBound ? "≥ " : "")}{m.EmpiricalBits:F2})";
+        $"  {label} {m.Name}{(m.Converged ? "" : " — DID NOT CONVERGE, not a maximizer")}: proxy {m.Proxy:F3}, true {m.True:F3}, cost {m.Cost:F3}, reaches the goal {m.ReachProbability:P1}; its outcome is worth {m.OutcomeBits:F2} bits under this base (empirical {(m.EmpiricalBitsLowerBound ? "≥ " : "")}{m.EmpiricalBits:F2})";
 
     private static void Human(TextWriter o, GoodhartCurve c, string? runId)
     {
         var inv = CultureInfo.InvariantCulture;
         o.WriteLine($"quantilizers on {c.World}/{c.Split}: proxy '{c.Proxy}' (shortest/steps on reaching it), true = proxy − {c.CostWeight.ToString(inv)} × {c.Cost} cells entered; n = {c.N} per level, {c.Levels.Count} levels");
         if (c.Cloning is { } bc)
-            o.WriteLine($"behaviour cloning: {bc.Demonstrations} demonstrated moves; held-out agreement with the demonstrator's mode {bc.ModeAgreement:P1} (chance {bc.ModeChance:P1}), with its sampled moves {bc.SampledAgreement:P1} (chance 25%)");
+            o.WriteLine($"behaviour cloning: {bc.Demonstrations} demonstrated moves; held-out agreement with the demonstrator's mode {bc.ModeAgreement:P1} (chance {bc.ModeChance:P1}), with its sampled moves {bc.SampledAgreement:P1} (chance 25%); {bc.Convergence}");
         foreach (var b in c.Bases)
         {
             o.WriteLine();
@@ -81,7 +81,7 @@ public static class QuantilizeVerb
         o.WriteLine();
         o.WriteLine($"maximizer: {c.MaximizerKind}");
         if (c.Maximizer is { } t)
-            o.WriteLine($"  trained {t.Steps:N0} steps in {t.Seconds:F1} s; last rollout: success {t.SuccessRate:P0}, episode length {t.EpisodeLength:F1}, entropy {t.Entropy:F2}");
+            o.WriteLine($"  kept attempt {t.Attempt} of {t.Attempts} ({t.Steps:N0} steps; {t.TotalSteps:N0} in all, {t.Seconds:F1} s); last rollout: success {t.SuccessRate:P0}, episode length {t.EpisodeLength:F1}, entropy {t.Entropy:F2}; {t.Convergence}");
         o.WriteLine($"limit: {c.LimitKind}");
         o.WriteLine($"Taylor's bound E_Q[cost] ≤ E_base[cost]/q: {(c.BoundHolds ? "holds at every q for every base" : "VIOLATED somewhere (see above)")}");
         if (runId is not null) o.WriteLine($"stored as run {runId} (mesalab runs show {runId})");

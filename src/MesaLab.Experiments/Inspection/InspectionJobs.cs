@@ -76,7 +76,7 @@ public static class InspectionJobs
             inspection.RandomInitControl, narrator.Log);
         Store(run.Store, run.Id, ResultKinds.Probes, subject.Split.Name, probes);
         var plot = SavePng(subject, $"probes-{subject.Split.Name}.png", TransparencyPlots.ProbeAccuracyByLayer(probes.Layers,
-            [.. probes.Targets.Select(t => new ProbeAccuracySeries(t.Name, [.. probes.Layers.Select(l => probes.Row(t.Name, l)!.Accuracy)]))],
+            [.. probes.Targets.Select(t => new ProbeAccuracySeries(t.Name, [.. probes.Layers.Select(l => probes.Row(t.Name, l)!.Accuracy)], [.. probes.Layers.Select(l => probes.Row(t.Name, l)!.Converged)]))],
             chance: probes.Rows.Average(r => r.Chance)));
         SearchLikenessResult? search = null;
         string? searchPlot = null;

@@ -16,7 +16,13 @@ public static class GoodhartPlot
     public const int Width = 1000, Height = 500;
 
     /// <summary>The Goodhart curve of one base as a PNG.</summary>
-    public static byte[] Curve(GoodhartCurve curve, string baseName)
+    public static byte[] Curve(GoodhartCurve curve, string baseName) => CurvePlot(curve, baseName).GetImageBytes(Width, Height, ImageFormat.Png);
+
+    /// <summary>
+    /// The Goodhart curve of one base as a plot: a PPO maximizer that did not converge is drawn with its own marker and
+    /// labelled so in the legend, never as "the maximizer".
+    /// </summary>
+    public static Plot CurvePlot(GoodhartCurve curve, string baseName)
     {
         var b = curve.Bases.FirstOrDefault(x => x.Base == baseName) ?? throw new ArgumentException($"no base '{baseName}' in this result.", nameof(baseName));
         var plot = new Plot();
@@ -30,14 +36,18 @@ public static class GoodhartPlot
         at.Color = Colors.OrangeRed; at.LinePattern = LinePattern.Dashed; at.LegendText = "true (per-action, bits/step)";
         double fallback = xs.Max() + 2;
         if (b.Maximizer is { } m)
-            AddMaximizer(plot, m, fallback, MarkerShape.FilledDiamond, "PPO maximizer");
+        {
+            if (m.Converged) AddMaximizer(plot, m, fallback, MarkerShape.FilledDiamond, "PPO maximizer");
+            else AddMaximizer(plot, m, fallback, MarkerShape.Asterisk, "PPO maximizer, DID NOT CONVERGE");
+        }
         AddMaximizer(plot, b.Limit, fallback, MarkerShape.OpenDiamond, "limit (exact optimum)");
-        plot.Title($"Goodhart curve — base '{b.Base}' on {curve.World}/{curve.Split}");
+        string clone = b.Base == "cloned" && curve.Cloning is { Converged: false } ? " (behaviour cloning did not converge)" : "";
+        plot.Title($"Goodhart curve — base '{b.Base}'{clone} on {curve.World}/{curve.Split}");
         plot.XLabel("optimization (bits): −log2 q; maximizers at −log2 P_base(proxy ≥ their outcome)");
         plot.YLabel("utility");
         // Outside the data area: the curves fill the whole panel.
         plot.ShowLegend(Edge.Right);
-        return plot.GetImageBytes(Width, Height, ImageFormat.Png);
+        return plot;
     }
 
     /// <summary>Taylor's bound: measured E_Q[cost] (with 95 % interval) and the bound E_base[cost]/q, per base, on a log scale.</summary>
@@ -77,11 +87,14 @@ public static class GoodhartPlot
         var h = new StringBuilder();
         h.Append("<section class=\"quantilizers\">\n<h2>Quantilizers: the Goodhart curve and Taylor's bound</h2>\n");
         h.Append(CultureInfo.InvariantCulture, $"<p>Proxy: reach <code>{Enc(curve.Proxy)}</code> quickly (shortest/steps). True utility: proxy − {curve.CostWeight.ToString(inv)} × <code>{Enc(curve.Cost)}</code> cells entered. n = {curve.N} base trajectories per level, {curve.Levels.Count} levels, 95 % bootstrap intervals ({curve.Bootstrap} replicates).</p>\n");
-        h.Append(CultureInfo.InvariantCulture, $"<p>Maximizer: {Enc(curve.MaximizerKind)}. Limit: {Enc(curve.LimitKind)}.</p>\n<ul class=\"maximizers\">\n");
+        h.Append(CultureInfo.InvariantCulture, $"<p>Maximizer: {Enc(curve.MaximizerKind)}. Limit: {Enc(curve.LimitKind)}.</p>\n");
+        if (curve.Cloning is { } bc)
+            h.Append(CultureInfo.InvariantCulture, $"<p{(bc.Converged ? "" : " class=\"not-converged\"")}>Behaviour cloning (base 'cloned'): held-out agreement with the demonstrator's mode {bc.ModeAgreement:P1} (chance {bc.ModeChance:P1}); {Enc(bc.Convergence.ToString())}.</p>\n");
+        h.Append("<ul class=\"maximizers\">\n");
         foreach (var b in curve.Bases)
             foreach (var m in new[] { b.Maximizer, b.Limit })
                 if (m is not null)
-                    h.Append(CultureInfo.InvariantCulture, $"<li>base '{Enc(b.Base)}', {Enc(m.Name)}: proxy {m.Proxy:F3}, true {m.True:F3}, cost {m.Cost:F3}; outcome worth {m.OutcomeBits:F2} bits (empirical {(m.EmpiricalBitsLowerBound ? "≥ " : "")}{m.EmpiricalBits:F2})</li>\n");
+                    h.Append(CultureInfo.InvariantCulture, $"<li{(m.Converged ? "" : " class=\"not-converged\"")}>base '{Enc(b.Base)}', {Enc(m.Name)}{(m.Converged ? "" : " <strong>(did not converge: not a maximizer)</strong>")}: proxy {m.Proxy:F3}, true {m.True:F3}, cost {m.Cost:F3}; outcome worth {m.OutcomeBits:F2} bits (empirical {(m.EmpiricalBitsLowerBound ? "≥ " : "")}{m.EmpiricalBits:F2})</li>\n");
         h.Append("</ul>\n");
         foreach (var b in curve.Bases)
             h.Append(CultureInfo.InvariantCulture, $"<figure><img alt=\"Goodhart curve, base {Enc(b.Base)}\" src=\"data:image/png;base64,{Convert.ToBase64String(Curve(curve, b.Base))}\"/><figcaption>Base '{Enc(b.Base)}'.</figcaption></figure>\n");

@@ -3,8 +3,8 @@ namespace MesaLab.Reports.Transparency;
 using MesaLab.Reports.Plots;
 using ScottPlot;
 
-/// <summary>One probe target's held-out accuracy at each layer (in layer order).</summary>
-public sealed record ProbeAccuracySeries(string Target, IReadOnlyList<double> Accuracy);
+/// <summary>One probe target's held-out accuracy at each layer (in layer order), and whether each probe converged (null: all did).</summary>
+public sealed record ProbeAccuracySeries(string Target, IReadOnlyList<double> Accuracy, IReadOnlyList<bool>? Converged = null);
 
 /// <summary>
 /// The pictures of the transparency tools (probes, steering, retargeting, attribution, search-likeness), as PNG bytes.
@@ -12,7 +12,10 @@ public sealed record ProbeAccuracySeries(string Target, IReadOnlyList<double> Ac
 /// </summary>
 public static class TransparencyPlots
 {
-    /// <summary>Held-out probe accuracy by layer, one line per target; the dashed grey line is the mean chance level.</summary>
+    /// <summary>
+    /// Held-out probe accuracy by layer, one line per target; the dashed grey line is the mean chance level. A probe that
+    /// did not converge is ringed in red ("probe did not converge" in the legend).
+    /// </summary>
     public static byte[] ProbeAccuracyByLayer(IReadOnlyList<string> layers, IReadOnlyList<ProbeAccuracySeries> series, double? chance = null,
         string title = "Linear probe accuracy by layer (held out)", int width = PlotPalette.Width, int height = PlotPalette.Height)
     {
@@ -29,6 +32,17 @@ public static class TransparencyPlots
             line.LineWidth = 2;
             line.MarkerSize = 7;
             line.LegendText = series[s].Target;
+        }
+        var unconverged = series.SelectMany(s => Enumerable.Range(0, layers.Count).Where(i => s.Converged is { } c && !c[i]).Select(i => (X: xs[i], Y: s.Accuracy[i]))).ToList();
+        if (unconverged.Count > 0)
+        {
+            var ring = plot.Add.Scatter(unconverged.Select(p => p.X).ToArray(), unconverged.Select(p => p.Y).ToArray(), Colors.Red);
+            ring.LineWidth = 0;
+            ring.MarkerShape = MarkerShape.OpenCircle;
+            ring.MarkerSize = 18;
+            ring.MarkerStyle.LineColor = Colors.Red;
+            ring.MarkerStyle.LineWidth = 3;
+            ring.LegendText = "probe did not converge";
         }
         if (chance is { } c)
         {

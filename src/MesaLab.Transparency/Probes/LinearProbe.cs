@@ -10,7 +10,12 @@ using static TorchSharp.torch;
 /// <param name="Chance">Accuracy of always guessing the most common training class (classifier), 0 for R².</param>
 /// <param name="TrainSamples">Samples the probe was fitted on.</param>
 /// <param name="TestSamples">Held-out samples it was scored on.</param>
-public sealed record ProbeScore(double Score, double Chance, int TrainSamples, int TestSamples);
+/// <param name="Convergence">Whether the fit converged: for the logistic probe, its training loss fell by at most
+/// <see cref="ProbeSettings.ConvergenceTolerance"/> (relative) over the last tenth of the iterations; ridge is closed form.</param>
+public sealed record ProbeScore(double Score, double Chance, int TrainSamples, int TestSamples, Convergence Convergence)
+{
+    public bool Converged => Convergence.Converged;
+}
 
 /// <summary>
 /// A fitted linear probe on one layer: multinomial logistic regression for classes (positions, moves) or ridge
@@ -127,6 +132,7 @@ public sealed class LinearProbe
         if (shuffleLabels) Shuffle(trainLabels, settings.Seed ^ 0xC0117201UL);
         int k = x.Reduced;
         float[] w, b, testLogits;
+        Convergence convergence;
         using (var scope = NewDisposeScope())
         {
             var X = tensor(x.TrainRows, [x.Train.Length, k]);
@@ -136,15 +142,20 @@ public sealed class LinearProbe
             // ScalarSafeAdam, no tensor '+' and a long-lived decay Scalar: no temporary Scalar a collection could free mid-call.
             using var opt = new ScalarSafeAdam([W, B], settings.LearningRate);
             using var decay = settings.WeightDecay.ToScalar();
+            int window = Math.Max(1, settings.Iterations / 10);
+            double windowStart = double.NaN, final = double.NaN;
             for (int it = 0; it < settings.Iterations; it++)
             {
                 using var step = NewDisposeScope();
                 W.grad?.zero_();
                 B.grad?.zero_();
                 var loss = TorchScalars.Plus(nn.functional.cross_entropy(TorchScalars.Plus(X.matmul(W.t()), B), Y), (W * W).sum() * decay);
+                if (it == settings.Iterations - 1 - window) windowStart = loss.item<float>();
+                if (it == settings.Iterations - 1) final = loss.item<float>();
                 loss.backward();
                 opt.Step();
             }
+            convergence = Convergence.LossPlateau(windowStart, final, $"{window} iterations", settings.ConvergenceTolerance);
             w = W.detach().contiguous().data<float>().ToArray();
             b = B.detach().contiguous().data<float>().ToArray();
             using var _ = no_grad();
@@ -154,7 +165,7 @@ public sealed class LinearProbe
         double acc = x.Test.Where((row, i) => pred[i] == labels[row]).Count() / (double)x.Test.Length;
         int majority = trainLabels.GroupBy(l => l).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
         double chance = x.Test.Count(row => labels[row] == majority) / (double)x.Test.Length;
-        return new LinearProbe(x, classes, w, b, new ProbeScore(acc, chance, x.Train.Length, x.Test.Length));
+        return new LinearProbe(x, classes, w, b, new ProbeScore(acc, chance, x.Train.Length, x.Test.Length, convergence));
     }
 
     public static LinearProbe FitRidge(FeatureMatrix x, float[] targets, ProbeSettings settings, bool shuffleLabels = false) =>
@@ -188,7 +199,7 @@ public sealed class LinearProbe
             sst += (y - testMean) * (y - testMean);
         }
         double r2 = sst > 0 ? 1 - sse / sst : 0;
-        return new LinearProbe(x, 1, w, [yMean], new ProbeScore(r2, 0, x.Train.Length, x.Test.Length));
+        return new LinearProbe(x, 1, w, [yMean], new ProbeScore(r2, 0, x.Train.Length, x.Test.Length, Convergence.ClosedForm));
     }
 
     private static void Shuffle<T>(T[] a, ulong seed)

@@ -22,6 +22,12 @@ public sealed record ProbeSettings
     /// <summary>Adam learning rate of the logistic probe (features are standardized).</summary>
     [Range(0.0, 10.0, MinimumIsExclusive = true)] public double LearningRate { get; init; } = 0.05;
 
+    /// <summary>
+    /// The logistic probe has converged when its training loss fell by at most this fraction over the last tenth of the
+    /// iterations; probes that did not are marked in results and reports.
+    /// </summary>
+    [Range(0.0, 1.0)] public double ConvergenceTolerance { get; init; } = 0.01;
+
     /// <summary>L2 penalty of the logistic probe's weights (per sample).</summary>
     [Range(0.0, 1000.0)] public double WeightDecay { get; init; } = 1e-3;
 

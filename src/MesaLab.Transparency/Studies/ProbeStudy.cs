@@ -12,7 +12,9 @@ public sealed record ProbeTarget(string Name, string Kind, string Description);
 /// <param name="Chance">Always guessing the most common training label.</param>
 /// <param name="ShuffledLabels">Probe trained on shuffled labels (should be near chance).</param>
 /// <param name="RandomInit">Same probe on the same architecture randomly initialized (null when not run): what the input alone makes decodable.</param>
-public sealed record ProbeRow(string Target, string Layer, double Accuracy, double Chance, double ShuffledLabels, double? RandomInit, int TrainSamples, int TestSamples);
+/// <param name="Converged">Whether the probe on the real labels converged (both of a position's probes); see <see cref="ProbeScore.Convergence"/>.</param>
+public sealed record ProbeRow(string Target, string Layer, double Accuracy, double Chance, double ShuffledLabels, double? RandomInit, int TrainSamples, int TestSamples,
+    bool Converged = true);
 
 /// <summary>Every probe of one study.</summary>
 public sealed record ProbeStudyResult(string World, string Split, int Samples, IReadOnlyList<string> Layers, IReadOnlyList<ProbeTarget> Targets, IReadOnlyList<ProbeRow> Rows)
@@ -106,21 +108,21 @@ public static class ProbeStudy
             var control = randomInitActivations is not null && randomInitActivations.TryGetValue(layer, out var ra) ? ProbeFeatures.Prepare(ra, settings, groups) : null;
             foreach (var t in targets)
             {
-                var (acc, chance, train, test) = Score(prepared, labels[t.Name], states, t, settings, false);
-                var (shuffled, _, _, _) = Score(prepared, labels[t.Name], states, t, settings, true);
+                var (acc, chance, train, test, converged) = Score(prepared, labels[t.Name], states, t, settings, false);
+                var (shuffled, _, _, _, _) = Score(prepared, labels[t.Name], states, t, settings, true);
                 double? random = control is null ? null : Score(control, labels[t.Name], states, t, settings, false).Accuracy;
-                rows.Add(new ProbeRow(t.Name, layer, acc, chance, shuffled, random, train, test));
+                rows.Add(new ProbeRow(t.Name, layer, acc, chance, shuffled, random, train, test, converged));
             }
         }
         return new ProbeStudyResult(states.Split.World.Name, states.Split.Name, states.Count, layers, targets, rows);
     }
 
-    private static (double Accuracy, double Chance, int Train, int Test) Score(ProbeFeatures x, int[][] labels, ProbeStates states, ProbeTarget t, ProbeSettings settings, bool shuffle)
+    private static (double Accuracy, double Chance, int Train, int Test, bool Converged) Score(ProbeFeatures x, int[][] labels, ProbeStates states, ProbeTarget t, ProbeSettings settings, bool shuffle)
     {
         if (t.Kind == "class")
         {
             var p = LinearProbe.FitClassifier(x, labels[0], Moves.Count, settings, shuffle);
-            return (p.Score.Score, p.Score.Chance, p.Score.TrainSamples, p.Score.TestSamples);
+            return (p.Score.Score, p.Score.Chance, p.Score.TrainSamples, p.Score.TestSamples, p.Score.Converged);
         }
         // Position: column and row probes; a held-out state counts when both are right.
         var px = LinearProbe.FitClassifier(x, labels[0], states.CanvasWidth, settings, shuffle);
@@ -132,6 +134,6 @@ public static class ProbeStudy
         for (int i = 0; i < test.Length; i++) if (predX[i] == labels[0][test[i]] && predY[i] == labels[1][test[i]]) right++;
         var pairs = x.Train.Select(r => (labels[0][r], labels[1][r])).GroupBy(p => p).OrderByDescending(g => g.Count()).First().Key;
         double chance = test.Count(r => labels[0][r] == pairs.Item1 && labels[1][r] == pairs.Item2) / (double)test.Length;
-        return (right / (double)test.Length, chance, x.Train.Length, test.Length);
+        return (right / (double)test.Length, chance, x.Train.Length, test.Length, px.Score.Converged && py.Score.Converged);
     }
 }

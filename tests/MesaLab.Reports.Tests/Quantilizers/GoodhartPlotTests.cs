@@ -6,14 +6,14 @@ using SkiaSharp;
 
 public class GoodhartPlotTests
 {
-    // A PPO maximizer of two short updates: enough to put its point on the plot (learning is tested in Analysis).
+    // A PPO maximizer of two short updates, which cannot converge: its point is on the plot, marked (learning is tested in Quantilizers).
     private static readonly Lazy<GoodhartCurve> Curve = new(() =>
     {
         MesaLab.Learning.TorchSetup.SetThreads(1);
         return GoodhartExperiment.Run(new QuantilizerSettings
         {
             N = 2000, Levels = 2, Bootstrap = 40, Q = [1, 0.3, 0.1, 0.01, 0.001], Bases = ["demonstrator", "random"],
-            MaximizerSteps = 1024, Maximizer = new MaximizerSettings(NumEnvs: 16),
+            MaximizerSteps = 1024, Maximizer = new MaximizerSettings(NumEnvs: 16, Attempts: 1),
         }, MesaLab.Worlds.WorldCatalog.Get("green-arrow-maze").Split("train", new Dictionary<string, object> { ["min_size"] = 8, ["max_size"] = 8 }), 1);
     });
 
@@ -50,10 +50,26 @@ public class GoodhartPlotTests
         var html = GoodhartPlot.HtmlSection(Curve.Value);
         Assert.Equal(3, html.Split("data:image/png;base64,").Length - 1); // one curve per base + the bound
         Assert.Equal(2 * 5, html.Split("<tr><td>").Length - 1);          // a bound row per base and q
-        Assert.Equal(2 * 2, html.Split("<li>").Length - 1);              // the PPO maximizer and the limit, per base
+        Assert.Equal(2 * 2, html.Split("<li").Length - 1);               // the PPO maximizer and the limit, per base
+        Assert.Equal(2, html.Split("<li class=\"not-converged\">").Length - 1); // the maximizer that did not converge, per base
+        Assert.Contains("did not converge: not a maximizer", html);
+        Assert.Contains("DID NOT CONVERGE", html);
         Assert.Contains("PPO agent", html);
         Assert.Contains("exact proxy-optimal policy", html);
         Assert.DoesNotContain("violated", html);
+    }
+
+    [Fact]
+    public void A_maximizer_that_did_not_converge_is_labelled_so_and_one_that_did_is_not()
+    {
+        static string[] Labels(GoodhartCurve c) =>
+            [.. GoodhartPlot.CurvePlot(c, "demonstrator").GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Select(s => s.LegendText).Where(t => t.Contains("maximizer", StringComparison.Ordinal))];
+        var failed = Curve.Value;
+        Assert.False(failed.Maximizer!.Converged);
+        Assert.Equal(["PPO maximizer, DID NOT CONVERGE: proxy", "PPO maximizer, DID NOT CONVERGE: true utility"], Labels(failed));
+        // The same result with the flag set: drawn as the maximizer.
+        var converged = failed with { Bases = [.. failed.Bases.Select(b => b with { Maximizer = b.Maximizer! with { Converged = true } })] };
+        Assert.Equal(["PPO maximizer: proxy", "PPO maximizer: true utility"], Labels(converged));
     }
 
     [Fact]

@@ -32,6 +32,19 @@ public class TransparencyPlotTests
     }
 
     [Fact]
+    public void A_probe_that_did_not_converge_is_ringed_in_red()
+    {
+        string[] layers = ["stem", "features", "policy"];
+        var red = new SKColor(255, 0, 0);
+        using var all = new Picture(TransparencyPlots.ProbeAccuracyByLayer(layers, [new("exit_position", [0.9, 0.95, 0.9], [true, true, true])]));
+        using var one = new Picture(TransparencyPlots.ProbeAccuracyByLayer(layers, [new("exit_position", [0.9, 0.95, 0.9], [true, false, true])]));
+        using var two = new Picture(TransparencyPlots.ProbeAccuracyByLayer(layers, [new("exit_position", [0.9, 0.95, 0.9], [false, false, true])]));
+        Assert.Equal(0, all.Count(red, 30));
+        Assert.True(one.Count(red, 30) > 30, $"the unconverged probe is ringed ({one.Count(red, 30)} red pixels)");
+        Assert.True(two.Count(red, 30) > one.Count(red, 30) + 30, "each unconverged probe gets a ring");
+    }
+
+    [Fact]
     public void Steering_retarget_heatmap_attribution_and_search_plots_render_their_data()
     {
         using var steer = new Picture(TransparencyPlots.SteeringCurve("body.step.3", "arrow", [-1, 0, 1],
