@@ -98,14 +98,16 @@ public static class StudyVerb
             narrator.Log($"submitted Slurm array job {submission.JobId} ({positions.Count} tasks); script {submission.ScriptPath}");
             if (wait)
             {
+                // Until the array job has left Slurm's queue (every task has ended, not only given its job back) and no
+                // job is running; without squeue, until the store says every job has ended.
                 var seen = new Dictionary<string, string>();
-                bool queued = true;
                 while (!cli.Cancel.IsCancellationRequested)
                 {
+                    bool queued = SlurmExecutor.Queued(submission.JobId!);
                     status = StudyStatus.Of(store, start.Plan.Name);
                     LocalExecutor.Report(status, seen, narrator);
-                    if (status.Settled(retries) || (!queued && !status.JobStates.Any(j => j.State == "running"))) break;
-                    queued = SlurmExecutor.Queued(submission.JobId!);
+                    bool settled = status.Settled(retries);
+                    if (SlurmExecutor.CanQueue ? !queued && (settled || !status.JobStates.Any(j => j.State == "running")) : settled) break;
                     cli.Cancel.WaitHandle.WaitOne(LocalExecutor.PollInterval);
                 }
                 narrator.EndLine();
