@@ -105,7 +105,7 @@ public abstract partial class SqlRunStore
             var existing = c.QueryFirstOrDefault<StudyRow>($"{StudySelect} WHERE s.name = @Name", new { study.Name }, tx);
             if (existing is not null)
             {
-                tx.Commit();
+                Commit(tx);
                 return (existing.ToRecord(), false);
             }
             string now = Now();
@@ -129,7 +129,7 @@ public abstract partial class SqlRunStore
                         10 => 0.0,
                         _ => now,
                     }, maxRows: 64);
-                tx.Commit();
+                Commit(tx);
                 return (new StudyRecord(study.Name, study.Spec, study.SpecHash, ParseStamp(now), study.Jobs.Count), true);
             }
             catch (Exception e) when (Dialect.IsUniqueViolation(e) && attempt < 5)
@@ -171,14 +171,14 @@ public abstract partial class SqlRunStore
         var next = jobs.FirstOrDefault(j => j.Claimable(maxFailures));
         if (next is null)
         {
-            tx.Commit();
+            Commit(tx);
             return null;
         }
         string now = StoreNow(c, tx);
         c.Execute("UPDATE study_jobs SET state = @state, attempts = attempts + 1, token = @Token, host = @Host, pid = @pid, start_mark = @StartMark, " +
                   "acquired = @now, heartbeat = @now, updated = @updated WHERE study = @study AND job = @job",
             new { state = StudyJobState.Running.ToText(), holder.Token, holder.Host, pid = (long)holder.Pid, holder.StartMark, now, updated = Now(), study, job = next.Job }, tx);
-        tx.Commit();
+        Commit(tx);
         return new StudyJobLease(study, next.Job, holder, ParseStamp(now), ParseStamp(now));
     }
 
@@ -204,7 +204,7 @@ public abstract partial class SqlRunStore
         c.Execute("UPDATE study_jobs SET state = @state, seconds = @seconds, error = @error, failures = failures + @failed, updated = @now, " +
                   "token = NULL, host = NULL, pid = NULL, start_mark = NULL, acquired = NULL, heartbeat = NULL WHERE study = @Study AND job = @Job",
             new { state = state.ToText(), seconds, error = state == StudyJobState.Failed ? error : null, failed = state == StudyJobState.Failed ? 1L : 0L, now = Now(), lease.Study, lease.Job }, tx);
-        tx.Commit();
+        Commit(tx);
     }
 
     public int RetryFailedStudyJobs(string study)

@@ -35,6 +35,17 @@ public static class OptionChecks
         return argument;
     }
 
+    /// <summary>Requires the option's value to be one of <paramref name="allowed"/> (one sentence naming them, unlike the parser's own list).</summary>
+    public static Option<string> OneOf(this Option<string> option, params string[] allowed)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && !allowed.Contains(r.Tokens[^1].Value, StringComparer.Ordinal))
+                r.AddError($"{option.Name} is '{r.Tokens[^1].Value}', but it must be one of {string.Join(", ", allowed)}");
+        });
+        return option;
+    }
+
     /// <summary>Requires the option's value to lie in [<paramref name="min"/>, <paramref name="max"/>] and be finite.</summary>
     public static Option<T> Within<T>(this Option<T> option, T min, T max) where T : struct, INumber<T>
     {

@@ -20,10 +20,9 @@ public static class StudyVerb
 
     public static Command Create(CliContext cli)
     {
-        var file = new Argument<string>("STUDY") { Description = "a study file: an experiment with a study: section (procedures and seeds), e.g. configs/homogeneity.yaml" };
-        var executor = new Option<string>("--executor") { Description = "where jobs run: local (worker processes on this machine) or slurm (an sbatch array job)", DefaultValueFactory = _ => "local" };
-        executor.AcceptOnlyFromAmong("local", "slurm");
-        var jobs = new Option<int>("--jobs") { Description = "local worker processes (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var file = new Argument<string>("STUDY") { Description = "a study file: an experiment with a study: section (procedures and seeds), e.g. configs/homogeneity.yaml" }.NotBlank();
+        var executor = new Option<string>("--executor") { Description = "where jobs run: local (worker processes on this machine) or slurm (an sbatch array job)", DefaultValueFactory = _ => "local" }.OneOf("local", "slurm");
+        var jobs = new Option<int>("--jobs") { Description = "local worker processes (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount }.Within(1, 1024);
         var dryRun = new Option<bool>("--dry-run") { Description = "check the study and print its jobs (local) or its sbatch script (slurm); store and submit nothing" };
         var singleNode = new Option<bool>("--single-node") { Description = "with --executor slurm: every task runs on this machine, so the SQLite store in the workspace may be used" };
         var wait = new Option<bool>("--wait") { Description = "with --executor slurm: wait until every job has ended, following them in the store" };
@@ -35,7 +34,6 @@ public static class StudyVerb
         {
             var experiment = ExperimentConfig.Load(p.GetValue(file)!, ConfigAliases.Overrides(p, Aliases));
             int workers = p.GetValue(jobs);
-            if (workers < 1) throw new UserError($"--jobs {workers}: give at least one worker.");
             string? workspace = CommonOptions.Workspace(p);
             var narrator = cli.Output.Narrator();
             var settings = experiment.Section<StudySettings>();
@@ -100,14 +98,16 @@ public static class StudyVerb
             narrator.Log($"submitted Slurm array job {submission.JobId} ({positions.Count} tasks); script {submission.ScriptPath}");
             if (wait)
             {
+                // Until the array job has left Slurm's queue (every task has ended, not only given its job back) and no
+                // job is running; without squeue, until the store says every job has ended.
                 var seen = new Dictionary<string, string>();
-                bool queued = true;
                 while (!cli.Cancel.IsCancellationRequested)
                 {
+                    bool queued = SlurmExecutor.Queued(submission.JobId!);
                     status = StudyStatus.Of(store, start.Plan.Name);
                     LocalExecutor.Report(status, seen, narrator);
-                    if (status.Settled(retries) || (!queued && !status.JobStates.Any(j => j.State == "running"))) break;
-                    queued = SlurmExecutor.Queued(submission.JobId!);
+                    bool settled = status.Settled(retries);
+                    if (SlurmExecutor.CanQueue ? !queued && (settled || !status.JobStates.Any(j => j.State == "running")) : settled) break;
                     cli.Cancel.WaitHandle.WaitOne(LocalExecutor.PollInterval);
                 }
                 narrator.EndLine();
@@ -191,7 +191,7 @@ public static class StudyVerb
     private static Command Report(CliContext cli)
     {
         var name = new Argument<string>("STUDY") { Description = "a stored study's name" };
-        var outDir = new Option<string>("--out") { Description = "directory for study.html (created if missing)", Required = true };
+        var outDir = new Option<string>("--out") { Description = "directory for study.html (created if missing)", Required = true }.NotBlank();
         var cmd = new Command("report", "write a study's report: each procedure's figures over seeds with seed-level intervals, strip plots, the variance decomposition");
         cmd.Arguments.Add(name);
         foreach (var o in new Option[] { outDir, CommonOptions.Workspace() }) cmd.Options.Add(o);
@@ -220,15 +220,14 @@ public static class StudyVerb
     {
         var name = new Argument<string>("STUDY") { Description = "a stored study's name" };
         var job = new Option<string?>("--job") { Description = "run only this job (e.g. plain/seed-3)" };
-        var index = new Option<int?>("--job-index") { Description = "run only the job at this position (a Slurm array task's index)" };
-        var retries = new Option<int>("--retries") { Description = "do not take a job that failed more than this many times", DefaultValueFactory = _ => new StudySettings().Retries };
+        var index = new Option<int?>("--job-index") { Description = "run only the job at this position (a Slurm array task's index)" }.Within(0, int.MaxValue);
+        var retries = new Option<int>("--retries") { Description = "do not take a job that failed more than this many times", DefaultValueFactory = _ => new StudySettings().Retries }.Within(0, 100);
         var cmd = new Command("work", "take a stored study's jobs one at a time and run them (what --executor local and slurm start; safe to run several at once)");
         cmd.Arguments.Add(name);
         foreach (var o in new Option[] { job, index, retries, CommonOptions.Workspace() }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             if (p.GetValue(job) is not null && p.GetValue(index) is not null) throw new UserError("give --job or --job-index, not both.");
-            if (p.GetValue(retries) < 0) throw new UserError($"--retries {p.GetValue(retries)}: give 0 or more.");
             var narrator = cli.Output.Narrator();
             using var store = RunStores.OpenExistingWorkspace(CommonOptions.Workspace(p));
             var result = StudyWorker.Run(store, p.GetValue(name)!, new StudyWorkerOptions(p.GetValue(retries), p.GetValue(job), p.GetValue(index)), narrator, cli.Cancel);

@@ -81,6 +81,9 @@ public static class SlurmExecutor
         return new SlurmSubmission(id, path, script, positions);
     }
 
+    /// <summary>Whether squeue is on PATH, so that <see cref="Queued"/> can tell.</summary>
+    public static bool CanQueue => Find("squeue", Environment.GetEnvironmentVariable("PATH") ?? "") is not null;
+
     /// <summary>Whether Slurm still lists any task of the array job (pending or running); false when squeue is unavailable.</summary>
     public static bool Queued(string jobId)
     {

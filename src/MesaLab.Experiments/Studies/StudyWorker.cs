@@ -93,14 +93,8 @@ public static class StudyWorker
             var job = store.StudyJobs(lease.Study).First(j => j.Job == lease.Job);
             narrator.Stage($"job {job.Job}", $"study {job.Study}: procedure {job.Procedure}, seed {job.Seed} (attempt {job.Attempts})");
             var config = ExperimentConfig.ParseStored(job.Config, $"the configuration of job {job.Job} of study {job.Study}");
+            // A run that was interrupted resumes from its last checkpoint (from the start when it had none yet).
             var run = job.RunId is null ? null : store.GetRun(job.RunId);
-            if (run is not null && run.EffectiveStatus != RunStatus.Completed && store.Checkpoints(run.Id).Count == 0)
-            {
-                // Killed before its first checkpoint: nothing of it can be continued, so it starts again.
-                narrator.Log($"run {run.Id} of job {job.Job} has no checkpoint; starting it again");
-                store.DeleteRun(run.Id);
-                run = null;
-            }
             TrainResult? trained = null;
             if (run is null) trained = TrainJob.Start(store, config, narrator, linked.Token, new StudyJobRef(job.Study, job.Job));
             else if (run.EffectiveStatus != RunStatus.Completed) trained = TrainJob.Resume(store, run.Id, [], narrator, cancel: linked.Token);

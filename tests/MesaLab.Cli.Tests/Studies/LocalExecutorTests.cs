@@ -73,7 +73,7 @@ public sealed class LocalExecutorTests() : CliWorkspaceTests("mesalab-cli-study-
     }
 
     [Fact]
-    public async Task Ctrl_c_stops_the_workers_cleanly_and_a_killed_worker_resumes_with_no_duplicate_runs()
+    public void Ctrl_c_stops_the_workers_cleanly_and_a_killed_worker_resumes_with_no_duplicate_runs()
     {
         // A budget long enough to interrupt (32 updates), with a checkpoint after nearly every update.
         string file = TinyStudy.Write(workspace, "stop", steps: 4096, checkpointSeconds: 0.01);
@@ -90,15 +90,13 @@ public sealed class LocalExecutorTests() : CliWorkspaceTests("mesalab-cli-study-
 
         // Ctrl-C (SIGINT to the executor alone, as a terminal would also send it to the workers): the executor
         // asks each worker to stop; each saves its run and gives its job back interrupted.
-        using (var executor = TinyStudy.Start("--json", "study", file, "--jobs", "2", "--workspace", workspace))
+        using (var executor = MesalabProcess.Start(["--json", "study", file, "--jobs", "2", "--workspace", workspace]))
         {
-            var stdout = executor.StandardOutput.ReadToEndAsync();
-            var stderr = executor.StandardError.ReadToEndAsync();
             TinyStudy.WaitUntil(() => Jobs().Count(j => j.EffectiveState == StudyJobState.Running && Checkpointed(j)) == 2, 300, "two jobs training");
-            TinyStudy.Signal(executor.Id, "INT");
-            Assert.True(executor.WaitForExit(120_000), "the executor did not stop within two minutes of Ctrl-C");
-            Assert.True(executor.ExitCode == 130, await stderr);
-            var result = JsonDocument.Parse(await stdout).RootElement;
+            executor.Signal(MesalabProcess.SigInt);
+            int stopped = executor.WaitForExit(TimeSpan.FromMinutes(2));
+            Assert.True(stopped == 130, executor.Errors);
+            var result = JsonDocument.Parse(executor.Stdout).RootElement;
             Assert.True(result.GetProperty("interrupted").GetBoolean());
             foreach (var w in result.GetProperty("workers").EnumerateArray())
                 Assert.False(LocalProcess.IsRunning(w.GetProperty("pid").GetInt32()), "a worker outlived the executor");
@@ -110,14 +108,12 @@ public sealed class LocalExecutorTests() : CliWorkspaceTests("mesalab-cli-study-
 
         // A worker killed outright (no chance to save or give its job back) while it trains.
         string killedJob;
-        using (var worker = TinyStudy.Start("study", "work", "stop", "--workspace", workspace))
+        using (var worker = MesalabProcess.Start(["study", "work", "stop", "--workspace", workspace]))
         {
-            _ = worker.StandardOutput.ReadToEndAsync();
-            _ = worker.StandardError.ReadToEndAsync();
             TinyStudy.WaitUntil(() => Jobs().Any(j => j.Held && j.Lease!.Holder.Pid == worker.Id), 120, "the worker to take a job");
             killedJob = Jobs().First(j => j.Held && j.Lease!.Holder.Pid == worker.Id).Job;
-            worker.Kill();
-            worker.WaitForExit();
+            worker.Signal(MesalabProcess.SigKill);
+            worker.WaitForExit(TimeSpan.FromSeconds(30));
         }
         Assert.Equal(StudyJobState.Interrupted, Jobs().First(j => j.Job == killedJob).EffectiveState);
         var runsBefore = Jobs().Where(Checkpointed).ToDictionary(j => j.Job, j => j.RunId!);

@@ -13,33 +13,22 @@ using MesaLab.Store.Tests;
 [Collection("torch")]
 public sealed class SlurmExecutorTests() : CliWorkspaceTests("mesalab-cli-slurm-")
 {
-    private static async Task<(int Exit, string Out, string Err)> Mesalab(IReadOnlyDictionary<string, string> environment, double seconds, params string[] args)
+    private static (int Exit, string Out, string Err) Mesalab(IReadOnlyDictionary<string, string> environment, double seconds, params string[] args)
     {
-        using var p = TinyStudy.Start(environment, args);
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        try
-        {
-            await p.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"mesalab {string.Join(' ', args)} did not finish within {seconds:0} s: {await stderr}");
-        }
-        return (p.ExitCode, await stdout, await stderr);
+        using var p = MesalabProcess.Start(args, environment);
+        int exit = p.WaitForExit(TimeSpan.FromSeconds(seconds));
+        return (exit, p.Stdout, p.Errors);
     }
 
     [SlurmFact]
-    public async Task A_four_job_study_runs_as_a_slurm_array_job_into_postgresql_and_reports()
+    public void A_four_job_study_runs_as_a_slurm_array_job_into_postgresql_and_reports()
     {
         using var postgres = new PostgresServer();
         using var cluster = new SlurmCluster();
         var environment = new Dictionary<string, string>(cluster.Environment) { [RunStores.StoreVariable] = postgres.CreateDatabase() };
         string file = TinyStudy.Write(workspace, "cluster");
 
-        var (exit, stdout, stderr) = await Mesalab(environment, 900, "--json", "study", file, "--executor", "slurm", "--wait",
+        var (exit, stdout, stderr) = Mesalab(environment, 900, "--json", "study", file, "--executor", "slurm", "--wait",
             "--time", "00:20:00", "--mem", "1G", "--workspace", workspace);
         Assert.True(exit == 0, $"{stderr}\n{cluster.Logs()}");
         var result = JsonDocument.Parse(stdout).RootElement;
@@ -66,7 +55,7 @@ public sealed class SlurmExecutorTests() : CliWorkspaceTests("mesalab-cli-slurm-
         Assert.All(outputs, o => Assert.Contains("completed", File.ReadAllText(o)));
 
         string report = Path.Combine(workspace, "report");
-        (exit, stdout, stderr) = await Mesalab(environment, 300, "--json", "study", "report", "cluster", "--out", report, "--workspace", workspace);
+        (exit, stdout, stderr) = Mesalab(environment, 300, "--json", "study", "report", "cluster", "--out", report, "--workspace", workspace);
         Assert.True(exit == 0, stderr);
         var data = JsonDocument.Parse(stdout).RootElement.GetProperty("data");
         Assert.Equal(["plain", "randomized"], data.GetProperty("procedures").EnumerateArray().Select(p => p.GetProperty("name").GetString()));

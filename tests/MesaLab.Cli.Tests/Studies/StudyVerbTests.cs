@@ -90,7 +90,7 @@ public sealed class StudyVerbTests() : CliWorkspaceTests("mesalab-cli-study-verb
         (exit, _, stderr) = RunInWorkspace("study", "report", "unknown", "--out", Path.Combine(workspace, "r"));
         OneSentence(exit, stderr, "unknown study 'unknown'");
         (exit, _, stderr) = RunInWorkspace("study", file, "--jobs", "0");
-        OneSentence(exit, stderr, "--jobs 0");
+        OneSentence(exit, stderr, "--jobs is 0, but it must be");
     }
 
     [Fact]

@@ -2,7 +2,6 @@ namespace MesaLab.Cli.Tests.Studies;
 
 using System.Diagnostics;
 using System.Globalization;
-using MesaLab.Cli.Options;
 
 /// <summary>
 /// A study small enough for tests: two procedures (plain, and 2 % randomized training levels) × two seeds on the
@@ -47,33 +46,6 @@ public static class TinyStudy
 
     /// <summary>The jobs of the study, in plan order.</summary>
     public static readonly IReadOnlyList<string> Jobs = ["plain/seed-1", "randomized/seed-1", "plain/seed-2", "randomized/seed-2"];
-
-    /// <summary>Starts <c>mesalab</c> as its own process (as a user or an executor would), output captured.</summary>
-    public static Process Start(params string[] args) => Start(new Dictionary<string, string>(), args);
-
-    /// <summary>Same, with more environment variables.</summary>
-    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
-    {
-        var command = MesalabCommands.Current();
-        var psi = new ProcessStartInfo(command.FileName, command.Arguments(args))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var (k, v) in environment) psi.Environment[k] = v;
-        var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start mesalab");
-        p.StandardInput.Close();
-        return p;
-    }
-
-    /// <summary>Sends a signal to one process (not its group), as <c>kill -SIG pid</c>.</summary>
-    public static void Signal(int pid, string signal)
-    {
-        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
-        kill.WaitForExit();
-    }
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails the test with <paramref name="what"/> after <paramref name="seconds"/>.</summary>
     public static void WaitUntil(Func<bool> condition, double seconds, string what)
