@@ -517,11 +517,11 @@ public sealed class FusedMazeNetwork : IDisposable
                     for (int k = 0; k < c; k++) feature[(d + 1) * c + k] += ag * last[q * c + k];
                 }
             }
-            for (int k = 0; k < c; k++)
+            for (int j = 0; j < c; j += 8)
             {
-                float m = float.NegativeInfinity;
-                for (int i = 0; i < activeCount; i++) m = Math.Max(m, last[active[i] * c + k]);
-                feature[5 * c + k] = m;
+                var m = Vector256.Create(float.NegativeInfinity);
+                for (int i = 0; i < activeCount; i++) m = Vector256.Max(m, Load(last, active[i] * c + j));
+                Store(m, feature, 5 * c + j);
             }
             // Heads: tanh hidden layers, then the policy's logits and the value.
             Dense(net.polHiddenWT, net.polHiddenB, feature, polHidden);
@@ -577,25 +577,50 @@ public sealed class FusedMazeNetwork : IDisposable
                 for (int it = 0; it < net.iterations; it++)
                 {
                     float* s = states0 + it * slab, next = s + slab;
-                    for (int i = 0; i < activeCount; i++)
+                    // Each pass holds its block's eight weight rows in registers.
                     {
-                        int cell = act[i];
-                        Block8(Vector256.Load(r + cell * 8), s + cell * 8, w).Store(next + cell * 8);
+                        var w0 = Vector256.Load(w); var w1 = Vector256.Load(w + 8); var w2 = Vector256.Load(w + 16); var w3 = Vector256.Load(w + 24);
+                        var w4 = Vector256.Load(w + 32); var w5 = Vector256.Load(w + 40); var w6 = Vector256.Load(w + 48); var w7 = Vector256.Load(w + 56);
+                        for (int i = 0; i < activeCount; i++)
+                        {
+                            int o = act[i] * 8;
+                            float* x = s + o;
+                            var a = MulAdd(Vector256.Create(x[0]), w0, Vector256.Load(r + o));
+                            var b = Vector256.Create(x[1]) * w1;
+                            a = MulAdd(Vector256.Create(x[2]), w2, a);
+                            b = MulAdd(Vector256.Create(x[3]), w3, b);
+                            a = MulAdd(Vector256.Create(x[4]), w4, a);
+                            b = MulAdd(Vector256.Create(x[5]), w5, b);
+                            a = MulAdd(Vector256.Create(x[6]), w6, a);
+                            b = MulAdd(Vector256.Create(x[7]), w7, b);
+                            (a + b).Store(next + o);
+                        }
                     }
                     for (int d = 0; d < 4; d++)
                     {
                         float* wd = w + 64 * (d + 1);
+                        var w0 = Vector256.Load(wd); var w1 = Vector256.Load(wd + 8); var w2 = Vector256.Load(wd + 16); var w3 = Vector256.Load(wd + 24);
+                        var w4 = Vector256.Load(wd + 32); var w5 = Vector256.Load(wd + 40); var w6 = Vector256.Load(wd + 48); var w7 = Vector256.Load(wd + 56);
                         int start = d * p, end = start + edgeCount[d];
                         for (int e = start; e < end; e++)
                         {
                             float* o = next + ec[e] * 8;
-                            MulAdd(Vector256.Create(eg[e]), Block8(Vector256<float>.Zero, s + el[e] * 8, wd), Vector256.Load(o)).Store(o);
+                            float* x = s + el[e] * 8;
+                            var a = Vector256.Create(x[0]) * w0;
+                            var b = Vector256.Create(x[1]) * w1;
+                            a = MulAdd(Vector256.Create(x[2]), w2, a);
+                            b = MulAdd(Vector256.Create(x[3]), w3, b);
+                            a = MulAdd(Vector256.Create(x[4]), w4, a);
+                            b = MulAdd(Vector256.Create(x[5]), w5, b);
+                            a = MulAdd(Vector256.Create(x[6]), w6, a);
+                            b = MulAdd(Vector256.Create(x[7]), w7, b);
+                            MulAdd(Vector256.Create(eg[e]), a + b, Vector256.Load(o)).Store(o);
                         }
                     }
                     for (int i = 0; i < activeCount; i++)
                     {
                         float* o = next + act[i] * 8;
-                        Vector256.Max(Vector256.Load(o), Vector256<float>.Zero).Store(o);
+                        Relu(Vector256.Load(o)).Store(o);
                     }
                 }
             }
@@ -630,21 +655,6 @@ public sealed class FusedMazeNetwork : IDisposable
                         Store(Vector256.Max(Load(next, o), Vector256<float>.Zero), next, o);
                     }
             }
-        }
-
-        /// <summary>acc + Σ_k s[k] · w[8k … 8k + 7] over one block of 8 inputs.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static unsafe Vector256<float> Block8(Vector256<float> acc, float* s, float* w)
-        {
-            var a = MulAdd(Vector256.Create(s[0]), Vector256.Load(w), acc);
-            var b = Vector256.Create(s[1]) * Vector256.Load(w + 8);
-            a = MulAdd(Vector256.Create(s[2]), Vector256.Load(w + 16), a);
-            b = MulAdd(Vector256.Create(s[3]), Vector256.Load(w + 24), b);
-            a = MulAdd(Vector256.Create(s[4]), Vector256.Load(w + 32), a);
-            b = MulAdd(Vector256.Create(s[5]), Vector256.Load(w + 40), b);
-            a = MulAdd(Vector256.Create(s[6]), Vector256.Load(w + 48), a);
-            b = MulAdd(Vector256.Create(s[7]), Vector256.Load(w + 56), b);
-            return a + b;
         }
 
         /// <summary>acc + Σ_k s[offset + k] · weightsT[(row0 + k) · C + j …], over one block of C inputs.</summary>
@@ -775,33 +785,32 @@ public sealed class FusedMazeNetwork : IDisposable
             Array.Clear(dRecall);
             var dE = c == 8 ? StepsBackward8() : StepsBackwardWide();
             if (c == 8) StepWeightGradient8(g.dStepT); else StepWeightGradientWide(g.dStepT);
-            // recall = inject(e) + b: its gradient, and d e += injectᵀ · d recall.
+            // recall = inject(e) + b: its gradient, and d e += injectᵀ · d recall; then e = relu(stem(x)).
             var e = states.AsSpan(0, slab);
             for (int i = 0; i < activeCount; i++)
             {
-                int cell = active[i];
-                for (int k = 0; k < c; k++)
+                int cell = active[i], o = cell * c;
+                for (int j = 0; j < c; j += 8)
                 {
-                    float ek = e[cell * c + k];
-                    if (ek != 0) Axpy(ek, dRecall.AsSpan(cell * c, c), g.dInjectT.AsSpan(k * c, c));
-                }
-                var dr = dRecall.AsSpan(cell * c, c);
-                TensorPrimitives.Add(g.dInjectB, dr, g.dInjectB);
-                for (int j = 0; j < c; j++) Axpy(dr[j], net.inject.AsSpan(j * c, c), dE.AsSpan(cell * c, c));
-            }
-            // e = relu(stem(x)).
-            for (int i = 0; i < activeCount; i++)
-            {
-                int cell = active[i];
-                for (int j = 0; j < c; j++)
-                {
-                    float gj = e[cell * c + j] > 0 ? dE[cell * c + j] : 0;
-                    if (gj == 0) continue;
-                    g.dStemB[j] += gj;
-                    for (int k = 0; k < cin; k++)
+                    var dr = Load(dRecall, o + j);
+                    Store(Load(g.dInjectB, j) + dr, g.dInjectB, j);
+                    for (int k = 0; k < c; k++)
                     {
-                        float v = input[k * p + cell];
-                        if (v != 0) g.dStemT[k * c + j] += v * gj;
+                        // dInjectT[k, j…] += e[k] · d recall[j…];  d e[k…] gets row j of inject (torch layout: out × in) times d recall[j].
+                        Store(MulAdd(Vector256.Create(e[o + k]), dr, Load(g.dInjectT, k * c + j)), g.dInjectT, k * c + j);
+                    }
+                }
+                for (int k = 0; k < c; k += 8)
+                {
+                    var acc = Load(dE, o + k);
+                    for (int j = 0; j < c; j++) acc = MulAdd(Vector256.Create(dRecall[o + j]), Load(net.inject, j * c + k), acc);
+                    // Through relu: zero where e was not positive.
+                    var pre = Vector256.ConditionalSelect(Vector256.GreaterThan(Load(e, o + k), Vector256<float>.Zero), acc, Vector256<float>.Zero);
+                    Store(Load(g.dStemB, k) + pre, g.dStemB, k);
+                    for (int m = 0; m < cin; m++)
+                    {
+                        float v = input[m * p + cell];
+                        if (v != 0) Store(MulAdd(Vector256.Create(v), pre, Load(g.dStemT, m * c + k)), g.dStemT, m * c + k);
                     }
                 }
             }
@@ -855,24 +864,49 @@ public sealed class FusedMazeNetwork : IDisposable
                     Array.Clear(dPrev);
                     fixed (float* ds = dS, dp = dPrev)
                     {
-                        // dz = d s_{it+1} where s_{it+1} > 0; the cell's own block: d s_it += W₀ᵀ dz.
-                        for (int i = 0; i < activeCount; i++)
+                        // dz = d s_{it+1} where s_{it+1} > 0; the cell's own block: d s_it += W₀ᵀ dz. Each pass holds its
+                        // block's eight weight rows (torch layout: row o of the block at w + 40·o) in registers.
                         {
-                            int o = act[i] * 8;
-                            var g = Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256.Load(outS + o), Vector256<float>.Zero), Vector256.Load(ds + o), Vector256<float>.Zero);
-                            g.Store(z + o);
-                            (Vector256.Load(dr + o) + g).Store(dr + o);
-                            (Vector256.Load(dp + o) + TransposedBlock8(z + o, w)).Store(dp + o);
+                            var w0 = Vector256.Load(w); var w1 = Vector256.Load(w + 40); var w2 = Vector256.Load(w + 80); var w3 = Vector256.Load(w + 120);
+                            var w4 = Vector256.Load(w + 160); var w5 = Vector256.Load(w + 200); var w6 = Vector256.Load(w + 240); var w7 = Vector256.Load(w + 280);
+                            for (int i = 0; i < activeCount; i++)
+                            {
+                                int o = act[i] * 8;
+                                var g = Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256.Load(outS + o), Vector256<float>.Zero), Vector256.Load(ds + o), Vector256<float>.Zero);
+                                g.Store(z + o);
+                                (Vector256.Load(dr + o) + g).Store(dr + o);
+                                float* x = z + o;
+                                var a = MulAdd(Vector256.Create(x[0]), w0, Vector256.Load(dp + o));
+                                var b = Vector256.Create(x[1]) * w1;
+                                a = MulAdd(Vector256.Create(x[2]), w2, a);
+                                b = MulAdd(Vector256.Create(x[3]), w3, b);
+                                a = MulAdd(Vector256.Create(x[4]), w4, a);
+                                b = MulAdd(Vector256.Create(x[5]), w5, b);
+                                a = MulAdd(Vector256.Create(x[6]), w6, a);
+                                b = MulAdd(Vector256.Create(x[7]), w7, b);
+                                (a + b).Store(dp + o);
+                            }
                         }
                         // Each open move: d s_it[neighbour] += gate · W_dᵀ dz[cell].
                         for (int d = 0; d < 4; d++)
                         {
                             float* wd = w + 8 * (d + 1);
+                            var w0 = Vector256.Load(wd); var w1 = Vector256.Load(wd + 40); var w2 = Vector256.Load(wd + 80); var w3 = Vector256.Load(wd + 120);
+                            var w4 = Vector256.Load(wd + 160); var w5 = Vector256.Load(wd + 200); var w6 = Vector256.Load(wd + 240); var w7 = Vector256.Load(wd + 280);
                             int start = d * p, end = start + edgeCount[d];
                             for (int e = start; e < end; e++)
                             {
                                 float* q = dp + el[e] * 8;
-                                MulAdd(Vector256.Create(eg[e]), TransposedBlock8(z + ec[e] * 8, wd), Vector256.Load(q)).Store(q);
+                                float* x = z + ec[e] * 8;
+                                var a = Vector256.Create(x[0]) * w0;
+                                var b = Vector256.Create(x[1]) * w1;
+                                a = MulAdd(Vector256.Create(x[2]), w2, a);
+                                b = MulAdd(Vector256.Create(x[3]), w3, b);
+                                a = MulAdd(Vector256.Create(x[4]), w4, a);
+                                b = MulAdd(Vector256.Create(x[5]), w5, b);
+                                a = MulAdd(Vector256.Create(x[6]), w6, a);
+                                b = MulAdd(Vector256.Create(x[7]), w7, b);
+                                MulAdd(Vector256.Create(eg[e]), a + b, Vector256.Load(q)).Store(q);
                             }
                         }
                     }
@@ -880,21 +914,6 @@ public sealed class FusedMazeNetwork : IDisposable
                 }
             }
             return dS;
-        }
-
-        /// <summary>Σ_o dz[o] · w[40·o … 40·o + 7]: one block of the step layer's transpose times dz (torch layout, rows of 5 × 8).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static unsafe Vector256<float> TransposedBlock8(float* z, float* w)
-        {
-            var a = Vector256.Create(z[0]) * Vector256.Load(w);
-            var b = Vector256.Create(z[1]) * Vector256.Load(w + 40);
-            a = MulAdd(Vector256.Create(z[2]), Vector256.Load(w + 80), a);
-            b = MulAdd(Vector256.Create(z[3]), Vector256.Load(w + 120), b);
-            a = MulAdd(Vector256.Create(z[4]), Vector256.Load(w + 160), a);
-            b = MulAdd(Vector256.Create(z[5]), Vector256.Load(w + 200), b);
-            a = MulAdd(Vector256.Create(z[6]), Vector256.Load(w + 240), a);
-            b = MulAdd(Vector256.Create(z[7]), Vector256.Load(w + 280), b);
-            return a + b;
         }
 
         /// <summary>
@@ -1008,6 +1027,10 @@ public sealed class FusedMazeNetwork : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
         Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : a * b + c;
+
+    /// <summary>max(v, 0) as the CPU computes it (no NaN or signed-zero fix-ups).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Relu(Vector256<float> v) => Avx.IsSupported ? Avx.Max(v, Vector256<float>.Zero) : Vector256.Max(v, Vector256<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Load(ReadOnlySpan<float> a, int offset)
