@@ -428,100 +428,108 @@ public sealed class FusedMazeNetwork : IDisposable
         public float Value => value;
 
         /// <summary>The network on one observation (C × H × W); keeps every activation for <see cref="Backward"/>.</summary>
-        public void Forward(ReadOnlySpan<float> x)
+        public unsafe void Forward(ReadOnlySpan<float> x)
         {
             int p = net.cells, c = net.channels, cin = net.inputChannels;
             x.CopyTo(input);
-            // Gates, links, and the cells to compute: a cell with no open move into the canvas depends on its own
-            // observation only, so such cells with equal observations have equal states; the first stands for the rest.
-            activeCount = 0;
-            int isolated = -1;
-            for (int cell = 0; cell < p; cell++)
+            fixed (float* xp = input, gp = gate, ag = agent, eg = edgeGate, st = states, rc = recall, fe = feature)
+            fixed (float* stemT = net.stemT, stemB = net.stemB, injT = net.injectT, injB = net.injectB)
+            fixed (int* lk = link, nb = net.neighbours, wt = weight, al = alias, act = active, ec = edgeCell, el = edgeLink, en = edgeCount)
             {
-                bool alone = true;
-                for (int d = 0; d < 4; d++)
+                // Gates, links, and the cells to compute: a cell with no open move into the canvas depends on its own
+                // observation only, so such cells with equal observations have equal states; the first stands for the rest.
+                float* walls = xp + World.FirstWallChannel * p;
+                int count = 0, isolated = -1;
+                for (int cell = 0; cell < p; cell++)
                 {
-                    float g = 1 - x[(World.FirstWallChannel + d) * p + cell];
-                    int q = net.neighbours[cell * 4 + d];
-                    gate[cell * 4 + d] = g;
-                    int l = q >= 0 && g != 0 ? q : p;
-                    link[cell * 4 + d] = l;
-                    alone &= l == p;
-                }
-                agent[cell] = x[World.AgentChannel * p + cell];
-                alias[cell] = cell;
-                weight[cell] = 1;
-                if (alone)
-                {
-                    if (isolated < 0) isolated = cell;
-                    else if (SameObservation(x, cell, isolated))
+                    int k = cell * 4, open = 0;
+                    for (int d = 0; d < 4; d++)
                     {
-                        alias[cell] = isolated;
-                        weight[isolated]++;
-                        weight[cell] = 0;
-                        continue;
+                        float g = 1 - walls[d * p + cell];
+                        int q = nb[k + d];
+                        gp[k + d] = g;
+                        int l = q >= 0 && g != 0 ? q : p;
+                        lk[k + d] = l;
+                        open |= l ^ p;
+                    }
+                    ag[cell] = xp[World.AgentChannel * p + cell];
+                    al[cell] = cell;
+                    wt[cell] = 1;
+                    if (open == 0)
+                    {
+                        if (isolated < 0) isolated = cell;
+                        else if (SameObservation(xp, cell, isolated))
+                        {
+                            al[cell] = isolated;
+                            wt[isolated]++;
+                            wt[cell] = 0;
+                            continue;
+                        }
+                    }
+                    act[count++] = cell;
+                }
+                activeCount = count;
+                // The open moves, one list per direction (appended without branches); links to a cell another stands for
+                // go to that one.
+                en[0] = en[1] = en[2] = en[3] = 0;
+                for (int i = 0; i < count; i++)
+                {
+                    int cell = act[i], k = cell * 4;
+                    for (int d = 0; d < 4; d++)
+                    {
+                        int l = lk[k + d];
+                        l = l == p ? p : al[l];
+                        lk[k + d] = l;
+                        int e = d * p + en[d];
+                        ec[e] = cell;
+                        el[e] = l;
+                        eg[e] = gp[k + d];
+                        en[d] += l == p ? 0 : 1;
                     }
                 }
-                active[activeCount++] = cell;
-            }
-            edgeCount.AsSpan().Clear();
-            for (int i = 0; i < activeCount; i++)
-            {
-                int cell = active[i];
-                for (int d = 0; d < 4; d++)
+                // e = relu(stem(x)) per cell; recall = inject(e).
+                for (int i = 0; i < count; i++)
                 {
-                    int l = link[cell * 4 + d];
-                    if (l == p) continue;
-                    l = alias[l];
-                    link[cell * 4 + d] = l;
-                    int e = d * p + edgeCount[d]++;
-                    edgeCell[e] = cell;
-                    edgeLink[e] = l;
-                    edgeGate[e] = gate[cell * 4 + d];
+                    int cell = act[i];
+                    float* e = st + cell * c;
+                    for (int j = 0; j < c; j += 8)
+                    {
+                        var acc = Vector256.Load(stemB + j);
+                        for (int k = 0; k < cin; k++) acc = MulAdd(Vector256.Create(xp[k * p + cell]), Vector256.Load(stemT + k * c + j), acc);
+                        Relu(acc).Store(e + j);
+                    }
+                    for (int j = 0; j < c; j += 8)
+                    {
+                        var acc = Vector256.Load(injB + j);
+                        for (int k = 0; k < c; k++) acc = MulAdd(Vector256.Create(e[k]), Vector256.Load(injT + k * c + j), acc);
+                        acc.Store(rc + cell * c + j);
+                    }
                 }
-            }
-            // e = relu(stem(x)) per cell; recall = inject(e).
-            var e0 = states.AsSpan(0, slab);
-            for (int i = 0; i < activeCount; i++)
-            {
-                int cell = active[i];
+                // K tied steps: s ← relu(recall + step([s, gated neighbours of s])).
+                if (c == 8) Steps8(); else StepsWide();
+                // Readout: [s and gated neighbours at the agent's cell (weighted by the agent channel), max over cells of s].
+                float* last = st + net.iterations * slab;
                 for (int j = 0; j < c; j += 8)
                 {
-                    var acc = Load(net.stemB, j);
-                    for (int k = 0; k < cin; k++)
-                        acc = MulAdd(Vector256.Create(x[k * p + cell]), Load(net.stemT, k * c + j), acc);
-                    Store(Vector256.Max(acc, Vector256<float>.Zero), e0, cell * c + j);
+                    var f0 = Vector256<float>.Zero; var f1 = f0; var f2 = f0; var f3 = f0; var f4 = f0;
+                    var m = Vector256.Create(float.NegativeInfinity);
+                    for (int i = 0; i < count; i++)
+                    {
+                        int cell = act[i];
+                        m = Vector256.Max(m, Vector256.Load(last + cell * c + j));
+                        float a = ag[cell];
+                        if (a == 0) continue;
+                        var av = Vector256.Create(a * wt[cell]);
+                        int k = cell * 4;
+                        f0 = MulAdd(av, Vector256.Load(last + cell * c + j), f0);
+                        f1 = MulAdd(av * Vector256.Create(gp[k]), Vector256.Load(last + lk[k] * c + j), f1);
+                        f2 = MulAdd(av * Vector256.Create(gp[k + 1]), Vector256.Load(last + lk[k + 1] * c + j), f2);
+                        f3 = MulAdd(av * Vector256.Create(gp[k + 2]), Vector256.Load(last + lk[k + 2] * c + j), f3);
+                        f4 = MulAdd(av * Vector256.Create(gp[k + 3]), Vector256.Load(last + lk[k + 3] * c + j), f4);
+                    }
+                    f0.Store(fe + j); f1.Store(fe + c + j); f2.Store(fe + 2 * c + j); f3.Store(fe + 3 * c + j); f4.Store(fe + 4 * c + j);
+                    m.Store(fe + 5 * c + j);
                 }
-                for (int j = 0; j < c; j += 8)
-                {
-                    var acc = Load(net.injectB, j);
-                    for (int k = 0; k < c; k++) acc = MulAdd(Vector256.Create(e0[cell * c + k]), Load(net.injectT, k * c + j), acc);
-                    Store(acc, recall, cell * c + j);
-                }
-            }
-            // K tied steps: s ← relu(recall + step([s, gated neighbours of s])).
-            if (c == 8) Steps8(); else StepsWide();
-            // Readout: [s and gated neighbours at the agent's cell (weighted by the agent channel), max over cells of s].
-            var last = states.AsSpan(net.iterations * slab, slab);
-            Array.Clear(feature);
-            for (int i = 0; i < activeCount; i++)
-            {
-                int cell = active[i];
-                float a = agent[cell] * weight[cell];
-                if (a == 0) continue;
-                for (int k = 0; k < c; k++) feature[k] += a * last[cell * c + k];
-                for (int d = 0; d < 4; d++)
-                {
-                    int q = link[cell * 4 + d];
-                    float ag = a * gate[cell * 4 + d];
-                    for (int k = 0; k < c; k++) feature[(d + 1) * c + k] += ag * last[q * c + k];
-                }
-            }
-            for (int j = 0; j < c; j += 8)
-            {
-                var m = Vector256.Create(float.NegativeInfinity);
-                for (int i = 0; i < activeCount; i++) m = Vector256.Max(m, Load(last, active[i] * c + j));
-                Store(m, feature, 5 * c + j);
             }
             // Heads: tanh hidden layers, then the policy's logits and the value.
             Dense(net.polHiddenWT, net.polHiddenB, feature, polHidden);
@@ -533,7 +541,7 @@ public sealed class FusedMazeNetwork : IDisposable
             value = net.valOutB[0] + Dot(net.valOutW, valHidden);
         }
 
-        private bool SameObservation(ReadOnlySpan<float> x, int a, int b)
+        private unsafe bool SameObservation(float* x, int a, int b)
         {
             int p = net.cells;
             for (int k = 0; k < net.inputChannels; k++)
@@ -542,28 +550,32 @@ public sealed class FusedMazeNetwork : IDisposable
         }
 
         /// <summary>y = b + xᵀ·Wt for an input-major Wt (inputs × outputs): four partial sums per block of 8 outputs.</summary>
-        private static void Dense(float[] wt, float[] bias, float[] x, float[] y)
+        private static unsafe void Dense(float[] wtArray, float[] bias, float[] xArray, float[] y)
         {
-            int n = y.Length, m = x.Length, j = 0;
-            for (; j + 8 <= n; j += 8)
+            int n = y.Length, m = xArray.Length, j = 0;
+            fixed (float* wt = wtArray, b = bias, x = xArray, yp = y)
             {
-                var a0 = Load(bias, j); var a1 = Vector256<float>.Zero; var a2 = Vector256<float>.Zero; var a3 = Vector256<float>.Zero;
-                int i = 0;
-                for (; i + 4 <= m; i += 4)
+                for (; j + 8 <= n; j += 8)
                 {
-                    a0 = MulAdd(Vector256.Create(x[i]), Load(wt, i * n + j), a0);
-                    a1 = MulAdd(Vector256.Create(x[i + 1]), Load(wt, (i + 1) * n + j), a1);
-                    a2 = MulAdd(Vector256.Create(x[i + 2]), Load(wt, (i + 2) * n + j), a2);
-                    a3 = MulAdd(Vector256.Create(x[i + 3]), Load(wt, (i + 3) * n + j), a3);
+                    var a0 = Vector256.Load(b + j); var a1 = Vector256<float>.Zero; var a2 = Vector256<float>.Zero; var a3 = Vector256<float>.Zero;
+                    float* w = wt + j;
+                    int i = 0;
+                    for (; i + 4 <= m; i += 4, w += 4 * n)
+                    {
+                        a0 = MulAdd(Vector256.Create(x[i]), Vector256.Load(w), a0);
+                        a1 = MulAdd(Vector256.Create(x[i + 1]), Vector256.Load(w + n), a1);
+                        a2 = MulAdd(Vector256.Create(x[i + 2]), Vector256.Load(w + 2 * n), a2);
+                        a3 = MulAdd(Vector256.Create(x[i + 3]), Vector256.Load(w + 3 * n), a3);
+                    }
+                    for (; i < m; i++, w += n) a0 = MulAdd(Vector256.Create(x[i]), Vector256.Load(w), a0);
+                    ((a0 + a1) + (a2 + a3)).Store(yp + j);
                 }
-                for (; i < m; i++) a0 = MulAdd(Vector256.Create(x[i]), Load(wt, i * n + j), a0);
-                Store((a0 + a1) + (a2 + a3), y, j);
-            }
-            for (; j < n; j++)
-            {
-                float s = bias[j];
-                for (int i = 0; i < m; i++) s += x[i] * wt[i * n + j];
-                y[j] = s;
+                for (; j < n; j++)
+                {
+                    float sum = b[j];
+                    for (int i = 0; i < m; i++) sum += x[i] * wt[i * n + j];
+                    yp[j] = sum;
+                }
             }
         }
 
@@ -727,58 +739,98 @@ public sealed class FusedMazeNetwork : IDisposable
         }
 
         /// <summary>Adds the gradient of the current sample's loss (dLogits, dValue) to <paramref name="g"/>.</summary>
-        public void Backward(GradientSums g)
+        public unsafe void Backward(GradientSums g)
         {
             int p = net.cells, c = net.channels, f = net.features, h = net.hidden, cin = net.inputChannels;
             // Heads: d hidden (through tanh), the layers' gradients, and d features.
-            g.dValOutB[0] += dValue;
-            Axpy(dValue, valHidden, g.dValOutW);
-            for (int j = 0; j < h; j++) dValHidden[j] = dValue * net.valOutW[j] * (1 - valHidden[j] * valHidden[j]);
-            Array.Clear(dPolHidden);
-            for (int a = 0; a < Actions; a++)
+            fixed (float* ph = polHidden, vh = valHidden, dph = dPolHidden, dvh = dValHidden, fe = feature, dl = dLogits)
+            fixed (float* polOut = net.polOutW, valOut = net.valOutW, gPolOutW = g.dPolOutW, gValOutW = g.dValOutW, gPolB = g.dPolHiddenB, gValB = g.dValHiddenB)
+            fixed (float* gPolW = g.dPolHiddenW, gValW = g.dValHiddenW)
             {
-                float da = dLogits[a];
-                g.dPolOutB[a] += da;
-                Axpy(da, polHidden, g.dPolOutW.AsSpan(a * h, h));
-                Axpy(da, net.polOutW.AsSpan(a * h, h), dPolHidden);
-            }
-            for (int j = 0; j < h; j++) dPolHidden[j] *= 1 - polHidden[j] * polHidden[j];
-            TensorPrimitives.Add(g.dPolHiddenB, dPolHidden, g.dPolHiddenB);
-            TensorPrimitives.Add(g.dValHiddenB, dValHidden, g.dValHiddenB);
-            for (int j = 0; j < h; j++)
-            {
-                Axpy(dPolHidden[j], feature, g.dPolHiddenW.AsSpan(j * f, f));
-                Axpy(dValHidden[j], feature, g.dValHiddenW.AsSpan(j * f, f));
-            }
-            DenseBackward(net.polHiddenW, dPolHidden, net.valHiddenW, dValHidden, dFeature);
-            // Readout → d s_K.
-            var last = states.AsSpan(net.iterations * slab, slab);
-            Array.Clear(dState);
-            for (int i = 0; i < activeCount; i++)
-            {
-                int cell = active[i];
-                float a = agent[cell] * weight[cell];
-                if (a == 0) continue;
-                for (int k = 0; k < c; k++) dState[cell * c + k] += a * dFeature[k];
-                for (int d = 0; d < 4; d++)
+                g.dValOutB[0] += dValue;
+                for (int a = 0; a < Actions; a++) g.dPolOutB[a] += dl[a];
+                int j = 0;
+                var dv = Vector256.Create(dValue);
+                var one = Vector256.Create(1f);
+                for (; j + 8 <= h; j += 8)
                 {
-                    int q = link[cell * 4 + d];
-                    float ag = a * gate[cell * 4 + d];
-                    for (int k = 0; k < c; k++) dState[q * c + k] += ag * dFeature[(d + 1) * c + k];
+                    var v = Vector256.Load(vh + j);
+                    var pol = Vector256.Load(ph + j);
+                    MulAdd(dv, v, Vector256.Load(gValOutW + j)).Store(gValOutW + j);
+                    var dVal = dv * Vector256.Load(valOut + j) * (one - v * v);
+                    var dPol = Vector256<float>.Zero;
+                    for (int a = 0; a < Actions; a++)
+                    {
+                        var da = Vector256.Create(dl[a]);
+                        MulAdd(da, pol, Vector256.Load(gPolOutW + a * h + j)).Store(gPolOutW + a * h + j);
+                        dPol = MulAdd(da, Vector256.Load(polOut + a * h + j), dPol);
+                    }
+                    dPol *= one - pol * pol;
+                    dVal.Store(dvh + j);
+                    dPol.Store(dph + j);
+                    (Vector256.Load(gValB + j) + dVal).Store(gValB + j);
+                    (Vector256.Load(gPolB + j) + dPol).Store(gPolB + j);
+                }
+                for (; j < h; j++)
+                {
+                    g.dValOutW[j] += dValue * vh[j];
+                    dvh[j] = dValue * valOut[j] * (1 - vh[j] * vh[j]);
+                    float dp = 0;
+                    for (int a = 0; a < Actions; a++) { gPolOutW[a * h + j] += dl[a] * ph[j]; dp += dl[a] * polOut[a * h + j]; }
+                    dph[j] = dp * (1 - ph[j] * ph[j]);
+                    gValB[j] += dvh[j];
+                    gPolB[j] += dph[j];
+                }
+                // Hidden layers' weights (torch layout: hidden × features): row j += d hidden[j] · features.
+                for (int k = 0; k < f; k += 8)
+                {
+                    var x = Vector256.Load(fe + k);
+                    float* rp = gPolW + k, rv = gValW + k;
+                    for (int r = 0; r < h; r++, rp += f, rv += f)
+                    {
+                        MulAdd(Vector256.Create(dph[r]), x, Vector256.Load(rp)).Store(rp);
+                        MulAdd(Vector256.Create(dvh[r]), x, Vector256.Load(rv)).Store(rv);
+                    }
                 }
             }
-            for (int k = 0; k < c; k++)
+            DenseBackward(net.polHiddenW, dPolHidden, net.valHiddenW, dValHidden, dFeature);
+            fixed (float* ds = dState, df = dFeature, fe = feature, gp = gate, ag = agent, st = states)
+            fixed (int* lk = link, wt = weight, act = active)
             {
-                // torch's amax splits the gradient evenly between tied maxima (a computed cell counts for every cell it stands for).
-                float m = feature[5 * c + k], gm = dFeature[5 * c + k];
-                if (gm == 0) continue;
-                int ties = 0;
-                for (int i = 0; i < activeCount; i++) if (last[active[i] * c + k] == m) ties += weight[active[i]];
-                float share = gm / ties;
+                // Readout → d s_K.
+                float* last = st + net.iterations * slab;
+                new Span<float>(ds, slab).Clear();
                 for (int i = 0; i < activeCount; i++)
                 {
-                    int cell = active[i];
-                    if (last[cell * c + k] == m) dState[cell * c + k] += share * weight[cell];
+                    int cell = act[i];
+                    float a = ag[cell];
+                    if (a == 0) continue;
+                    a *= wt[cell];
+                    int k = cell * 4;
+                    for (int j = 0; j < c; j += 8)
+                    {
+                        var av = Vector256.Create(a);
+                        MulAdd(av, Vector256.Load(df + j), Vector256.Load(ds + cell * c + j)).Store(ds + cell * c + j);
+                        for (int d = 0; d < 4; d++)
+                        {
+                            float* q = ds + lk[k + d] * c + j;
+                            MulAdd(av * Vector256.Create(gp[k + d]), Vector256.Load(df + (d + 1) * c + j), Vector256.Load(q)).Store(q);
+                        }
+                    }
+                }
+                // torch's amax splits the gradient evenly between tied maxima (a computed cell counts for every cell it stands for).
+                for (int k = 0; k < c; k++)
+                {
+                    float m = fe[5 * c + k], gm = df[5 * c + k];
+                    if (gm == 0) continue;
+                    int ties = 0;
+                    for (int i = 0; i < activeCount; i++) if (last[act[i] * c + k] == m) ties += wt[act[i]];
+                    float share = gm / ties;
+                    for (int i = 0; i < activeCount; i++)
+                    {
+                        int cell = act[i];
+                        if (last[cell * c + k] == m) ds[cell * c + k] += share * wt[cell];
+                    }
                 }
             }
             // The K steps in reverse, then the step layer's gradient from every step's input and dz.
@@ -786,63 +838,76 @@ public sealed class FusedMazeNetwork : IDisposable
             var dE = c == 8 ? StepsBackward8() : StepsBackwardWide();
             if (c == 8) StepWeightGradient8(g.dStepT); else StepWeightGradientWide(g.dStepT);
             // recall = inject(e) + b: its gradient, and d e += injectᵀ · d recall; then e = relu(stem(x)).
-            var e = states.AsSpan(0, slab);
-            for (int i = 0; i < activeCount; i++)
+            fixed (float* e0 = states, dr0 = dRecall, de0 = dE, xp = input, inj = net.inject)
+            fixed (float* gInjT = g.dInjectT, gInjB = g.dInjectB, gStemT = g.dStemT, gStemB = g.dStemB)
+            fixed (int* act = active)
             {
-                int cell = active[i], o = cell * c;
-                for (int j = 0; j < c; j += 8)
+                for (int i = 0; i < activeCount; i++)
                 {
-                    var dr = Load(dRecall, o + j);
-                    Store(Load(g.dInjectB, j) + dr, g.dInjectB, j);
-                    for (int k = 0; k < c; k++)
+                    int cell = act[i];
+                    float* e = e0 + cell * c, dr = dr0 + cell * c, de = de0 + cell * c;
+                    for (int j = 0; j < c; j += 8)
                     {
-                        // dInjectT[k, j…] += e[k] · d recall[j…];  d e[k…] gets row j of inject (torch layout: out × in) times d recall[j].
-                        Store(MulAdd(Vector256.Create(e[o + k]), dr, Load(g.dInjectT, k * c + j)), g.dInjectT, k * c + j);
+                        var r = Vector256.Load(dr + j);
+                        (Vector256.Load(gInjB + j) + r).Store(gInjB + j);
+                        // dInjectT[k, j…] += e[k] · d recall[j…].
+                        for (int k = 0; k < c; k++)
+                        {
+                            float* t = gInjT + k * c + j;
+                            MulAdd(Vector256.Create(e[k]), r, Vector256.Load(t)).Store(t);
+                        }
                     }
-                }
-                for (int k = 0; k < c; k += 8)
-                {
-                    var acc = Load(dE, o + k);
-                    for (int j = 0; j < c; j++) acc = MulAdd(Vector256.Create(dRecall[o + j]), Load(net.inject, j * c + k), acc);
-                    // Through relu: zero where e was not positive.
-                    var pre = Vector256.ConditionalSelect(Vector256.GreaterThan(Load(e, o + k), Vector256<float>.Zero), acc, Vector256<float>.Zero);
-                    Store(Load(g.dStemB, k) + pre, g.dStemB, k);
-                    for (int m = 0; m < cin; m++)
+                    for (int k = 0; k < c; k += 8)
                     {
-                        float v = input[m * p + cell];
-                        if (v != 0) Store(MulAdd(Vector256.Create(v), pre, Load(g.dStemT, m * c + k)), g.dStemT, m * c + k);
+                        // d e[k…] += Σ_j d recall[j] · inject[j, k…] (torch layout: out × in).
+                        var acc = Vector256.Load(de + k);
+                        for (int j = 0; j < c; j++) acc = MulAdd(Vector256.Create(dr[j]), Vector256.Load(inj + j * c + k), acc);
+                        // Through relu: zero where e was not positive.
+                        var pre = Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256.Load(e + k), Vector256<float>.Zero), acc, Vector256<float>.Zero);
+                        (Vector256.Load(gStemB + k) + pre).Store(gStemB + k);
+                        for (int m = 0; m < cin; m++)
+                        {
+                            float v = xp[m * p + cell];
+                            if (v == 0) continue;
+                            float* t = gStemT + m * c + k;
+                            MulAdd(Vector256.Create(v), pre, Vector256.Load(t)).Store(t);
+                        }
                     }
                 }
             }
         }
 
         /// <summary>dx = W₁ᵀ·dy₁ + W₂ᵀ·dy₂ for torch-layout W (outputs × inputs): four partial sums per block of 8 inputs.</summary>
-        private static void DenseBackward(float[] w1, float[] dy1, float[] w2, float[] dy2, float[] dx)
+        private static unsafe void DenseBackward(float[] w1Array, float[] dy1Array, float[] w2Array, float[] dy2Array, float[] dxArray)
         {
-            int m = dx.Length, n = dy1.Length, i = 0;
-            for (; i + 8 <= m; i += 8)
+            int m = dxArray.Length, n = dy1Array.Length, i = 0;
+            fixed (float* w1 = w1Array, dy1 = dy1Array, w2 = w2Array, dy2 = dy2Array, dx = dxArray)
             {
-                var a0 = Vector256<float>.Zero; var a1 = Vector256<float>.Zero; var a2 = Vector256<float>.Zero; var a3 = Vector256<float>.Zero;
-                int j = 0;
-                for (; j + 2 <= n; j += 2)
+                for (; i + 8 <= m; i += 8)
                 {
-                    a0 = MulAdd(Vector256.Create(dy1[j]), Load(w1, j * m + i), a0);
-                    a1 = MulAdd(Vector256.Create(dy2[j]), Load(w2, j * m + i), a1);
-                    a2 = MulAdd(Vector256.Create(dy1[j + 1]), Load(w1, (j + 1) * m + i), a2);
-                    a3 = MulAdd(Vector256.Create(dy2[j + 1]), Load(w2, (j + 1) * m + i), a3);
+                    var a0 = Vector256<float>.Zero; var a1 = Vector256<float>.Zero; var a2 = Vector256<float>.Zero; var a3 = Vector256<float>.Zero;
+                    float* p1 = w1 + i, p2 = w2 + i;
+                    int j = 0;
+                    for (; j + 2 <= n; j += 2, p1 += 2 * m, p2 += 2 * m)
+                    {
+                        a0 = MulAdd(Vector256.Create(dy1[j]), Vector256.Load(p1), a0);
+                        a1 = MulAdd(Vector256.Create(dy2[j]), Vector256.Load(p2), a1);
+                        a2 = MulAdd(Vector256.Create(dy1[j + 1]), Vector256.Load(p1 + m), a2);
+                        a3 = MulAdd(Vector256.Create(dy2[j + 1]), Vector256.Load(p2 + m), a3);
+                    }
+                    for (; j < n; j++, p1 += m, p2 += m)
+                    {
+                        a0 = MulAdd(Vector256.Create(dy1[j]), Vector256.Load(p1), a0);
+                        a1 = MulAdd(Vector256.Create(dy2[j]), Vector256.Load(p2), a1);
+                    }
+                    ((a0 + a2) + (a1 + a3)).Store(dx + i);
                 }
-                for (; j < n; j++)
+                for (; i < m; i++)
                 {
-                    a0 = MulAdd(Vector256.Create(dy1[j]), Load(w1, j * m + i), a0);
-                    a1 = MulAdd(Vector256.Create(dy2[j]), Load(w2, j * m + i), a1);
+                    float s = 0;
+                    for (int j = 0; j < n; j++) s += dy1[j] * w1[j * m + i] + dy2[j] * w2[j * m + i];
+                    dx[i] = s;
                 }
-                Store((a0 + a2) + (a1 + a3), dx, i);
-            }
-            for (; i < m; i++)
-            {
-                float s = 0;
-                for (int j = 0; j < n; j++) s += dy1[j] * w1[j * m + i] + dy2[j] * w2[j * m + i];
-                dx[i] = s;
             }
         }
 
