@@ -21,4 +21,5 @@ public static class ResultKinds
     public const string Retargeting = "transparency.retargeting";
     public const string Attribution = "transparency.attribution";
     public const string TransparencyComparison = "transparency.comparison";
+    public const string StudyRun = "study.run";
 }
