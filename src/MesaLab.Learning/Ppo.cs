@@ -552,7 +552,7 @@ public sealed class Ppo : IDisposable
                     Observations = rolloutObs, Indices = perm.AsSpan(m * perMb, perMb), Actions = actions,
                     OldLogProbs = logprobs, OldValues = values, Advantages = advantages, Returns = returns,
                 }, Settings);
-                Optimizer.Step(fusedNetwork.Gradients);
+                Optimizer.Step(fusedNetwork.GradientData);
                 pg += l.Policy; vl += l.Value; ent += l.Entropy; kl += l.ApproxKl; cf += l.Clipfrac;
                 count++;
                 if (Settings.TargetKl is { } target && l.ApproxKl > target) { stop = true; break; }

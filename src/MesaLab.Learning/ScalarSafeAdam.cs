@@ -1,5 +1,7 @@
 namespace MesaLab.Learning;
 
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -57,6 +59,67 @@ public sealed class ScalarSafeAdam : IDisposable
         if (gradients.Count != parameters.Length)
             throw new ArgumentException($"{gradients.Count} gradients for {parameters.Length} parameters.", nameof(gradients));
         Step(i => gradients[i]);
+    }
+
+    /// <summary>
+    /// One Adam update with gradients given as C# arrays (one per parameter, in the constructor's order, in the parameter's
+    /// own layout), computed in C# on the memory of CPU parameters and moments: the same arithmetic as <see cref="Step()"/>
+    /// without a native call per operation.
+    /// </summary>
+    public void Step(IReadOnlyList<float[]> gradients)
+    {
+        if (gradients.Count != parameters.Length)
+            throw new ArgumentException($"{gradients.Count} gradients for {parameters.Length} parameters.", nameof(gradients));
+        if (!OnCpu) { StepThroughTensors(gradients); return; }
+        step++;
+        double biasCorrection1 = 1 - Math.Pow(beta1, step);
+        double biasCorrection2 = 1 - Math.Pow(beta2, step);
+        float b1 = (float)beta1, b2 = (float)beta2, c1 = (float)(1 - beta1), c2 = (float)(1 - beta2);
+        float sqrtBias2 = (float)Math.Sqrt(biasCorrection2), epsF = (float)eps, stepSize = (float)(-LearningRate / biasCorrection1);
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            var g = gradients[i].AsSpan();
+            var p = MemoryMarshal.Cast<byte, float>(parameters[i].bytes);
+            var m = MemoryMarshal.Cast<byte, float>(expAvg[i].bytes);
+            var v = MemoryMarshal.Cast<byte, float>(expAvgSq[i].bytes);
+            if (g.Length != p.Length) throw new ArgumentException($"gradient {i} has {g.Length} elements; its parameter has {p.Length}.", nameof(gradients));
+            int k = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var vb1 = Vector256.Create(b1); var vb2 = Vector256.Create(b2); var vc1 = Vector256.Create(c1); var vc2 = Vector256.Create(c2);
+                var vs = Vector256.Create(sqrtBias2); var ve = Vector256.Create(epsF); var vstep = Vector256.Create(stepSize);
+                for (; k + 8 <= g.Length; k += 8)
+                {
+                    var gk = Vector256.Create(g.Slice(k, 8));
+                    var mk = Vector256.Create(m.Slice(k, 8)) * vb1 + gk * vc1;
+                    var vk = Vector256.Create(v.Slice(k, 8)) * vb2 + gk * gk * vc2;
+                    var denom = Vector256.Sqrt(vk) / vs + ve;
+                    var pk = Vector256.Create(p.Slice(k, 8)) + vstep * (mk / denom);
+                    mk.CopyTo(m.Slice(k, 8)); vk.CopyTo(v.Slice(k, 8)); pk.CopyTo(p.Slice(k, 8));
+                }
+            }
+            for (; k < g.Length; k++)
+            {
+                m[k] = m[k] * b1 + g[k] * c1;
+                v[k] = v[k] * b2 + g[k] * g[k] * c2;
+                float denom = MathF.Sqrt(v[k]) / sqrtBias2 + epsF;
+                p[k] += stepSize * (m[k] / denom);
+            }
+        }
+    }
+
+    private bool? onCpu;
+
+    /// <summary>True when every parameter and moment is a contiguous float32 CPU tensor (their memory can be written in place).</summary>
+    private bool OnCpu => onCpu ??= parameters.All(p => p.device_type == DeviceType.CPU && p.dtype == ScalarType.Float32 && p.is_contiguous())
+        && expAvg.Concat(expAvgSq).All(t => t.device_type == DeviceType.CPU && t.is_contiguous());
+
+    private void StepThroughTensors(IReadOnlyList<float[]> gradients)
+    {
+        using var scope = NewDisposeScope();
+        var tensors = new Tensor?[parameters.Length];
+        for (int i = 0; i < tensors.Length; i++) tensors[i] = tensor(gradients[i], parameters[i].shape).to(parameters[i].device);
+        Step(i => tensors[i]);
     }
 
     private void Step(Func<int, Tensor?> gradientOf)

@@ -44,4 +44,38 @@ public sealed class ScalarSafeAdamTests
         using var fresh = Net(11);
         Assert.NotEqual(fresh.parameters().First().data<float>().ToArray(), pb[0].data<float>().ToArray());
     }
+
+    /// <summary>The C# step on gradients given as arrays (the fused path's) follows torch's Adam step for step.</summary>
+    [Fact]
+    public void Steps_on_gradient_arrays_like_torch_adam()
+    {
+        using var a = Net(12);
+        using var b = Net(12);
+        using var torchAdam = optim.Adam(a.parameters(), 3e-3);
+        using var safeAdam = new ScalarSafeAdam(b.parameters(), 3e-3);
+        random.manual_seed(4);
+        using var x = randn(32, 5);
+        using var y = randint(0, 3, [32]);
+        for (int step = 0; step < 25; step++)
+        {
+            using var scope = NewDisposeScope();
+            torchAdam.zero_grad();
+            nn.functional.cross_entropy(a.forward(x), y).backward();
+            torchAdam.step();
+            b.zero_grad();
+            nn.functional.cross_entropy(b.forward(x), y).backward();
+            safeAdam.Step(b.parameters().Select(p => p.grad!.data<float>().ToArray()).ToList());
+        }
+        var pa = a.parameters().ToList();
+        var pb = b.parameters().ToList();
+        for (int i = 0; i < pa.Count; i++)
+        {
+            var ea = pa[i].data<float>().ToArray();
+            var eb = pb[i].data<float>().ToArray();
+            for (int k = 0; k < ea.Length; k++) Assert.True(Math.Abs(ea[k] - eb[k]) <= 1e-6, $"parameter {i}[{k}]: torch {ea[k]}, C# {eb[k]}");
+        }
+        Assert.Equal(25, safeAdam.Steps);
+        using var fresh = Net(12);
+        Assert.NotEqual(fresh.parameters().First().data<float>().ToArray(), pb[0].data<float>().ToArray());
+    }
 }
