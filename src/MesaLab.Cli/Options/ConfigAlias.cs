@@ -56,6 +56,9 @@ public sealed class ConfigAlias
     private static string Help(string path)
     {
         var doc = SettingsDocs.Describe(path).TrimEnd('.');
-        return doc.Length == 0 ? $"sets {path}" : $"{char.ToLowerInvariant(doc[0])}{doc[1..]} ({path})";
+        if (doc.Length == 0) return $"sets {path}";
+        // Lower-case the sentence's first letter for the help column, but leave acronyms such as "CPUs" alone.
+        bool acronym = doc.Length > 1 && char.IsUpper(doc[1]);
+        return $"{(acronym ? doc[0] : char.ToLowerInvariant(doc[0]))}{doc[1..]} ({path})";
     }
 }
