@@ -39,15 +39,21 @@ public sealed class DecisionSquareSet
     public static DecisionSquareSet Generate(Split split, GoalPair goals, int levels, ulong seed, long firstLevelIndex = 0)
     {
         var generator = split.World.CreateGenerator(split);
+        return FromLevels(split, goals, [.. Enumerable.Range(0, levels).Select(i => generator.Generate(seed, firstLevelIndex + i))],
+            generator.MaxWidth, generator.MaxHeight);
+    }
+
+    /// <summary>The decision squares on the way of given levels (hand-made rooms in tests), observed on a canvas of the given size.</summary>
+    public static DecisionSquareSet FromLevels(Split split, GoalPair goals, IReadOnlyList<Level> levels, int canvasWidth, int canvasHeight)
+    {
         var states = new List<DecisionState>();
-        for (int i = 0; i < levels; i++)
+        foreach (var level in levels)
         {
-            var level = generator.Generate(seed, firstLevelIndex + i);
             int g = level.Find(goals.Goal.Object), p = level.Find(goals.Proxy.Object);
             if (g < 0 || p < 0 || g == p) continue;
             if (DecisionSquares.OnTheWay(level, level.Start, g, p) is { } square) states.Add(new DecisionState(level, square, g, p));
         }
-        return new DecisionSquareSet(split, goals, states, levels, generator.MaxWidth, generator.MaxHeight);
+        return new DecisionSquareSet(split, goals, states, levels.Count, canvasWidth, canvasHeight);
     }
 
     /// <summary>Every decision square of the same levels (not only the one on the way), the agent placed on each.</summary>
@@ -74,13 +80,14 @@ public sealed class DecisionSquareSet
     /// <summary>
     /// The network's probability of a move towards the goal and towards the proxy at each decision square, under whatever
     /// edits are registered on the network. All states go through one forward pass, so an edit with one row per state
-    /// (<see cref="ActivationPatch"/>) sees them in order.
+    /// (<see cref="ActivationPatch"/>) sees them in order. Without such edits, <paramref name="chunk"/> bounds the states per
+    /// forward pass (memory).
     /// </summary>
-    public (double[] TowardGoal, double[] TowardProxy) Probabilities(InspectableNetwork network)
+    public (double[] TowardGoal, double[] TowardProxy) Probabilities(InspectableNetwork network, int chunk = int.MaxValue)
     {
         var goal = new double[Count];
         var proxy = new double[Count];
-        int chunk = Math.Max(1, Count);
+        chunk = Math.Clamp(chunk, 1, Math.Max(1, Count));
         for (int start = 0; start < Count; start += chunk)
         {
             int n = Math.Min(chunk, Count - start);

@@ -59,6 +59,14 @@ public static class DecisionSquareStudy
         var set = DecisionSquareSet.Generate(split, goals, settings.Levels, settings.Seed);
         if (set.Count < 10)
             throw new UserError($"only {set.Count} of {settings.Levels} levels of split '{split.Name}' have a decision square between the {goals.Goal.Name} and the {goals.Proxy.Name} on the agent's way; raise decision_squares.levels.");
+        return Run(network, set, settings, log);
+    }
+
+    /// <summary>The study on a given set of decision squares (at least 6 for the regression).</summary>
+    public static DecisionSquareStudyResult Run(InspectableNetwork network, DecisionSquareSet set, DecisionSquareSettings settings, Action<string>? log = null)
+    {
+        var split = set.Split;
+        var goals = set.Goals;
         log?.Invoke($"{set.Count} of {set.LevelsTried} levels have a decision square on the way ({set.AtStart} at the start cell)");
         var (toGoal, toProxy) = set.Probabilities(network);
         var rows = new List<DecisionSquareLevel>();
@@ -72,7 +80,7 @@ public static class DecisionSquareStudy
                 dGoal, dProxy, euclid, toGoal[i], toProxy[i]));
         }
         var all = set.AllSquares();
-        var (_, allProxy) = all.Probabilities(network);
+        var (_, allProxy) = all.Probabilities(network, chunk: 256);
         var perLevelAll = all.States.Select((s, i) => (s.Level.Index, allProxy[i])).GroupBy(x => x.Index).Select(g => g.Average(x => x.Item2)).ToArray();
 
         LogisticFit? regression = null;

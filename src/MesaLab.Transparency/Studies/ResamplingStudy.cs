@@ -51,6 +51,14 @@ public static class ResamplingStudy
         var set = DecisionSquareSet.Generate(split, goals, settings.Levels, settings.Seed);
         if (set.Count < 2)
             throw new UserError($"{set.Count} of the {settings.Levels} levels of split '{split.Name}' have a decision square on the agent's way; resampling needs at least 2; raise resampling.levels.");
+        return Run(network, set, settings, log);
+    }
+
+    /// <summary>The ablation on a given set of decision squares (at least 2).</summary>
+    public static ResamplingStudyResult Run(InspectableNetwork network, DecisionSquareSet set, ResamplingSettings settings, Action<string>? log = null)
+    {
+        var split = set.Split;
+        var goals = set.Goals;
         int cw = set.CanvasWidth, ch = set.CanvasHeight;
         var (shapes, spatial) = Shapes(network, set);
         var entries = settings.Layers.Count > 0 ? settings.Layers : DefaultLayers(network, spatial);

@@ -119,14 +119,29 @@ public static class SteeringStudy
         var set = DecisionSquareSet.Generate(split, goals, settings.Levels, settings.Seed);
         if (set.Count == 0)
             throw new UserError($"none of the {settings.Levels} levels of split '{split.Name}' has a decision square between the {goals.Goal.Name} and the {goals.Proxy.Name} on the agent's way; raise steering.levels.");
+        var generator = world.CreateGenerator(split);
+        var fitLevels = Enumerable.Range(0, settings.FitLevels).Select(i => generator.Generate(settings.Seed, 1_000_000 + i)).ToList();
+        return Run(network, set, fitLevels, settings with { Layer = layer }, log);
+    }
+
+    /// <summary>
+    /// The study on a given set of decision squares, the averaged vector fitted on <paramref name="fitLevels"/> (those holding
+    /// both goals are used).
+    /// </summary>
+    public static SteeringStudyResult Run(InspectableNetwork network, DecisionSquareSet set, IReadOnlyList<Level> fitLevels, SteeringSettings settings, Action<string>? log = null)
+    {
+        foreach (var (field, problem) in settings.Check()) throw new UserError($"steering.{field} {problem}.");
+        var split = set.Split;
+        var world = split.World;
+        var goals = set.Goals;
+        string layer = network.Layer(settings.Layer ?? DefaultLayer(network));
+        if (set.Count == 0) throw new UserError($"no level has a decision square between the {goals.Goal.Name} and the {goals.Proxy.Name} on the agent's way; raise steering.levels.");
         var levels = set.States.Select(s => s.Level).ToList();
         var (shape, perLevel) = PerLevelVectors(network, split, layer, levels, goals, settings.Counterfactual, set.CanvasWidth, set.CanvasHeight);
 
-        var generator = world.CreateGenerator(split);
-        var fitLevels = Enumerable.Range(0, settings.FitLevels).Select(i => generator.Generate(settings.Seed, 1_000_000 + i))
-            .Where(l => l.Find(goals.Goal.Object) >= 0 && l.Find(goals.Proxy.Object) >= 0).ToList();
-        if (fitLevels.Count == 0) throw new UserError($"no level of split '{split.Name}' holds both the {goals.Goal.Name} and the {goals.Proxy.Name}; steering needs both.");
-        var (_, fitVectors) = PerLevelVectors(network, split, layer, fitLevels, goals, settings.Counterfactual, set.CanvasWidth, set.CanvasHeight);
+        var usable = fitLevels.Where(l => l.Find(goals.Goal.Object) >= 0 && l.Find(goals.Proxy.Object) >= 0).ToList();
+        if (usable.Count == 0) throw new UserError($"no level of split '{split.Name}' holds both the {goals.Goal.Name} and the {goals.Proxy.Name}; steering needs both.");
+        var (_, fitVectors) = PerLevelVectors(network, split, layer, usable, goals, settings.Counterfactual, set.CanvasWidth, set.CanvasHeight);
         int size = perLevel[0].Length;
         var averaged = new float[size];
         foreach (var v in fitVectors) for (int i = 0; i < size; i++) averaged[i] += v[i] / fitVectors.Length;
