@@ -29,8 +29,7 @@ public sealed record RetargetSettings : ICheckedSettings
     public int Channels { get; init; } = 2;
 
     /// <summary>Scale α of the edit.</summary>
-    [Range(0.0, 1000.0)]
-    public double Strength { get; init; } = 1.0;
+    [Range(-1000.0, 1000.0)] public double Strength { get; init; } = 1.0;
 
     /// <summary>Step budget as a multiple k of the shortest path from the start to the target: success = standing on the target within k × that many steps.</summary>
     [Range(1.0, 100.0)]

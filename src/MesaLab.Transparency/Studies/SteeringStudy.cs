@@ -11,15 +11,13 @@ public sealed record SteeringSettings : ICheckedSettings
     public const string OnGoal = "on_goal";
 
     /// <summary>Deploy levels tried (level i of the split, i from 0); those with a decision square on the agent's way are steered and measured.</summary>
-    [Range(1, 100_000)]
-    public int Levels { get; init; } = 200;
+    [Range(1, 100_000)] public int Levels { get; init; } = 200;
 
     /// <summary>Levels (indices from 1 000 000, disjoint from the measured ones) whose per-level vectors are averaged into the averaged vector.</summary>
-    [Range(1, 100_000)]
-    public int FitLevels { get; init; } = 100;
+    [Range(1, 100_000)] public int FitLevels { get; init; } = 100;
 
     /// <summary>Coefficients c the vectors are added with (c = 0, the unsteered network, is always measured).</summary>
-    public IReadOnlyList<double> Coefficients { get; init; } = [-2, -1, -0.5, 0.5, 1, 2];
+    [Range(-1000.0, 1000.0)] public IReadOnlyList<double> Coefficients { get; init; } = [-2, -1, -0.5, 0.5, 1, 2];
 
     /// <summary>Layer to steer (null = the middle layer).</summary>
     public string? Layer { get; init; }
@@ -34,8 +32,7 @@ public sealed record SteeringSettings : ICheckedSettings
     public bool Rollouts { get; init; } = true;
 
     /// <summary>Step limit per rollout episode (0 = 2 × the canvas's cells).</summary>
-    [Range(0, 1_000_000)]
-    public int MaxSteps { get; init; }
+    [Range(0, 1_000_000)] public int MaxSteps { get; init; }
 
     /// <summary>Seed of the levels, the random control vectors and the sampling (the experiment's evaluation seed).</summary>
     [ConfigIgnore]
