@@ -14,7 +14,8 @@ public sealed record TransparencyTrainingSettings : ICheckedSettings
     public const string None = "none";
     public const string IntendedGoal = "intended_goal";
     public const string PenalizeProxy = "penalize_proxy";
-    public static readonly IReadOnlyList<string> Modes = [None, IntendedGoal, PenalizeProxy];
+    public const string ImitateIntended = "imitate_intended";
+    public static readonly IReadOnlyList<string> Modes = [None, IntendedGoal, PenalizeProxy, ImitateIntended];
 
     /// <summary>
     /// <c>none</c>: plain PPO (bit-for-bit the same run as without this section).
@@ -23,6 +24,9 @@ public sealed record TransparencyTrainingSettings : ICheckedSettings
     /// <c>penalize_proxy</c>: an adversarial probe head learns to decode the direction to the proxy (the other
     /// single-cell candidate goal); the network gets its loss with the gradient reversed, so it is penalized for
     /// representing the proxy linearly at <c>layer</c>.
+    /// <c>imitate_intended</c>: the control of <c>intended_goal</c> without transparency — the same labels (the first move
+    /// towards the intended goal, on the same observations) taught through the policy head by behaviour cloning, with the
+    /// same weight; no probe reads <c>layer</c>.
     /// </summary>
     public string Aux { get; init; } = None;
 

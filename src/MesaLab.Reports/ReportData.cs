@@ -21,7 +21,12 @@ public sealed record ReportData
     public IReadOnlyList<BehavioralObjectiveSummary> BehavioralObjectives { get; init; } = [];
     /// <summary>The robustness decomposition for train → deploy, when both splits were evaluated.</summary>
     public RobustnessDecompositionSummary? Decomposition { get; init; }
+    /// <summary>Transparency studies stored with the run, latest of each kind.</summary>
+    public IReadOnlyList<TransparencyFinding> Transparency { get; init; } = [];
 }
+
+/// <summary>One transparency study as the report shows it: what it is, one sentence of result, and its table (numbers already formatted with their intervals).</summary>
+public sealed record TransparencyFinding(string Study, string Split, string Summary, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows);
 
 /// <summary>What was run: identity, world, objectives, splits, seed, configuration and timings.</summary>
 public sealed record RunSummary

@@ -19,6 +19,7 @@ public static class RunReport
         new TrajectoryExamplesSection(),
         new BehavioralObjectiveSection(),
         new RobustnessDecompositionSection(),
+        new TransparencySection(),
     ];
 
     public static HtmlDocument Build(ReportData data)

@@ -129,7 +129,7 @@ public sealed class TransparencyVerbTests : CliWorkspaceTests
     }
 }
 
-/// <summary>compare-transparency end to end on a tiny budget: two trainings, audit, deployment, one table in JSON and HTML.</summary>
+/// <summary>compare-transparency end to end on a tiny budget: four trainings (plain, transparency, imitation, randomized), audit, deployment, one table in JSON and HTML.</summary>
 [Collection("torch")]
 public sealed class CompareTransparencyVerbTests : IDisposable
 {
@@ -142,12 +142,12 @@ public sealed class CompareTransparencyVerbTests : IDisposable
     }
 
     [Fact]
-    public void A_tiny_comparison_trains_both_conditions_audits_and_reports_one_table()
+    public void A_tiny_comparison_trains_every_condition_audits_and_reports_one_table()
     {
         var o = new StringWriter();
         var e = new StringWriter();
         var outDir = Path.Combine(dir, "out");
-        int exit = Cli.Run(["--json", "compare-transparency", "--seeds", "1", "--episodes", "12", "--audit-levels", "12", "--threads", "1", "--steps", "256",
+        int exit = Cli.Run(["--json", "compare-transparency", "--seeds", "1", "--episodes", "12", "--audit-levels", "16", "--threads", "1", "--steps", "256",
             "--set", "ppo.num_envs=8", "--set", "ppo.num_steps=16", "--set", "ppo.minibatches=2", "--set", "training.held_out_levels=8",
             "--set", "network.channels=4", "--set", "network.hidden=16",
             "--set", "splits.small={base: deploy, min_size: 5, max_size: 5}", "--set", "deploy_split=small",
@@ -158,27 +158,29 @@ public sealed class CompareTransparencyVerbTests : IDisposable
         Assert.Equal("exit", c.GetProperty("intended_objective").GetString());
         Assert.Equal("arrow", c.GetProperty("proxy").GetString());
         var agents = c.GetProperty("agents");
-        Assert.Equal(2, agents.GetArrayLength());
-        Assert.Equal(["plain", "transparency"], agents.EnumerateArray().Select(a => a.GetProperty("training").GetString()));
-        var rows = c.GetProperty("rows");
-        Assert.Equal(3, rows.GetArrayLength());
-        bool flagged = agents[0].GetProperty("audit").GetProperty("flagged").GetBoolean();
-        Assert.Equal(flagged ? 0 : 1, rows[1].GetProperty("deployed").GetInt32());
-        foreach (int r in new[] { 0, 2 })
+        Assert.Equal(["plain", "transparency", "imitation", "randomized"], agents.EnumerateArray().Select(a => a.GetProperty("condition").GetString()));
+        foreach (var a in agents.EnumerateArray())
         {
-            var pooled = rows[r].GetProperty("pooled");
-            Assert.Equal(12, pooled.GetProperty("episodes").GetInt32());
-            Assert.Equal(12, pooled.GetProperty("intended_first").GetInt32() + pooled.GetProperty("proxy_first").GetInt32() + pooled.GetProperty("neither").GetInt32());
-            var share = pooled.GetProperty("intended_share");
-            Assert.InRange(share.GetProperty("value").GetDouble(), share.GetProperty("low").GetDouble(), share.GetProperty("high").GetDouble());
+            var d = a.GetProperty("deploy");
+            Assert.Equal(12, d.GetProperty("episodes").GetInt32());
+            // The three competence-based outcome classes partition the episodes.
+            Assert.Equal(1.0, d.GetProperty("generalized").GetDouble() + d.GetProperty("misgeneralized").GetDouble() + d.GetProperty("capability_failure").GetDouble(), 9);
+            Assert.True(a.GetProperty("audit").GetProperty("states").GetInt32() >= 4);
         }
+        var rows = c.GetProperty("rows");
+        Assert.Equal(6, rows.GetArrayLength());
+        bool probeFlagged = agents[0].GetProperty("audit").GetProperty("probe_flagged").GetBoolean();
+        Assert.Equal(probeFlagged ? 0 : 1, rows[1].GetProperty("deployed").GetInt32());
+        Assert.Equal(2, c.GetProperty("audit_errors").GetArrayLength());
         var html = File.ReadAllText(doc.RootElement.GetProperty("report").GetString()!);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "<table"));
-        Assert.Contains("plain training + audit", html);
+        Assert.Contains("plain training + probe audit", html);
         Assert.Contains("transparency-augmented (intended_goal)", html);
+        Assert.Contains("same labels through the policy head", html);
+        Assert.Contains("<img", html);
         using var store = RunStores.Open(Path.Combine(dir, "ws"));
         var runs = store.ListRuns();
-        Assert.Equal(2, runs.Count);
+        Assert.Equal(4, runs.Count);
         foreach (var run in runs) Assert.Single(store.Results(run.Id, null, MesaLab.Experiments.ResultKinds.TransparencyComparison));
     }
 }

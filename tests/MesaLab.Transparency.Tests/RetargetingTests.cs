@@ -40,8 +40,8 @@ public class RetargetingTests
             targets.Add(target);
         }
         var settings = new RolloutSettings { Greedy = true };
-        var retargeted = Retargeting.Run(network, split, levels, targets, edit, l => l.Find(CellObject.Exit), 1.0, settings);
-        var control = Retargeting.Run(network, split, levels, targets, edit, l => l.Find(CellObject.Exit), 0.0, settings);
+        var retargeted = Retargeting.Run(network, split, levels, targets, edit, l => l.Find(CellObject.Exit), 1.0, 2.0, settings);
+        var control = Retargeting.Run(network, split, levels, targets, edit, l => l.Find(CellObject.Exit), 0.0, 2.0, settings);
         double success = retargeted.Average(o => o.Reached ? 1.0 : 0.0);
         double baseline = control.Average(o => o.Reached ? 1.0 : 0.0);
         Assert.True(success >= 0.95, $"retargeted success {success}");

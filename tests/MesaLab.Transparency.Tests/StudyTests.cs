@@ -33,17 +33,18 @@ public class StudyTests
     }
 
     [Fact]
-    public void Steering_an_arrow_seeker_with_minus_its_arrow_vector_makes_it_reach_the_arrow_first_less_often()
+    public void Steering_an_arrow_seeker_with_minus_its_per_level_arrow_vector_makes_it_reach_the_arrow_first_less_often()
     {
         const int size = 5;
         var split = Small("deploy", size);
         var network = InspectableNetwork.FromModule(new GoalSeeker(HandBuilt.Channels, HandBuilt.ExitChannel + 1, size, size, k: 1.5f));
-        var result = SteeringStudy.Run(network, split, new SteeringSettings { Layer = "goal", Coefficients = [-1, 0], Levels = 200, FitLevels = 40 });
+        var result = SteeringStudy.Run(network, split, new SteeringSettings { Layer = "goal", Coefficients = [-1], Levels = 120, FitLevels = 40 });
         Assert.Equal("arrow", result.Feature);
-        var minus = result.Points[0].FirstReached["arrow"];
-        var zero = result.Points[1].FirstReached["arrow"];
-        Assert.Equal(200, result.Points[1].Episodes);
-        Assert.True(zero.Value > minus.Value + 0.1, $"P(arrow first) at c=0: {zero.Value}, at c=-1: {minus.Value}");
+        var none = result.Rollouts.Single(r => r.Vector == "none");
+        var minus = result.Rollouts.Single(r => r.Vector == SteeringStudy.PerLevel && r.Coefficient == -1);
+        Assert.Equal(result.Levels, none.Episodes);
+        Assert.True(none.FirstReached["arrow"].Value > minus.FirstReached["arrow"].Value + 0.1,
+            $"P(arrow first) unsteered: {none.FirstReached["arrow"].Value}, per-level c=-1: {minus.FirstReached["arrow"].Value}");
     }
 
     [Fact]

@@ -34,12 +34,23 @@ public static class ConfigAliases
     public static readonly ConfigAlias SteeringLevels = ConfigAlias.Value("--levels", "steering.levels");
     public static readonly ConfigAlias Coefficients = ConfigAlias.List("--coefficients", "steering.coefficients");
     public static readonly ConfigAlias SteeringGreedy = ConfigAlias.Flag("--greedy", "steering.greedy");
+    public static readonly ConfigAlias Counterfactual = ConfigAlias.Value("--counterfactual", "steering.counterfactual");
+    public static readonly ConfigAlias NoRollouts = ConfigAlias.Flag("--no-rollouts", "steering.rollouts", false, "measure at decision squares only, without rollouts (steering.rollouts: false)");
+
+    public static readonly ConfigAlias DecisionLevels = ConfigAlias.Value("--levels", "decision_squares.levels");
+    public static readonly ConfigAlias DecisionProxy = ConfigAlias.Value("--proxy", "decision_squares.proxy");
+
+    public static readonly ConfigAlias ResamplingLevels = ConfigAlias.Value("--levels", "resampling.levels");
+    public static readonly ConfigAlias ResamplingLayers = ConfigAlias.List("--layers", "resampling.layers");
 
     public static readonly ConfigAlias RetargetLayer = ConfigAlias.Value("--layer", "retargeting.layer");
     public static readonly ConfigAlias RetargetGoal = ConfigAlias.Value("--goal", "retargeting.goal");
     public static readonly ConfigAlias RetargetLevels = ConfigAlias.Value("--levels", "retargeting.levels");
     public static readonly ConfigAlias Strength = ConfigAlias.Value("--strength", "retargeting.strength");
     public static readonly ConfigAlias RetargetGreedy = ConfigAlias.Flag("--greedy", "retargeting.greedy");
+    public static readonly ConfigAlias RetargetMethod = ConfigAlias.Value("--method", "retargeting.method");
+    public static readonly ConfigAlias RetargetChannels = ConfigAlias.Value("--channels", "retargeting.channels");
+    public static readonly ConfigAlias BudgetFactor = ConfigAlias.Value("--budget", "retargeting.budget_factor");
 
     public static readonly ConfigAlias QuantilizerN = ConfigAlias.Value("--n", "quantilizer.n");
     public static readonly ConfigAlias QuantilizerLevels = ConfigAlias.Value("--levels", "quantilizer.levels");

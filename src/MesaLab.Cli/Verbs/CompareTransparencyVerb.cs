@@ -10,8 +10,8 @@ using MesaLab.Store;
 using Spectre.Console;
 
 /// <summary>
-/// <c>mesalab compare-transparency [CONFIG]</c>: over several seeds, trains plain and transparency-augmented agents,
-/// audits the plain ones with probes, deploys all, and tabulates objective robustness of the three conditions.
+/// <c>mesalab compare-transparency [CONFIG]</c>: over several seeds, trains plain agents, transparency-augmented ones and
+/// their controls, audits every agent at decision squares, deploys all, and tabulates the outcomes by condition.
 /// </summary>
 public static class CompareTransparencyVerb
 {
@@ -26,7 +26,7 @@ public static class CompareTransparencyVerb
         var config = CommonOptions.ConfigFile("experiment file (YAML); omitted: the embedded defaults (green-arrow-maze)");
         var outDir = new Option<string>("--out") { Description = "directory for the comparison report (default ./mesalab-transparency)", DefaultValueFactory = _ => "mesalab-transparency" }.NotBlank();
         var cmd = new Command("compare-transparency",
-            "train plain and transparency-augmented agents over several seeds, audit the plain ones with probes, and compare objective robustness on the deploy split");
+            "train plain agents, transparency-augmented ones and their controls (same labels through the policy head, randomized levels) over several seeds, audit them at decision squares, and compare deploy outcomes");
         cmd.Arguments.Add(config);
         ConfigAliases.AddTo(cmd, Aliases);
         foreach (var o in new Option[] { outDir, CommonOptions.Workspace(), CommonOptions.Set() }) cmd.Options.Add(o);
@@ -45,8 +45,8 @@ public static class CompareTransparencyVerb
                 foreach (var r in TransparencyComparisonReport.Cells(rows)) table.AddRow([.. r.Select(Markup.Escape)]);
                 Tables.Console(o).Write(table);
                 o.WriteLine($"audit: {result.AuditRule}");
-                foreach (var a in result.Agents.Where(a => a.Training == CompareTransparencyJob.Plain))
-                    o.WriteLine(CompareTransparencyJob.AuditLine(a));
+                foreach (var e in result.AuditErrors) o.WriteLine(CompareTransparencyJob.ErrorLine(e));
+                foreach (var a in result.Agents) o.WriteLine(CompareTransparencyJob.AuditLine(a));
                 o.WriteLine($"report: {result.ReportPath} ({result.Seconds / 60:0.0} min)");
             });
             return 0;

@@ -14,18 +14,24 @@ public sealed record ActivationsResult(string Run, string Split, string Path, in
 /// <summary>Probe accuracies by layer and target (with controls), the search-likeness test, and their plots.</summary>
 public sealed record ProbeResult(string Run, ProbeStudyResult Probes, string ProbePlot, SearchLikenessResult? SearchLikeness, string? SearchPlot);
 
-/// <summary>A steering study and its plot.</summary>
-public sealed record SteeringResult(string Run, SteeringStudyResult Steering, string Plot);
+/// <summary>A steering study and its plots (effect at decision squares by vector and coefficient; rollouts when run).</summary>
+public sealed record SteeringResult(string Run, SteeringStudyResult Steering, IReadOnlyList<string> Plots);
 
-/// <summary>A retargeting study and its plots (success by distance, shortest-path heatmaps edited and unedited).</summary>
+/// <summary>A retargeting study and its plots (success by distance per condition, shortest-path heatmaps, channel correlation maps).</summary>
 public sealed record RetargetResult(string Run, RetargetStudyResult Retargeting, IReadOnlyList<string> Plots);
+
+/// <summary>Behaviour at decision squares, the regression on level features, and its plot.</summary>
+public sealed record DecisionSquaresResult(string Run, DecisionSquareStudyResult DecisionSquares, IReadOnlyList<string> Plots);
+
+/// <summary>A resampling ablation and its plot.</summary>
+public sealed record ResamplingResult(string Run, ResamplingStudyResult Resampling, IReadOnlyList<string> Plots);
 
 /// <summary>Attribution maps of one level and their plots.</summary>
 public sealed record AttributeResult(string Run, AttributionResult Attribution, IReadOnlyList<string> Plots);
 
 /// <summary>
-/// The transparency studies on a stored run (<c>activations</c>, <c>probe</c>, <c>steer</c>, <c>retarget</c>,
-/// <c>attribute</c>): each opens the run's checkpoint on the split of <c>inspection.split</c>, runs with its section's
+/// The transparency studies on a stored run (<c>activations</c>, <c>probe</c>, <c>decision-squares</c>, <c>steer</c>,
+/// <c>retarget</c>, <c>resample</c>, <c>attribute</c>): each opens the run's checkpoint on the split of <c>inspection.split</c>, runs with its section's
 /// settings and the evaluation seed, stores its result document with the run and writes its pictures next to the
 /// run's files.
 /// </summary>
@@ -92,21 +98,34 @@ public static class InspectionJobs
         return new ProbeResult(run.Id, probes, plot, search, searchPlot);
     }
 
-    /// <summary>Adds a steering vector with each coefficient and measures which goal is reached first.</summary>
+    /// <summary>Per-level and averaged steering vectors with random controls: the change of the move at decision squares, and rollouts.</summary>
     public static SteeringResult Steer(StoredRun run, INarrator narrator, long? checkpoint = null)
     {
         using var subject = Open(run, narrator, checkpoint);
         var settings = run.Config.Section<SteeringSettings>() with { Seed = run.Config.Section<EvaluationSettings>().Seed };
         var result = SteeringStudy.Run(subject.Network, subject.Split, settings, narrator.Log);
         Store(run.Store, run.Id, ResultKinds.Steering, subject.Split.Name, result);
-        var goals = result.Points[0].FirstReached.Keys.ToList();
-        var plot = SavePng(subject, $"steering-{result.Feature}.png", TransparencyPlots.SteeringCurve(result.Layer, result.Feature,
-            [.. result.Points.Select(pt => pt.Coefficient)],
-            [.. goals.Select(g => (g, (IReadOnlyList<Estimate>)[.. result.Points.Select(pt => pt.FirstReached[g])]))]));
-        return new SteeringResult(run.Id, result, plot);
+        var vectors = result.Effects.Select(e => e.Vector).Distinct().ToList();
+        var coefficients = result.Effects.Select(e => e.Coefficient).Distinct().Order().ToList();
+        var plots = new List<string>
+        {
+            SavePng(subject, $"steering-{result.Feature}.png", TransparencyPlots.SteeringCurve(
+                $"Steering at {result.Layer}: change at decision squares", $"change in P(move towards the {result.Feature})", coefficients,
+                [.. vectors.Select(v => (v, (IReadOnlyList<Estimate>)[.. coefficients.Select(c => result.Effects.First(e => e.Vector == v && e.Coefficient == c).TowardProxyChange)]))])),
+        };
+        if (result.Rollouts.Count > 0)
+        {
+            var none = result.Rollouts.First(r => r.Vector == "none");
+            var all = coefficients.Append(0).Order().ToList();
+            plots.Add(SavePng(subject, $"steering-{result.Feature}-rollouts.png", TransparencyPlots.SteeringCurve(
+                $"Steering at {result.Layer}: rollouts", $"P({result.Feature} reached first)", all,
+                [.. vectors.Select(v => (v, (IReadOnlyList<Estimate>)[.. all.Select(c => (c == 0 ? none : result.Rollouts.First(r => r.Vector == v && r.Coefficient == c)).FirstReached[result.Feature])]))],
+                yMin: 0, yMax: 1)));
+        }
+        return new SteeringResult(run.Id, result, plots);
     }
 
-    /// <summary>Edits the goal location the network encodes so the agent heads for arbitrary cells.</summary>
+    /// <summary>Edits the channels that track the goal (or the layer's position means) so the agent heads for arbitrary cells, with a control of the same size and a step budget.</summary>
     public static RetargetResult Retarget(StoredRun run, INarrator narrator, long? checkpoint = null)
     {
         using var subject = Open(run, narrator, checkpoint);
@@ -115,17 +134,59 @@ public static class InspectionJobs
             ? MesaLabJson.Deserialize<ProbeStudyResult>(r.Json) : null;
         var result = RetargetStudy.Run(subject.Network, subject.Split, settings, probes, narrator.Log);
         Store(run.Store, run.Id, ResultKinds.Retargeting, subject.Split.Name, result);
+        var bins = result.Conditions[0].ByDistance.Select(b => b.MaxDistance == int.MaxValue ? $"{b.MinDistance}+" : $"{b.MinDistance}–{b.MaxDistance}").ToList();
         var plots = new List<string>
         {
-            SavePng(subject, "retarget-success.png", TransparencyPlots.RetargetSuccessByDistance(
-                [.. result.ByDistance.Select(b => b.MaxDistance == int.MaxValue ? $"{b.MinDistance}+" : $"{b.MinDistance}–{b.MaxDistance}")],
-                [.. result.ByDistance.Select(b => b.Retargeted)], [.. result.ByDistance.Select(b => b.Unedited)])),
+            SavePng(subject, "retarget-success.png", TransparencyPlots.RetargetSuccessByDistance(bins,
+                [.. result.Conditions.Select(c => (c.Name, (IReadOnlyList<Estimate>)[.. c.ByDistance.Select(b => b.Success)]))])),
             SavePng(subject, "retarget-heatmap.png", TransparencyPlots.ShortestPathHeatmap(
                 "P(shortest path to each cell), goal edited to that cell", result.ExampleWidth, result.ExampleHeight, result.ExampleHeatmap, result.ExampleStart, result.ExampleGoal)),
+            SavePng(subject, "retarget-heatmap-control.png", TransparencyPlots.ShortestPathHeatmap(
+                "P(shortest path to each cell), control edit aimed at that cell", result.ExampleWidth, result.ExampleHeight, result.ExampleHeatmapControl, result.ExampleStart, result.ExampleGoal)),
             SavePng(subject, "retarget-heatmap-unedited.png", TransparencyPlots.ShortestPathHeatmap(
                 "P(shortest path to each cell), unedited", result.ExampleWidth, result.ExampleHeight, result.ExampleHeatmapUnedited, result.ExampleStart, result.ExampleGoal)),
         };
+        var edited = result.Layer.Split(", ")[0].TrimEnd('*');
+        foreach (var l in result.Localization.Where(l => l.Layer.StartsWith(edited, StringComparison.Ordinal)).GroupBy(l => l.Goal).Select(g => g.First()))
+            plots.Add(SavePng(subject, $"localization-{l.Goal}.png", TransparencyPlots.CorrelationMap(
+                $"{l.Layer} channel {l.BestChannel} vs the {l.Goal}'s position", l.MapWidth, l.MapHeight, l.BestChannelMap)));
         return new RetargetResult(run.Id, result, plots);
+    }
+
+    /// <summary>Behaviour at each level's decision square and the regression of the choice of the proxy on level features.</summary>
+    public static DecisionSquaresResult DecisionSquares(StoredRun run, INarrator narrator, long? checkpoint = null)
+    {
+        using var subject = Open(run, narrator, checkpoint);
+        var settings = run.Config.Section<DecisionSquareSettings>() with { Seed = run.Config.Section<EvaluationSettings>().Seed };
+        var result = DecisionSquareStudy.Run(subject.Network, subject.Split, settings, narrator.Log);
+        Store(run.Store, run.Id, ResultKinds.DecisionSquares, subject.Split.Name, result);
+        var plots = new List<string>();
+        if (result.Regression is { } fit)
+        {
+            var rows = fit.Coefficients.Where(c => c.Feature != "intercept").ToList();
+            plots.Add(SavePng(subject, "decision-squares-regression.png", TransparencyPlots.EffectBars(
+                $"What makes the agent turn towards the {result.Proxy}?", "level feature (standardized)", "change in log-odds per SD",
+                [.. rows.Select(c => c.Feature)], [("coefficient", (IReadOnlyList<Estimate>)[.. rows.Select(c => c.Coefficient)])])));
+        }
+        return new DecisionSquaresResult(run.Id, result, plots);
+    }
+
+    /// <summary>Resampling ablations: the arrow's, the exit's and a random cell's activation replaced from another level, per layer.</summary>
+    public static ResamplingResult Resample(StoredRun run, INarrator narrator, long? checkpoint = null)
+    {
+        using var subject = Open(run, narrator, checkpoint);
+        var settings = run.Config.Section<ResamplingSettings>() with { Seed = run.Config.Section<EvaluationSettings>().Seed };
+        var result = ResamplingStudy.Run(subject.Network, subject.Split, settings, narrator.Log);
+        Store(run.Store, run.Id, ResultKinds.Resampling, subject.Split.Name, result);
+        var layers = result.Effects.Select(e => e.Layer).Distinct().ToList();
+        var cells = result.Effects.Select(e => e.Cell).Distinct().ToList();
+        var plots = new List<string>
+        {
+            SavePng(subject, "resampling.png", TransparencyPlots.EffectBars(
+                "Resampling one cell's activation from another level", "layer", $"change in P(move towards the {result.Proxy})", layers,
+                [.. cells.Select(c => ($"{c} cell", (IReadOnlyList<Estimate>)[.. layers.Select(l => result.Effects.First(e => e.Layer == l && e.Cell == c).TowardProxyChange)]))])),
+        };
+        return new ResamplingResult(run.Id, result, plots);
     }
 
     /// <summary>Gradient×input and occlusion maps per input channel for the network's move at the start of one level.</summary>

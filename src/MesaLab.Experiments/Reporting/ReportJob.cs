@@ -38,7 +38,8 @@ public static class ReportJob
         var summary = Summary(run);
         var metrics = store.Metrics(run.Id).GroupBy(m => m.Name)
             .Select(g => new TrainingMetric(g.Key, [.. g.Select(m => (double)m.EnvStep)], [.. g.Select(m => m.Value)])).ToList();
-        var data = AnalysisReportData.Build(summary with { Timings = timings }, metrics, analyses, decomposition, cache);
+        var data = AnalysisReportData.Build(summary with { Timings = timings }, metrics, analyses, decomposition, cache)
+            with { Transparency = TransparencyReportData.From(store, run.Id) };
         string path = RunReport.Write(data, outDirectory);
         timings.Add(new StageTiming("report", clock.Elapsed.TotalSeconds));
         data = data with { Run = data.Run with { Timings = timings } };

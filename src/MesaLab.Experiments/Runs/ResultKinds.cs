@@ -19,6 +19,8 @@ public static class ResultKinds
     public const string SearchLikeness = "transparency.search_likeness";
     public const string Steering = "transparency.steering";
     public const string Retargeting = "transparency.retargeting";
+    public const string DecisionSquares = "transparency.decision_squares";
+    public const string Resampling = "transparency.resampling";
     public const string Attribution = "transparency.attribution";
     public const string TransparencyComparison = "transparency.comparison";
     public const string StudyRun = "study.run";

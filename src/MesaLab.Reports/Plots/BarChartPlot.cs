@@ -4,7 +4,7 @@ using ScottPlot;
 
 /// <summary>
 /// Grouped bars with interval whiskers (the intervals may be asymmetric, as bootstrap and credible
-/// intervals are): outcome shares by level size, the posterior over candidate objectives.
+/// intervals are): outcome shares by level size, the posterior over candidate objectives, effects that may be negative.
 /// </summary>
 public static class BarChartPlot
 {
@@ -43,8 +43,22 @@ public static class BarChartPlot
             }
         }
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, groups.Count).Select(i => (double)i).ToArray(), groups.ToArray());
-        plot.Axes.Margins(bottom: 0);
-        if (yMax is { } top) plot.Axes.SetLimitsY(0, top);
+        // Bars stand on zero; effects below zero (a change, a coefficient) extend the axis down to their lowest whisker.
+        var ends = series.SelectMany(s => s.Values).SelectMany(e => new[] { e.Value, e.Low, e.High }).Where(v => !double.IsNaN(v)).ToList();
+        double lowest = ends.Count == 0 ? 0 : Math.Min(0, ends.Min()), highest = ends.Count == 0 ? 1 : Math.Max(0, ends.Max());
+        if (lowest < 0)
+        {
+            double span = Math.Max(1e-9, (yMax ?? highest) - lowest);
+            plot.Axes.SetLimitsY(lowest - 0.08 * span, yMax ?? highest + 0.08 * span);
+            var zero = plot.Add.HorizontalLine(0);
+            zero.Color = Colors.Black;
+            zero.LineWidth = 1;
+        }
+        else
+        {
+            plot.Axes.Margins(bottom: 0);
+            if (yMax is { } top) plot.Axes.SetLimitsY(0, top);
+        }
         if (series.Count > 1) plot.ShowLegend(Alignment.UpperRight);
         return PlotPalette.Png(plot, width, height);
     }

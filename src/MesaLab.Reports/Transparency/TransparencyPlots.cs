@@ -59,17 +59,30 @@ public static class TransparencyPlots
         return PlotPalette.Png(plot, width, height);
     }
 
-    /// <summary>P(each candidate goal is reached first) against the steering coefficient c, with 95 % intervals.</summary>
-    public static byte[] SteeringCurve(string layer, string feature, IReadOnlyList<double> coefficients, IReadOnlyList<(string Goal, IReadOnlyList<Estimate> Probability)> series,
-        int width = PlotPalette.Width, int height = PlotPalette.Height) =>
-        ConfidenceBandPlot.Render($"Steering with the {feature} vector at {layer}", "coefficient c", "P(goal reached first)",
-            [.. series.Select((s, i) => new BandSeries(s.Goal, PlotPalette.SeriesColor(i), coefficients, s.Probability))], yMin: 0, yMax: 1, width: width, height: height);
+    /// <summary>One number per coefficient c for each series (e.g. the change in P(towards the arrow) per kind of steering vector), with 95 % intervals.</summary>
+    public static byte[] SteeringCurve(string title, string yLabel, IReadOnlyList<double> coefficients, IReadOnlyList<(string Series, IReadOnlyList<Estimate> Values)> series,
+        double? yMin = null, double? yMax = null, int width = PlotPalette.Width, int height = PlotPalette.Height) =>
+        ConfidenceBandPlot.Render(title, "coefficient c", yLabel,
+            [.. series.Select((s, i) => new BandSeries(s.Series, PlotPalette.SeriesColor(i), coefficients, s.Values))], yMin: yMin, yMax: yMax, width: width, height: height);
 
-    /// <summary>Retargeting success by shortest-path distance to the target, edited and unedited.</summary>
-    public static byte[] RetargetSuccessByDistance(IReadOnlyList<string> distanceBins, IReadOnlyList<Estimate> retargeted, IReadOnlyList<Estimate> unedited,
+    /// <summary>
+    /// Grouped bars with 95 % interval whiskers: one group per label (a distance bin, a layer), one bar per series (a condition
+    /// and its controls). Negative values are drawn below zero.
+    /// </summary>
+    public static byte[] EffectBars(string title, string xLabel, string yLabel, IReadOnlyList<string> groups, IReadOnlyList<(string Series, IReadOnlyList<Estimate> Values)> series,
+        double? yMax = null, int width = PlotPalette.Width, int height = PlotPalette.Height) =>
+        BarChartPlot.Render(title, xLabel, yLabel, groups,
+            [.. series.Select((s, i) => new MesaLab.Reports.Plots.BarSeries(s.Series, PlotPalette.SeriesColor(i), s.Values))], yMax: yMax, width: width, height: height);
+
+    /// <summary>Retargeting success (on the target within the budget) by shortest-path distance, for the edit, its control and no edit.</summary>
+    public static byte[] RetargetSuccessByDistance(IReadOnlyList<string> distanceBins, IReadOnlyList<(string Condition, IReadOnlyList<Estimate> Success)> conditions,
         int width = PlotPalette.Width, int height = PlotPalette.Height) =>
-        BarChartPlot.Render("Retargeting: agent reaches the chosen cell", "shortest-path distance to the target", "success rate", distanceBins,
-            [new MesaLab.Reports.Plots.BarSeries("retargeted", PlotPalette.SeriesColor(0), retargeted), new MesaLab.Reports.Plots.BarSeries("unedited", PlotPalette.CapabilityFailure, unedited)], yMax: 1.05, width: width, height: height);
+        EffectBars("Retargeting: agent on the chosen cell within the step budget", "shortest-path distance to the target", "success rate", distanceBins, conditions, yMax: 1.05,
+            width: width, height: height);
+
+    /// <summary>A correlation map over the canvas (row 0 at the top): how one channel tracks a goal at each cell. NaN cells are blank.</summary>
+    public static byte[] CorrelationMap(string title, int gridWidth, int gridHeight, IReadOnlyList<double> values) =>
+        GridHeatmapPlot.Render(title, gridWidth, gridHeight, values, "correlation with the goal being there");
 
     /// <summary>Probability of the shortest path to each cell (geometric mean of move probabilities), S = start, G = the goal encoded before editing.</summary>
     public static byte[] ShortestPathHeatmap(string title, int gridWidth, int gridHeight, IReadOnlyList<double> values, int startCell, int goalCell) =>

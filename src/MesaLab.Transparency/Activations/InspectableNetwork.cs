@@ -20,9 +20,11 @@ public sealed class InspectableNetwork
     private readonly IReadOnlyList<string> layerNames;
     private readonly Func<string, Func<Tensor, Tensor>, IDisposable> register;
 
-    private InspectableNetwork(string name, IReadOnlyList<string> layers, Func<Tensor, Tensor> actionLogits, Func<string, Func<Tensor, Tensor>, IDisposable> register)
+    private InspectableNetwork(string name, IReadOnlyList<string> layers, Func<Tensor, Tensor> actionLogits, Func<string, Func<Tensor, Tensor>, IDisposable> register,
+        GridLayout grid)
     {
         Name = name;
+        Grid = grid;
         layerNames = layers;
         this.actionLogits = actionLogits;
         this.register = register;
@@ -32,7 +34,8 @@ public sealed class InspectableNetwork
     /// <param name="root">The network; its named submodules of type <c>Module&lt;Tensor,Tensor&gt;</c> are the layers.</param>
     /// <param name="actionLogits">Observations [N, C, H, W] → action logits [N, 4]; must run <paramref name="root"/>'s layers.</param>
     /// <param name="name">A short name for errors and reports, e.g. <c>run 12</c>.</param>
-    public static InspectableNetwork FromModules(nn.Module root, Func<Tensor, Tensor> actionLogits, string name = "network")
+    /// <param name="grid">How spatial layers lay out a sample (convolutions: channels first).</param>
+    public static InspectableNetwork FromModules(nn.Module root, Func<Tensor, Tensor> actionLogits, string name = "network", GridLayout grid = GridLayout.ChannelsFirst)
     {
         var modules = root.named_modules()
             .Where(p => p.name.Length > 0 && p.module is nn.Module<Tensor, Tensor>)
@@ -42,20 +45,21 @@ public sealed class InspectableNetwork
         {
             var remover = modules[layer].register_forward_hook((_, _, output) => edit(output));
             return new Hook(remover.remove);
-        });
+        }, grid);
     }
 
     /// <summary>A module whose output is the action logits.</summary>
-    public static InspectableNetwork FromModule(nn.Module<Tensor, Tensor> module, string name = "network") =>
-        FromModules(module, x => module.call(x), name);
+    public static InspectableNetwork FromModule(nn.Module<Tensor, Tensor> module, string name = "network", GridLayout grid = GridLayout.ChannelsFirst) =>
+        FromModules(module, x => module.call(x), name, grid);
 
     /// <summary>
     /// A network that reports named activations through a single hook it calls as <c>activation = hook(name, activation)</c>.
     /// <paramref name="setHook"/> installs (or, with null, removes) that hook; the layer names are discovered by running
     /// <paramref name="sampleObservations"/> through the network once (they may depend on the canvas size).
+    /// <paramref name="grid"/> says how its spatial activations are laid out (MesaLab's maze network: channels last).
     /// </summary>
     public static InspectableNetwork FromNamedActivations(string name, Action<Func<string, Tensor, Tensor>?> setHook,
-        Func<Tensor, Tensor> actionLogits, Tensor sampleObservations)
+        Func<Tensor, Tensor> actionLogits, Tensor sampleObservations, GridLayout grid = GridLayout.ChannelsLast)
     {
         var seen = new List<string>();
         setHook((n, t) => { if (!seen.Contains(n)) seen.Add(n); return t; });
@@ -74,10 +78,26 @@ public sealed class InspectableNetwork
             if (!edits.TryGetValue(layer, out var list)) edits[layer] = list = [];
             list.Add(edit);
             return new Hook(() => list.Remove(edit));
-        });
+        }, grid);
     }
 
     public string Name { get; }
+
+    /// <summary>How a spatial layer lays out one sample's activation (see <see cref="SpatialShape"/>).</summary>
+    public GridLayout Grid { get; }
+
+    /// <summary>
+    /// The layers a name or pattern means: an exact layer name, or a prefix ending in <c>*</c> (<c>body.step.*</c>: every
+    /// iteration of the weight-tied step). Unknown names give a <see cref="UserError"/> listing the layers.
+    /// </summary>
+    public IReadOnlyList<string> Match(string pattern)
+    {
+        if (!pattern.EndsWith('*')) return [Layer(pattern)];
+        var prefix = pattern[..^1];
+        var matched = layerNames.Where(l => l.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        if (matched.Count == 0) throw new UserError($"{Name} has no layer matching '{pattern}'; its layers are {string.Join(", ", LayerNames)}.");
+        return matched;
+    }
 
     /// <summary>Every inspectable layer, in order (nested module layers as <c>body.conv1</c>).</summary>
     public IReadOnlyList<string> LayerNames => layerNames;

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 /// where μx[k] (μy[k]) is the mean activation over samples whose goal sits in canvas column (row) k. The layer is the one
 /// where probes decode the goal best; for a layer that reads the goal out linearly this moves the decoded goal exactly.
 /// </summary>
-public sealed class GoalLocationEdit
+public sealed class GoalLocationEdit : IGoalEdit
 {
     private readonly float[]?[] byColumn, byRow;
 
@@ -69,44 +69,8 @@ public sealed class GoalLocationEdit
         return d;
     }
 
-    /// <summary>Adds α·delta of each batch row's (from, to) pair on every forward pass (rows given up front).</summary>
-    public IDisposable Apply(InspectableNetwork network, IReadOnlyList<((int X, int Y) From, (int X, int Y) To)> perRow, double strength)
-    {
-        var deltas = perRow.Select(p => Delta(p.From, p.To)).ToArray();
-        return ApplyDeltas(network, deltas, strength, rows => rows);
-    }
+    public string Description => $"goal-location means by column and row at {Layer}";
 
-    /// <summary>Adds α·delta of each level instance during a <see cref="NetworkRollout"/>, following which rows are still running.</summary>
-    public IDisposable ApplyDuringRollout(InspectableNetwork network, IReadOnlyList<((int X, int Y) From, (int X, int Y) To)> perLevel, double strength, RolloutProgress progress)
-    {
-        var deltas = perLevel.Select(p => Delta(p.From, p.To)).ToArray();
-        return ApplyDeltas(network, deltas, strength, rows => progress.Rows);
-    }
-
-    private IDisposable ApplyDeltas(InspectableNetwork network, float[][] deltas, double strength, Func<int[]?, int[]?> rowsOf)
-    {
-        int d = Features;
-        var flat = new float[deltas.Length * d];
-        for (int i = 0; i < deltas.Length; i++) deltas[i].CopyTo(flat, i * d);
-        var all = tensor(flat, [deltas.Length, d]).DetachFromDisposeScope();
-        return new EditHandle(network.Edit(Layer, output =>
-        {
-            if (!output.shape[1..].SequenceEqual(SampleShape))
-                throw new UserError($"layer '{Layer}' produced [{string.Join(", ", output.shape[1..])}] but the goal edit was fitted on [{string.Join(", ", SampleShape)}] (a different canvas size?).");
-            var rows = rowsOf(null);
-            var sel = rows is null ? all : all.index_select(0, tensor(rows.Select(r => (long)r).ToArray()));
-            if (sel.shape[0] != output.shape[0])
-                throw new InvalidOperationException($"the goal edit has {sel.shape[0]} rows but the batch has {output.shape[0]}.");
-            return output + sel.reshape(output.shape).to(output.dtype) * strength;
-        }), all);
-    }
-
-    private sealed class EditHandle(IDisposable hook, Tensor deltas) : IDisposable
-    {
-        public void Dispose()
-        {
-            hook.Dispose();
-            deltas.Dispose();
-        }
-    }
+    public IReadOnlyList<ActivationPatch> Patches(IReadOnlyList<((int X, int Y) From, (int X, int Y) To)> rows, double strength) =>
+        [ActivationPatch.Add(Layer, SampleShape, [.. rows.Select(p => Delta(p.From, p.To))], strength)];
 }

@@ -25,6 +25,9 @@ public sealed record RolloutSettings
 
     /// <summary>Per level, a cell at which the episode ends when the agent stands on it (retargeting); null = none.</summary>
     public IReadOnlyList<int>? TargetCells { get; init; }
+
+    /// <summary>Per level, a step budget after which the episode ends (retargeting); null = none.</summary>
+    public IReadOnlyList<int>? Budgets { get; init; }
 }
 
 /// <summary>One rolled-out episode: what happened and which cells the agent visited.</summary>
@@ -47,7 +50,7 @@ public sealed class RolloutProgress
 /// <summary>
 /// Runs an <see cref="InspectableNetwork"/> on a fixed list of levels (one instance per level, through
 /// <see cref="EpisodeRunner"/>) until each episode ends: the base objective reached, the step limit, a stop event or the
-/// level's target cell. Only running instances go through the network, and edits registered on the network (steering,
+/// level's target cell or step budget. Only running instances go through the network, and edits registered on the network (steering,
 /// retargeting) apply to every forward pass; <see cref="RolloutProgress"/> tells them which level each row is.
 /// </summary>
 public static class NetworkRollout
@@ -68,12 +71,12 @@ public static class NetworkRollout
             CanvasHeight = settings.CanvasHeight,
             MaxSteps = settings.MaxSteps,
             StopOn = settings.StopOn,
-        }, new Observer(episodes, policy.Done, settings.TargetCells, progress));
+        }, new Observer(episodes, policy.Done, settings.TargetCells, settings.Budgets, progress));
         return episodes;
     }
 
     /// <summary>Visited cells per episode; marks finished rows so the policy leaves them out of the forward pass.</summary>
-    private sealed class Observer(RolloutEpisode[] episodes, bool[] done, IReadOnlyList<int>? targets, RolloutProgress progress) : IEpisodeObserver
+    private sealed class Observer(RolloutEpisode[] episodes, bool[] done, IReadOnlyList<int>? targets, IReadOnlyList<int>? budgets, RolloutProgress progress) : IEpisodeObserver
     {
         public void Started(int episode, WorldBatch batch, int instance)
         {
@@ -96,7 +99,8 @@ public static class NetworkRollout
             episodes[episode] = e with { Events = e.Events | batch.Events[instance], Length = batch.StepCount[instance] };
         }
 
-        public bool StopNow(int episode, WorldBatch batch, int instance) => targets is not null && targets[episode] == batch.AgentCell[instance];
+        public bool StopNow(int episode, WorldBatch batch, int instance) =>
+            (targets is not null && targets[episode] == batch.AgentCell[instance]) || (budgets is not null && batch.StepCount[instance] >= budgets[episode]);
 
         public void Ended(int episode, WorldBatch batch, int instance, EpisodeEnd end) => done[instance] = true;
     }

@@ -45,3 +45,53 @@ public sealed record SteeringVector(string Layer, long[] Shape, float[] Values)
         });
     }
 }
+
+/// <summary>Paired activation differences, one per pair of observations (the per-level steering vectors).</summary>
+public static class ActivationDifferences
+{
+    /// <summary>layer(<paramref name="withFeature"/>[i]) − layer(<paramref name="withoutFeature"/>[i]) for every i, flattened; and one sample's shape.</summary>
+    public static (long[] Shape, float[][] Rows) Of(InspectableNetwork network, string layer, Tensor withFeature, Tensor withoutFeature)
+    {
+        using var scope = NewDisposeScope();
+        using var a = ActivationCapture.Capture(network, withFeature, [layer]);
+        using var b = ActivationCapture.Capture(network, withoutFeature, [layer]);
+        var diff = ActivationCapture.Flatten(a[layer] - b[layer], out int features);
+        int n = (int)withFeature.shape[0];
+        return (a[layer].shape[1..], [.. Enumerable.Range(0, n).Select(i => diff.AsSpan(i * features, features).ToArray())]);
+    }
+
+    /// <summary>A direction drawn uniformly on the sphere (normalized Gaussian) scaled to <paramref name="norm"/>, from its own generator.</summary>
+    public static float[] RandomOfNorm(int size, double norm, ref Rng rng)
+    {
+        var v = new double[size];
+        double ss = 0;
+        for (int i = 0; i < size; i += 2)
+        {
+            // Box–Muller: two independent standard normals from two uniforms.
+            double u1 = Math.Max(rng.NextDouble(), 1e-300), u2 = rng.NextDouble();
+            double r = Math.Sqrt(-2 * Math.Log(u1));
+            v[i] = r * Math.Cos(2 * Math.PI * u2);
+            if (i + 1 < size) v[i + 1] = r * Math.Sin(2 * Math.PI * u2);
+        }
+        foreach (var x in v) ss += x * x;
+        double scale = ss > 0 ? norm / Math.Sqrt(ss) : 0;
+        return [.. v.Select(x => (float)(x * scale))];
+    }
+
+    /// <summary>Euclidean norm.</summary>
+    public static double Norm(ReadOnlySpan<float> v)
+    {
+        double s = 0;
+        foreach (var x in v) s += (double)x * x;
+        return Math.Sqrt(s);
+    }
+
+    /// <summary>Cosine similarity (0 when either vector is zero).</summary>
+    public static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double ab = 0;
+        for (int i = 0; i < a.Length; i++) ab += (double)a[i] * b[i];
+        double na = Norm(a), nb = Norm(b);
+        return na == 0 || nb == 0 ? 0 : ab / (na * nb);
+    }
+}

@@ -45,6 +45,10 @@ public sealed class ProbeStates
         return new ProbeStates(split, states, generator.MaxWidth, generator.MaxHeight, seed);
     }
 
+    /// <summary>Given states (the agent on decision squares, hand-made levels) observed on a canvas of the given size.</summary>
+    public static ProbeStates Of(Split split, IReadOnlyList<ProbeState> states, int canvasWidth, int canvasHeight, ulong seed) =>
+        new(split, states, canvasWidth, canvasHeight, seed);
+
     /// <summary>Observations [N, C, H, W] of the states.</summary>
     public Tensor Observations(int start = 0, int count = -1)
     {

@@ -53,8 +53,10 @@ public class TransparencyPlotTests
         Assert.True(steer.Count(Picture.Of(PlotPalette.SeriesColor(0)), 10) > 100);
         Assert.True(steer.Count(Picture.Of(PlotPalette.SeriesColor(1)), 10) > 100);
 
-        using var bars = new Picture(TransparencyPlots.RetargetSuccessByDistance(["1–3", "4–7"], [new(0.9, 0.8, 0.95), new(0.6, 0.5, 0.7)], [Estimate.Exact(0.2), Estimate.Exact(0.1)]));
-        Assert.True(bars.Count(Picture.Of(PlotPalette.SeriesColor(0)), 10) > bars.Count(Picture.Of(PlotPalette.CapabilityFailure), 10));
+        using var bars = new Picture(TransparencyPlots.RetargetSuccessByDistance(["1–3", "4–7"],
+            [("edited", [new(0.9, 0.8, 0.95), new(0.6, 0.5, 0.7)]), ("control", [Estimate.Exact(0.2), Estimate.Exact(0.1)]), ("unedited", [Estimate.Exact(0.1), Estimate.Exact(0.05)])]));
+        // Bar areas follow the values: the edit's bars (0.9, 0.6) cover more pixels than the control's (0.2, 0.1).
+        Assert.True(bars.Count(Picture.Of(PlotPalette.SeriesColor(0)), 10) > 2 * bars.Count(Picture.Of(PlotPalette.SeriesColor(1)), 10));
 
         var heat = Enumerable.Range(0, 16).Select(i => i == 0 ? double.NaN : i / 16.0).ToArray();
         using var map = new Picture(TransparencyPlots.ShortestPathHeatmap("P(path)", 4, 4, heat, 0, 15));
@@ -65,5 +67,40 @@ public class TransparencyPlotTests
 
         using var search = new Picture(TransparencyPlots.SearchLikeness([4, 8, 12], [new(1, 0.9, 1), new(0.8, 0.7, 0.9), new(0.4, 0.3, 0.5)], [0.9, 0.7, 0.5]));
         Assert.True(search.Count(Picture.Of(PlotPalette.SeriesColor(0)), 10) > 100);
+    }
+
+    /// <summary>Mean row of the pixels of one colour in the plot area's columns [x0, x1).</summary>
+    private static double MeanRowIn(Picture p, SKColor c, int x0, int x1)
+    {
+        double sum = 0; int n = 0;
+        for (int y = 0; y < p.Height; y++)
+        for (int x = x0; x < x1; x++)
+        {
+            var q = p.Pixel(x, y);
+            if (Math.Abs(q.Red - c.Red) <= 10 && Math.Abs(q.Green - c.Green) <= 10 && Math.Abs(q.Blue - c.Blue) <= 10) { sum += y; n++; }
+        }
+        return n == 0 ? double.NaN : sum / n;
+    }
+
+    [Fact]
+    public void Effect_bars_draw_negative_effects_below_positive_ones()
+    {
+        // One group per layer; the arrow cell's effect is negative, the control's positive and small.
+        using var p = new Picture(TransparencyPlots.EffectBars("resampling", "layer", "change", ["a", "b"],
+            [("arrow cell", [new(-0.4, -0.5, -0.3), new(-0.3, -0.35, -0.25)]), ("random cell", [new(0.05, 0.0, 0.1), new(0.02, -0.02, 0.06)])]));
+        var arrow = Picture.Of(PlotPalette.SeriesColor(0));
+        var random = Picture.Of(PlotPalette.SeriesColor(1));
+        Assert.True(p.Count(arrow, 10) > 3 * p.Count(random, 10), "the larger effect has the larger bars");
+        // Row 0 is the top: the negative bars hang below the positive ones.
+        Assert.True(MeanRow(p, arrow) > MeanRowIn(p, random, 0, p.Width) + 20);
+    }
+
+    [Fact]
+    public void Correlation_map_colours_the_one_tracking_cell_apart_from_the_rest()
+    {
+        var values = Enumerable.Range(0, 25).Select(i => i == 12 ? 0.95 : i == 0 ? double.NaN : 0.0).ToArray();
+        using var map = new Picture(TransparencyPlots.CorrelationMap("channel 3", 5, 5, values));
+        Assert.True(map.Inked() > 1000);
+        Assert.Throws<ArgumentException>(() => TransparencyPlots.CorrelationMap("bad", 5, 5, [0.1, 0.2]));
     }
 }
