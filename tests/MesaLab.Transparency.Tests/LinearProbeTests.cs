@@ -37,8 +37,12 @@ public class LinearProbeTests
         Assert.True(probe.Score.Score > 0.93, $"held-out accuracy {probe.Score.Score}");
         Assert.Equal(300, probe.Score.TestSamples);
         Assert.True(Math.Abs(control.Score.Score - control.Score.Chance) < 0.1, $"shuffled-label accuracy {control.Score.Score} (chance {control.Score.Chance})");
-        // Same seed, same data → same probe.
-        Assert.Equal(probe.Score, LinearProbe.FitClassifier(features, labels, 3, settings).Score);
+        // Same seed, same data → same probe. libtorch's matrix products may split their work over a different number of
+        // threads from one call to the next, so the loss plateau figure is compared to its fourth significant digit.
+        var again = LinearProbe.FitClassifier(features, labels, 3, settings).Score;
+        Assert.Equal(probe.Score with { Convergence = again.Convergence }, again);
+        Assert.Equal(probe.Score.Convergence.Converged, again.Convergence.Converged);
+        Assert.Equal(probe.Score.Convergence.Value, again.Convergence.Value, 1e-6);
     }
 
     /// <summary>
