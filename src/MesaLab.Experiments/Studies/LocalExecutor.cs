@@ -84,7 +84,8 @@ public static class LocalExecutor
                 narrator.Log("stopping: every worker saves its run and gives its job back…");
             }
             Report(StudyStatus.Of(store, plan.Name), seen, narrator);
-            processes.First(x => !x.Process.HasExited).Process.WaitForExit(PollInterval);
+            // The last worker may exit while the status is read: wait on one still running, if any is.
+            processes.FirstOrDefault(x => !x.Process.HasExited).Process?.WaitForExit(PollInterval);
         }
 
         var summaries = new List<StudyWorkerProcess>();
