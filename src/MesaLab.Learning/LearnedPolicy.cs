@@ -97,7 +97,7 @@ public sealed class LearnedPolicy : IPolicy, IDisposable
     {
         if (!FusedMazeNetwork.Supports(Network.Settings, CPU, hasAuxiliaryLoss: false)) return null;
         int threads = get_num_threads();
-        if (fused is null || fused.Height != height || fused.Width != width || fused.Threads != threads)
+        if (fused is null || fused.Height != height || fused.Width != width || fused.Threads != threads || fused.Iterations != Network.Iterations(height, width))
         {
             fused?.Dispose();
             fused = null;

@@ -47,8 +47,8 @@ public sealed class MazeBody : PolicyBody
     /// <summary>The per-cell layers, for the fused C# passes (<see cref="FusedMazeNetwork"/>).</summary>
     internal (Linear Stem, Linear Inject, Linear Step) Layers => (stem, inject, step);
 
-    /// <summary>The propagation steps this body runs on a canvas of the given size.</summary>
-    public int Iterations(long height, long width) => settings.IterationsFor(height, width);
+    /// <summary>The propagation steps this body runs on a canvas of the given size (the settings' K times <see cref="PolicyBody.IterationScale"/>).</summary>
+    public override int Iterations(long height, long width) => settings.IterationsFor(height, width, IterationScale);
 
     /// <summary>Observations B × C × H × W in; features B × 6C out. Named grid activations are channels-last (B × H × W × C).</summary>
     public override Tensor forward(Tensor x)
