@@ -39,6 +39,7 @@ public static class Cli
         RetargetVerb.Create(cli),
         AttributeVerb.Create(cli),
         CompareTransparencyVerb.Create(cli),
+        SearchVerb.Create(cli),
         BenchVerb.Create(cli),
         ConfigVerb.Create(cli),
     ];

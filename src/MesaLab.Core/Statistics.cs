@@ -34,6 +34,33 @@ public static class Statistics
     /// <summary>Point estimate with the 2.5 % and 97.5 % percentiles of bootstrap replicates (NaNs dropped).</summary>
     public static Estimate PercentileInterval(double value, IEnumerable<double> replicates) => Estimate.FromReplicates(value, replicates);
 
+    /// <summary>
+    /// The mean over groups (seeds) of each group's mean over its values (levels), with a 95 % percentile interval from a
+    /// two-level bootstrap: resample groups with replacement, then values within each drawn group. With one group this is
+    /// the ordinary bootstrap over its values. NaN values are left out; groups with none are dropped.
+    /// </summary>
+    public static Estimate GroupedMean(IReadOnlyList<IReadOnlyList<double>> groups, ulong seed, int replicates = 1000)
+    {
+        var g = groups.Select(v => v.Where(x => !double.IsNaN(x)).ToArray()).Where(v => v.Length > 0).ToArray();
+        if (g.Length == 0) return Estimate.NotAvailable;
+        double value = g.Average(v => v.Average());
+        var rng = new Rng(seed ^ 0xB0075_7A9UL);
+        var reps = new double[replicates];
+        for (int r = 0; r < replicates; r++)
+        {
+            double sum = 0;
+            for (int i = 0; i < g.Length; i++)
+            {
+                var v = g[rng.Next(g.Length)];
+                double s = 0;
+                for (int j = 0; j < v.Length; j++) s += v[rng.Next(v.Length)];
+                sum += s / v.Length;
+            }
+            reps[r] = sum / g.Length;
+        }
+        return Estimate.FromReplicates(value, reps);
+    }
+
     public static double LogSumExp(ReadOnlySpan<double> x)
     {
         double m = double.NegativeInfinity;

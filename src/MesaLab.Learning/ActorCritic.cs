@@ -107,6 +107,16 @@ public sealed class ActorCritic : nn.Module
         set => body.Hook = value;
     }
 
+    /// <summary>
+    /// Makes the tied block (maze and thinking networks) re-read an edited input from a chosen iteration on (null: none);
+    /// bodies without a tied block ignore it. A run-time setting of transparency studies, like <see cref="IterationScale"/>.
+    /// </summary>
+    public IterationInputEdit? InputEdit
+    {
+        get => body.InputEdit;
+        set => body.InputEdit = value;
+    }
+
     /// <summary>Zero recurrent state for <paramref name="count"/> agents (null without a core).</summary>
     public Tensor? InitialState(long count, Device device) => core is null ? null : zeros(count, Settings.CoreSize, device: device);
 
@@ -183,6 +193,9 @@ public abstract class PolicyBody(string name) : nn.Module<Tensor, Tensor>(name)
 
     /// <summary>Iterations of the body's tied block on a canvas of this size; 0 when it has none.</summary>
     public virtual int Iterations(long height, long width) => 0;
+
+    /// <summary>See <see cref="ActorCritic.InputEdit"/>.</summary>
+    public IterationInputEdit? InputEdit { get; set; }
 
     protected Tensor Named(string name, Tensor t) => Hook is null ? t : Hook(name, t);
 }

@@ -46,7 +46,7 @@ public sealed class LearnedPolicy : IPolicy, IDisposable
     public void Act(WorldBatch batch, ReadOnlySpan<float> observations, Span<Move> moves)
     {
         int count = batch.Count;
-        if (Network.Hook is null && count <= stepValues.Length && FusedFor(batch.CanvasHeight, batch.CanvasWidth) is { } f)
+        if (Network.Hook is null && Network.InputEdit is null && count <= stepValues.Length && FusedFor(batch.CanvasHeight, batch.CanvasWidth) is { } f)
         {
             // The fused C# forward pass: the same probabilities as the torch module (tested to 1e-5), without libtorch's per-op cost.
             if (stepLogp.Length < count * Moves.Count) stepLogp = new float[count * Moves.Count];

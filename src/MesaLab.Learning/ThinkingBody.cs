@@ -11,7 +11,8 @@ using static TorchSharp.torch;
 /// <c>s ← relu(s + mix(relu(spread([s, s↑, s↓, s←, s→, e]))))</c>, a 3×3 convolution restricted to the four orthogonal
 /// neighbours (<c>spread</c>, with the embedding re-injected) followed by a 1×1 convolution (<c>mix</c>). Unlike
 /// <see cref="MazeBody"/> nothing gates a neighbour's copy by the walls: the walls are only input channels, so routing
-/// along corridors is something the block must learn. The readout is the maze network's: the state at the agent's cell and
+/// along corridors is something the block must learn. The embedding injected at each iteration can be swapped for an
+/// edited input's from a chosen iteration on (<see cref="PolicyBody.InputEdit"/>). The readout is the maze network's: the state at the agent's cell and
 /// its four neighbours' (ungated), and a global max-pool. Because the block is tied, K is free at run time (see
 /// <see cref="PolicyBody.IterationScale"/>).
 /// </summary>
@@ -55,11 +56,13 @@ public sealed class ThinkingBody : PolicyBody
         long h = x.shape[2], w = x.shape[3];
         var grid = x.permute(0, 2, 3, 1);                                              // B × H × W × Cin
         var e = Named("body.stem", nn.functional.relu(stem.call(grid)));
-        var s = e;
+        var edited = InputEdit is { } edit ? nn.functional.relu(stem.call(edit.Edited(x).permute(0, 2, 3, 1))) : null;
+        var s = edited is not null && InputEdit!.FromIteration == 0 ? edited : e;
         int k = Iterations(h, w);
         for (int i = 0; i < k; i++)
         {
-            var hidden = nn.functional.relu(spread.call(cat([WithNeighbours(s, h, w), e], 3)));
+            var input = edited is not null && i >= InputEdit!.FromIteration ? edited : e;
+            var hidden = nn.functional.relu(spread.call(cat([WithNeighbours(s, h, w), input], 3)));
             s = Named($"body.step.{i}", nn.functional.relu(TorchScalars.Plus(s, mix.call(hidden))));
         }
         var full = WithNeighbours(s, h, w);                                            // B × H × W × 5C

@@ -24,6 +24,7 @@ public static class ExperimentSections
         typeof(InspectionSettings),
         typeof(ProbeSettings),
         typeof(SearchLikenessSettings),
+        typeof(LearnedSearchSettings),
         typeof(SteeringSettings),
         typeof(RetargetSettings),
         typeof(ComparisonSettings),

@@ -1,0 +1,142 @@
+namespace MesaLab.Experiments;
+
+using System.Diagnostics;
+using System.Globalization;
+using MesaLab.Reports.Search;
+using MesaLab.Store;
+using MesaLab.Transparency;
+
+/// <summary>The learned-search studies of one stored run.</summary>
+/// <param name="Kind">The run's network kind.</param>
+/// <param name="ValueMaps">Null for networks without a tied block.</param>
+/// <param name="GoalEdit">Null for networks without a tied block.</param>
+public sealed record LearnedSearchRun(string Run, string Name, string Kind, long Seed, TestTimeComputeResult Compute, ValueMapProbeResult? ValueMaps,
+    GoalEditResult? GoalEdit, double Seconds);
+
+/// <summary>One network kind's test-time compute curve at one scale, pooled over its runs (seeds): intervals by a two-level bootstrap over seeds and levels.</summary>
+public sealed record PooledComputeCurve(string Kind, double Scale, int Runs, IReadOnlyList<int> Sizes, IReadOnlyList<Estimate> Success, IReadOnlyList<Estimate> Efficiency);
+
+/// <summary>One network kind's value-map probe R² for one goal by iteration, pooled over its runs (mean over seeds, bootstrap interval over seeds).</summary>
+public sealed record PooledValueMapCurve(string Kind, string Goal, string Probe, int Runs, IReadOnlyList<int> Iterations, IReadOnlyList<Estimate> R2);
+
+/// <summary>Everything <see cref="LearnedSearchJob"/> measured, and the pictures it drew.</summary>
+public sealed record LearnedSearchResult(IReadOnlyList<LearnedSearchRun> Runs, IReadOnlyList<PooledComputeCurve> Compute, IReadOnlyList<PooledValueMapCurve> ValueMaps,
+    LearnedSearchSettings Settings, IReadOnlyList<string> Plots, double Seconds);
+
+/// <summary>
+/// <c>mesalab search RUN…</c>: on each stored run, test-time compute (success and path efficiency by maze side and
+/// iteration scale), value-map probes by iteration with their controls, and the goal moved mid-iteration; stored with
+/// each run; then curves pooled per network kind over the runs (seeds) and drawn into one directory.
+/// </summary>
+public static class LearnedSearchJob
+{
+    public static LearnedSearchResult Run(IRunStore store, IReadOnlyList<string> runs, IReadOnlyList<ConfigOverride> overrides, string outDirectory,
+        INarrator narrator, CancellationToken cancel = default)
+    {
+        if (runs.Count == 0) throw new UserError("name at least one trained run (its id, name or a unique prefix).");
+        OutputPaths.CheckDirectory(outDirectory, "--out");
+        var clock = Stopwatch.StartNew();
+        // Open every run first so a wrong name fails before minutes of rollouts.
+        var opened = runs.Select(r => StoredRun.Open(store, r, overrides)).ToList();
+        var settings = opened[0].Config.Section<LearnedSearchSettings>() with { Seed = opened[0].Config.Section<EvaluationSettings>().Seed };
+        var results = new List<LearnedSearchRun>();
+        foreach (var run in opened)
+        {
+            cancel.ThrowIfCancellationRequested();
+            results.Add(Study(run, narrator, cancel));
+        }
+        var compute = PoolCompute(results, settings.Seed);
+        var maps = PoolValueMaps(results, settings.Seed);
+        var plots = Draw(outDirectory, results, compute, maps);
+        return new LearnedSearchResult(results, compute, maps, settings, plots, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The three studies on one run (latest checkpoint, the inspection split), each stored with the run.</summary>
+    public static LearnedSearchRun Study(StoredRun run, INarrator narrator, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        using var subject = InspectionJobs.Open(run, narrator);
+        var config = run.Config;
+        ulong seed = config.Section<EvaluationSettings>().Seed;
+        var settings = config.Section<LearnedSearchSettings>() with { Seed = seed };
+        var network = subject.Iterative;
+        narrator.Log($"{run.Label}: test-time compute on sides {string.Join(", ", settings.Sizes)}" + (network.HasIterations ? $" at ×{string.Join(", ×", settings.Scales)} the trained iterations" : " (no tied block: one pass)"));
+        var compute = TestTimeCompute.Run(network, subject.Split, settings, narrator.Log, cancel);
+        InspectionJobs.Store(run.Store, run.Id, ResultKinds.TestTimeCompute, subject.Split.Name, compute);
+        ValueMapProbeResult? maps = null;
+        GoalEditResult? edit = null;
+        if (network.HasIterations)
+        {
+            var random = subject.RandomIterative(seed ^ 0x4A4D_0000UL, out var owner);
+            using (owner)
+                maps = ValueMapProbe.Run(network, random, subject.Split, settings, config.Section<ProbeSettings>() with { Seed = seed }, narrator.Log);
+            InspectionJobs.Store(run.Store, run.Id, ResultKinds.ValueMaps, subject.Split.Name, maps);
+            cancel.ThrowIfCancellationRequested();
+            edit = GoalEditByIteration.Run(network, subject.Split, settings, narrator.Log, cancel);
+            InspectionJobs.Store(run.Store, run.Id, ResultKinds.GoalEdit, subject.Split.Name, edit);
+        }
+        return new LearnedSearchRun(run.Id, run.Name, network.Kind, config.Seed, compute, maps, edit, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Per network kind and scale: success and efficiency by side, pooled over the kind's runs.</summary>
+    public static IReadOnlyList<PooledComputeCurve> PoolCompute(IReadOnlyList<LearnedSearchRun> runs, ulong seed) =>
+    [
+        .. runs.GroupBy(r => r.Kind).SelectMany(kind => kind.SelectMany(r => r.Compute.ScalesRun).Distinct().Order().Select(scale =>
+        {
+            var sizes = kind.SelectMany(r => r.Compute.Points.Where(p => p.Scale == scale).Select(p => p.Size)).Distinct().Order().ToList();
+            IReadOnlyList<ComputePoint> At(int size) => [.. kind.Select(r => r.Compute.Points.FirstOrDefault(p => p.Scale == scale && p.Size == size)).OfType<ComputePoint>()];
+            return new PooledComputeCurve(kind.Key, scale, kind.Count(), sizes,
+                [.. sizes.Select(s => Statistics.GroupedMean([.. At(s).Select(p => (IReadOnlyList<double>)[.. p.Solved])], seed))],
+                [.. sizes.Select(s => Statistics.GroupedMean([.. At(s).Select(p => (IReadOnlyList<double>)[.. p.Efficiencies])], seed))]);
+        })),
+    ];
+
+    /// <summary>Per network kind and goal: R² by iteration of the probe and of its two controls, mean over runs with a bootstrap interval over runs.</summary>
+    public static IReadOnlyList<PooledValueMapCurve> PoolValueMaps(IReadOnlyList<LearnedSearchRun> runs, ulong seed)
+    {
+        var curves = new List<PooledValueMapCurve>();
+        foreach (var kind in runs.Where(r => r.ValueMaps is not null).GroupBy(r => r.Kind))
+        {
+            var goals = kind.SelectMany(r => r.ValueMaps!.Goals).Distinct().ToList();
+            int iterations = kind.Min(r => r.ValueMaps!.Rows.Max(x => x.Iteration));
+            var its = Enumerable.Range(0, iterations + 1).ToList();
+            foreach (var goal in goals)
+                foreach (var (probe, pick) in new (string, Func<ValueMapRow, double>)[] { ("trained", r => r.R2), ("shuffled", r => r.Shuffled), ("random_init", r => r.RandomInit ?? double.NaN) })
+                {
+                    var r2 = its.Select(i => Statistics.GroupedMean(
+                        [.. kind.Select(r => (IReadOnlyList<double>)[.. r.ValueMaps!.Rows.Where(x => x.Goal == goal && x.Iteration == i).Select(pick)])], seed)).ToList();
+                    curves.Add(new PooledValueMapCurve(kind.Key, goal, probe, kind.Count(), its, r2));
+                }
+        }
+        return curves;
+    }
+
+    private static IReadOnlyList<string> Draw(string directory, IReadOnlyList<LearnedSearchRun> runs, IReadOnlyList<PooledComputeCurve> compute, IReadOnlyList<PooledValueMapCurve> maps)
+    {
+        Directory.CreateDirectory(directory);
+        var plots = new List<string>();
+        string Save(string name, byte[] png)
+        {
+            var path = Path.Combine(directory, name);
+            AtomicFile.WriteAllBytes(path, png);
+            plots.Add(path);
+            return path;
+        }
+        static string Label(string kind, double scale, bool iterates) => iterates ? string.Create(CultureInfo.InvariantCulture, $"{kind} ×{scale:0.##} K") : kind;
+        var iterating = runs.Where(r => r.ValueMaps is not null).Select(r => r.Kind).ToHashSet();
+        Save("compute-success.png", LearnedSearchPlots.ComputeScaling(
+            [.. compute.Select(c => new SearchCurve(Label(c.Kind, c.Scale, iterating.Contains(c.Kind)), [.. c.Sizes.Select(s => (double)s)], c.Success))]));
+        var efficiency = compute.Select(c => new SearchCurve(Label(c.Kind, c.Scale, iterating.Contains(c.Kind)),
+            [.. c.Sizes.Where((_, i) => c.Efficiency[i].IsAvailable).Select(s => (double)s)], [.. c.Efficiency.Where(e => e.IsAvailable)])).Where(c => c.X.Count > 0).ToList();
+        if (efficiency.Count > 0)
+            Save("compute-efficiency.png", LearnedSearchPlots.ComputeScaling(efficiency, "path efficiency (successful levels)", "Test-time compute: path efficiency vs maze side"));
+        if (maps.Count > 0)
+            Save("value-maps-by-iteration.png", LearnedSearchPlots.ProbeByIteration(
+                [.. maps.Select(m => new SearchCurve($"{m.Kind} · {m.Goal} · {m.Probe}", [.. m.Iterations.Select(i => (double)i)], m.R2))]));
+        var edits = runs.Where(r => r.GoalEdit is not null).ToList();
+        if (edits.Count > 0)
+            Save("goal-edit-by-iteration.png", LearnedSearchPlots.GoalEdit(
+                [.. edits.Select(r => new SearchCurve($"{r.Kind} seed {r.Seed} (K = {r.GoalEdit!.Iterations})", [.. r.GoalEdit.Points.Select(p => p.Fraction)], [.. r.GoalEdit.Points.Select(p => p.TargetFirst)]))]));
+        return plots;
+    }
+}
