@@ -34,10 +34,10 @@ public static class LearnedSearchJob
         INarrator narrator, CancellationToken cancel = default)
     {
         if (runs.Count == 0) throw new UserError("name at least one trained run (its id, name or a unique prefix).");
-        OutputPaths.CheckDirectory(outDirectory, "--out");
         var clock = Stopwatch.StartNew();
-        // Open every run first so a wrong name fails before minutes of rollouts.
+        // Open every run first so a wrong name fails before minutes of rollouts (and before anything is written).
         var opened = runs.Select(r => StoredRun.Open(store, r, overrides)).ToList();
+        OutputPaths.CheckDirectory(outDirectory, "--out");
         var settings = opened[0].Config.Section<LearnedSearchSettings>() with { Seed = opened[0].Config.Section<EvaluationSettings>().Seed };
         var results = new List<LearnedSearchRun>();
         foreach (var run in opened)
