@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 /// cleared whenever an instance starts an episode. Also answers the analysis and transparency questions:
 /// action probabilities and values for a batch of observations, and named activations.
 /// </summary>
-public sealed class LearnedPolicy : IPolicy, IDisposable
+public sealed class LearnedPolicy : IMemoryPolicy, IDisposable
 {
     private Rng rng;
     private Tensor? input;
@@ -43,6 +43,17 @@ public sealed class LearnedPolicy : IPolicy, IDisposable
     public bool Greedy { get; }
     public bool NeedsObservations => true;
 
+    /// <summary>Whether the recurrent state of an instance is cleared when it starts an episode (turn off to keep it across a trial).</summary>
+    public bool ForgetsAtEpisodeStart { get; set; } = true;
+
+    /// <summary>Clears the recurrent state of one instance (nothing to clear for feed-forward networks).</summary>
+    public void Forget(int instance)
+    {
+        if (state is null || instance >= state.shape[0]) return;
+        using var scope = NewDisposeScope();
+        using (no_grad()) state[instance].zero_();
+    }
+
     public void Act(WorldBatch batch, ReadOnlySpan<float> observations, Span<Move> moves)
     {
         int count = batch.Count;
@@ -71,7 +82,7 @@ public sealed class LearnedPolicy : IPolicy, IDisposable
         if (state is not null)
         {
             var flags = new float[count];
-            for (int i = 0; i < count; i++) flags[i] = batch.StepCount[i] == 0 ? 1f : 0f;
+            for (int i = 0; i < count; i++) flags[i] = ForgetsAtEpisodeStart && batch.StepCount[i] == 0 ? 1f : 0f;
             starts = tensor(flags);
         }
         var (logits, _, next) = Network.Forward(input, state, starts);

@@ -65,6 +65,12 @@ public sealed record PpoSettings : ICheckedSettings
     /// <summary>Stop an update's epochs early once approx_kl exceeds this (null: never).</summary>
     public double? TargetKl { get; init; }
 
+    /// <summary>
+    /// Episodes played on each level before the next one (a trial, for meta-RL): a recurrent core keeps its memory across
+    /// the episodes of a trial and forgets only when a new level begins; returns and advantages stay per episode. 1: ordinary episodes.
+    /// </summary>
+    public int EpisodesPerTrial { get; init; } = 1;
+
     /// <summary>Transitions per rollout.</summary>
     public int BatchSize => NumEnvs * NumSteps;
 
@@ -90,6 +96,7 @@ public sealed record PpoSettings : ICheckedSettings
         if (!(VfCoef >= 0)) yield return ("vf_coef", $"is {VfCoef}, but it must be 0 or more");
         if (!(MaxGradNorm > 0)) yield return ("max_grad_norm", $"is {MaxGradNorm}, but it must be above 0");
         if (TargetKl is { } kl && !(kl > 0)) yield return ("target_kl", $"is {kl}, but it must be above 0 (or null for no early stop)");
+        if (EpisodesPerTrial < 1) yield return ("episodes_per_trial", $"is {EpisodesPerTrial}, but it must be at least 1");
         if (NumEnvs >= 1 && NumSteps >= 1 && Minibatches >= 1 && BatchSize % Minibatches != 0)
             yield return ("minibatches", $"({Minibatches}) must divide num_envs × num_steps ({BatchSize})");
     }
@@ -217,7 +224,7 @@ public sealed class Ppo : IDisposable
             throw new UserError($"ppo settings: a recurrent network splits whole instances into minibatches, so ppo.minibatches ({settings.Minibatches}) must divide ppo.num_envs ({n}).");
 
         // ── network ──
-        Batch = new WorldBatch(split, n, seed);
+        Batch = new WorldBatch(split, n, seed, new BatchOptions { EpisodesPerTrial = settings.EpisodesPerTrial });
         baseObjective = split.World.BaseObjective(split);
         int c = Batch.Channels, h = Batch.CanvasHeight, w = Batch.CanvasWidth;
         Network = new ActorCritic(network, c, h, w, seed);
@@ -351,7 +358,8 @@ public sealed class Ppo : IDisposable
                 bool ended = Batch.Terminated[i] || Batch.Truncated[i];
                 // Truncation is treated as termination (as CleanRL does): the final observation is gone after auto-reset.
                 dones[row + i] = ended ? 1f : 0f;
-                nextStart[i] = ended ? 1f : 0f;
+                // The core forgets only when a new level (trial) begins.
+                nextStart[i] = ended && Batch.EpisodeInTrial[i] == 0 ? 1f : 0f;
                 if (ended)
                 {
                     historyLength[i] = 0;
@@ -596,6 +604,7 @@ public sealed class Ppo : IDisposable
             EpisodeLevels = levels,
             EpisodeMoves = episodeMoves.Select(Convert.ToBase64String).ToArray(),
             EpisodeStart = [.. nextStart],
+            EpisodeInTrial = [.. Batch.EpisodeInTrial],
             CoreState = core,
         };
     }
@@ -621,6 +630,7 @@ public sealed class Ppo : IDisposable
         }
         Batch.NextLevel = s.NextLevel;
         s.EpisodeStart.CopyTo(nextStart, 0);
+        if (s.EpisodeInTrial.Length == n) s.EpisodeInTrial.CopyTo(Batch.EpisodeInTrial, 0);
         if (s.CoreState is { } core && state is not null)
         {
             using var cpu = tensor(core, state.shape);
@@ -671,6 +681,8 @@ public sealed record LearnerState
     public long[] EpisodeLevels { get; init; } = [];
     public string[] EpisodeMoves { get; init; } = [];
     public float[] EpisodeStart { get; init; } = [];
+    /// <summary>Per instance: episodes of its current trial already finished (empty in checkpoints of runs without trials).</summary>
+    public int[] EpisodeInTrial { get; init; } = [];
     /// <summary>Recurrent core state, N × core, row-major (null without a core).</summary>
     public float[]? CoreState { get; init; }
 }

@@ -19,7 +19,7 @@ public static class SearchVerb
         var runsArgument = new Argument<string[]>("RUN") { Description = "trained runs: ids, names or unique prefixes (one per network and seed)", Arity = ArgumentArity.OneOrMore };
         var outDir = new Option<string>("--out") { Description = "directory for the plots (default ./mesalab-search)", DefaultValueFactory = _ => "mesalab-search" };
         var cmd = new Command("search",
-            "is the agent a search process inside? success vs maze side as the iterations grow, distance-to-goal probes by iteration, the goal moved mid-iteration");
+            "is the agent a search process inside? success vs maze side as the iterations grow, distance-to-goal probes by iteration, the goal moved mid-iteration; for recurrent runs, in-context learning over trials with hidden goals");
         cmd.Arguments.Add(runsArgument);
         ConfigAliases.AddTo(cmd, Aliases);
         foreach (var o in new Option[] { outDir, CommonOptions.Workspace, CommonOptions.Set }) cmd.Options.Add(o);
@@ -52,6 +52,13 @@ public static class SearchVerb
                     .Select(i => m.Rows.First(x => x.Goal == goal && x.Iteration == i)).Select(x => $"{x.Iteration}: {F(x.R2)} [{F(x.Shuffled)} / {(x.RandomInit is { } ri ? F(ri) : "—")}]")));
             var e = run.GoalEdit!;
             w.WriteLine($"  goal moved at iteration j of {e.Iterations}: P(new goal first) " + string.Join("  ", e.Points.Select(p => $"{p.FromIteration}: {p.TargetFirst.Format()}")));
+        }
+        foreach (var run in r.Runs.Where(x => x.InContext is not null))
+        {
+            w.WriteLine($"in-context learning, run {run.Run} ({run.Kind}, seed {run.Seed}; {run.InContext!.Trials} trials of {run.InContext.EpisodesPerTrial} episodes on '{run.InContext.Split}', goals hidden): mean steps by episode");
+            foreach (var (who, result) in new[] { ("agent", run.InContext), ("scripted explorer", run.ScriptedInContext!) })
+                for (int k = 0; k < result.Curves.Count; k++)
+                    w.WriteLine($"  {who}, {result.Curves[k].Condition}: {string.Join("  ", result.Curves[k].Steps.Select(s => s.Format("0.0")))}; later / first {result.LaterOverFirst[k].Format()}");
         }
         foreach (var p in r.Plots) w.WriteLine($"plot: {p}");
     }

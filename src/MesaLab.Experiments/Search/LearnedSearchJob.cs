@@ -2,16 +2,22 @@ namespace MesaLab.Experiments;
 
 using System.Diagnostics;
 using System.Globalization;
+using MesaLab.Analysis;
+using MesaLab.Learning;
 using MesaLab.Reports.Search;
+using MesaLab.Worlds;
 using MesaLab.Store;
 using MesaLab.Transparency;
 
 /// <summary>The learned-search studies of one stored run.</summary>
 /// <param name="Kind">The run's network kind.</param>
 /// <param name="ValueMaps">Null for networks without a tied block.</param>
+/// <param name="Compute">Null for recurrent runs (they are measured for in-context learning instead).</param>
 /// <param name="GoalEdit">Null for networks without a tied block.</param>
-public sealed record LearnedSearchRun(string Run, string Name, string Kind, long Seed, TestTimeComputeResult Compute, ValueMapProbeResult? ValueMaps,
-    GoalEditResult? GoalEdit, double Seconds);
+/// <param name="InContext">Recurrent runs: steps per episode within trials, memory kept and reset.</param>
+/// <param name="ScriptedInContext">Recurrent runs: the same measure for the scripted exploring agent that remembers the goal (the reference learner).</param>
+public sealed record LearnedSearchRun(string Run, string Name, string Kind, long Seed, TestTimeComputeResult? Compute, ValueMapProbeResult? ValueMaps,
+    GoalEditResult? GoalEdit, InContextResult? InContext, InContextResult? ScriptedInContext, double Seconds);
 
 /// <summary>One network kind's test-time compute curve at one scale, pooled over its runs (seeds): intervals by a two-level bootstrap over seeds and levels.</summary>
 public sealed record PooledComputeCurve(string Kind, double Scale, int Runs, IReadOnlyList<int> Sizes, IReadOnlyList<Estimate> Success, IReadOnlyList<Estimate> Efficiency);
@@ -55,6 +61,7 @@ public static class LearnedSearchJob
     public static LearnedSearchRun Study(StoredRun run, INarrator narrator, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
+        if (run.Config.Section<NetworkSettings>().Recurrent) return InContext(run, narrator, cancel);
         using var subject = InspectionJobs.Open(run, narrator);
         var config = run.Config;
         ulong seed = config.Section<EvaluationSettings>().Seed;
@@ -75,16 +82,43 @@ public static class LearnedSearchJob
             edit = GoalEditByIteration.Run(network, subject.Split, settings, narrator.Log, cancel);
             InspectionJobs.Store(run.Store, run.Id, ResultKinds.GoalEdit, subject.Split.Name, edit);
         }
-        return new LearnedSearchRun(run.Id, run.Name, network.Kind, config.Seed, compute, maps, edit, clock.Elapsed.TotalSeconds);
+        return new LearnedSearchRun(run.Id, run.Name, network.Kind, config.Seed, compute, maps, edit, null, null, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// In-context learning of a recurrent run: trials on the inspection split with the goals hidden, memory kept across a
+    /// trial and reset every episode, next to the scripted exploring agent that remembers the goal.
+    /// </summary>
+    public static LearnedSearchRun InContext(StoredRun run, INarrator narrator, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var config = run.Config;
+        TorchSetup.SetThreads(config.Threads);
+        ulong seed = config.Section<EvaluationSettings>().Seed;
+        var settings = config.Section<LearnedSearchSettings>() with { Seed = seed };
+        var inspection = config.Section<InspectionSettings>();
+        var split = inspection.Split is null ? config.DeploySplit : config.Split(inspection.Split);
+        if (split.World.Parameter("hidden_goals") is null)
+            throw new UserError($"{run.Label}: world '{split.World.Name}' cannot hide its goals; the in-context learning measure needs green-arrow-maze (world_parameters: {{hidden_goals: true}}).");
+        split = split.With(new Dictionary<string, object> { ["hidden_goals"] = true }, "learned_search in-context trials");
+        int episodes = settings.EpisodesPerTrial > 0 ? settings.EpisodesPerTrial : Math.Max(2, config.Section<PpoSettings>().EpisodesPerTrial);
+        narrator.Log($"{run.Label}: in-context learning, {settings.Trials} trials of {episodes} episodes on '{split.Name}' with the goals hidden");
+        using var policy = run.Policy(seed, greedy: settings.Greedy);
+        var learned = InContextLearning.Run(split, policy, settings.Trials, episodes, seed, cancel);
+        var scripted = InContextLearning.Run(split, new ExploringAgent(split, seed), settings.Trials, episodes, seed, cancel);
+        InspectionJobs.Store(run.Store, run.Id, ResultKinds.InContextLearning, split.Name, new { learned, scripted });
+        foreach (var c in learned.Curves)
+            narrator.Log($"  {c.Condition}: steps by episode {string.Join(", ", c.Steps.Select(s => s.Value.ToString("0.0", CultureInfo.InvariantCulture)))}");
+        return new LearnedSearchRun(run.Id, run.Name, config.Section<NetworkSettings>().Kind + "+gru", config.Seed, null, null, null, learned, scripted, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Per network kind and scale: success and efficiency by side, pooled over the kind's runs.</summary>
     public static IReadOnlyList<PooledComputeCurve> PoolCompute(IReadOnlyList<LearnedSearchRun> runs, ulong seed) =>
     [
-        .. runs.GroupBy(r => r.Kind).SelectMany(kind => kind.SelectMany(r => r.Compute.ScalesRun).Distinct().Order().Select(scale =>
+        .. runs.Where(r => r.Compute is not null).GroupBy(r => r.Kind).SelectMany(kind => kind.SelectMany(r => r.Compute!.ScalesRun).Distinct().Order().Select(scale =>
         {
-            var sizes = kind.SelectMany(r => r.Compute.Points.Where(p => p.Scale == scale).Select(p => p.Size)).Distinct().Order().ToList();
-            IReadOnlyList<ComputePoint> At(int size) => [.. kind.Select(r => r.Compute.Points.FirstOrDefault(p => p.Scale == scale && p.Size == size)).OfType<ComputePoint>()];
+            var sizes = kind.SelectMany(r => r.Compute!.Points.Where(p => p.Scale == scale).Select(p => p.Size)).Distinct().Order().ToList();
+            IReadOnlyList<ComputePoint> At(int size) => [.. kind.Select(r => r.Compute!.Points.FirstOrDefault(p => p.Scale == scale && p.Size == size)).OfType<ComputePoint>()];
             return new PooledComputeCurve(kind.Key, scale, kind.Count(), sizes,
                 [.. sizes.Select(s => Statistics.GroupedMean([.. At(s).Select(p => (IReadOnlyList<double>)[.. p.Solved])], seed))],
                 [.. sizes.Select(s => Statistics.GroupedMean([.. At(s).Select(p => (IReadOnlyList<double>)[.. p.Efficiencies])], seed))]);
@@ -124,6 +158,14 @@ public static class LearnedSearchJob
         }
         static string Label(string kind, double scale, bool iterates) => iterates ? string.Create(CultureInfo.InvariantCulture, $"{kind} ×{scale:0.##} K") : kind;
         var iterating = runs.Where(r => r.ValueMaps is not null).Select(r => r.Kind).ToHashSet();
+        var trials = runs.Where(r => r.InContext is not null).ToList();
+        if (trials.Count > 0)
+        {
+            var curves = trials.SelectMany(r => r.InContext!.Curves.Select(c => new SearchCurve($"{r.Kind} seed {r.Seed}, {c.Condition}", [.. Enumerable.Range(1, c.Steps.Count).Select(e => (double)e)], c.Steps)))
+                .Concat(trials.Take(1).SelectMany(r => r.ScriptedInContext!.Curves.Select(c => new SearchCurve($"scripted explorer, {c.Condition}", [.. Enumerable.Range(1, c.Steps.Count).Select(e => (double)e)], c.Steps))));
+            Save("in-context-learning.png", LearnedSearchPlots.InContextLearning([.. curves]));
+        }
+        if (compute.Count == 0) return plots;
         Save("compute-success.png", LearnedSearchPlots.ComputeScaling(
             [.. compute.Select(c => new SearchCurve(Label(c.Kind, c.Scale, iterating.Contains(c.Kind)), [.. c.Sizes.Select(s => (double)s)], c.Success))]));
         var efficiency = compute.Select(c => new SearchCurve(Label(c.Kind, c.Scale, iterating.Contains(c.Kind)),

@@ -1,6 +1,6 @@
 namespace MesaLab.Transparency;
 
-/// <summary>Settings of the learned-search studies (YAML section <c>learned_search:</c>): test-time compute, value-map probes by iteration, goal edits mid-iteration.</summary>
+/// <summary>Settings of the learned-search studies (YAML section <c>learned_search:</c>): test-time compute, value-map probes by iteration, goal edits mid-iteration, in-context learning.</summary>
 [ConfigSection("learned_search")]
 public sealed record LearnedSearchSettings : ICheckedSettings
 {
@@ -28,6 +28,12 @@ public sealed record LearnedSearchSettings : ICheckedSettings
     /// <summary>When the goal is moved, as fractions of K: 0 moves it before the first iteration, 1 never.</summary>
     public IReadOnlyList<double> EditFractions { get; init; } = [0, 0.25, 0.5, 0.75, 1];
 
+    /// <summary>Trials of the in-context learning measure (recurrent runs): one level each, its goal hidden.</summary>
+    public int Trials { get; init; } = 30;
+
+    /// <summary>Episodes per trial of the in-context measure (0: the run's ppo.episodes_per_trial, at least 2).</summary>
+    public int EpisodesPerTrial { get; init; }
+
     /// <summary>Seed of the levels, the sampling and the probes' split (the experiment's evaluation seed).</summary>
     [ConfigIgnore]
     public ulong Seed { get; init; } = 1;
@@ -40,6 +46,8 @@ public sealed record LearnedSearchSettings : ICheckedSettings
         if (ProbeLevels < 4) yield return ("probe_levels", $"is {ProbeLevels}, but it must be at least 4 (whole levels are held out)");
         if (!(ProbeScale > 0 && ProbeScale <= 64)) yield return ("probe_scale", $"is {ProbeScale}, but it must be above 0 and at most 64");
         if (EditLevels < 1) yield return ("edit_levels", $"is {EditLevels}, but it must be at least 1");
+        if (Trials < 1) yield return ("trials", $"is {Trials}, but it must be at least 1");
+        if (EpisodesPerTrial < 0) yield return ("episodes_per_trial", $"is {EpisodesPerTrial}, but it must be 0 (the run's own) or more");
         if (EditFractions.Count == 0 || EditFractions.Any(f => f < 0 || f > 1)) yield return ("edit_fractions", $"is [{string.Join(", ", EditFractions)}], but it must list fractions from 0 to 1");
     }
 }

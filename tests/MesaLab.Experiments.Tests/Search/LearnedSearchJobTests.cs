@@ -37,10 +37,10 @@ public sealed class LearnedSearchJobTests : IDisposable
         var t = result.Runs.Single(r => r.Kind == "thinking");
         var i = result.Runs.Single(r => r.Kind == "impala");
         // The thinking network (network.iterations: 4) ran at both scales, twice the iterations at ×2; impala once, with no tied block.
-        Assert.Equal([1.0, 2.0], t.Compute.ScalesRun);
+        Assert.Equal([1.0, 2.0], t.Compute!.ScalesRun);
         Assert.Equal(4, t.Compute.Points.Single(p => p.Size == 4 && p.Scale == 1).Iterations);
         Assert.Equal(8, t.Compute.Points.Single(p => p.Size == 4 && p.Scale == 2).Iterations);
-        Assert.Equal([1.0], i.Compute.ScalesRun);
+        Assert.Equal([1.0], i.Compute!.ScalesRun);
         Assert.All(i.Compute.Points, p => Assert.Equal(0, p.Iterations));
         Assert.Null(i.ValueMaps);
         Assert.Null(i.GoalEdit);
