@@ -10,7 +10,7 @@ using MesaLab.Worlds;
 public sealed record InContextCurve(string Condition, IReadOnlyList<Estimate> Steps, IReadOnlyList<Estimate> Success, IReadOnlyList<IReadOnlyList<int>> StepsByTrial);
 
 /// <summary>The in-context learning measure of one policy on one split.</summary>
-/// <param name="LaterOverFirst">Per condition (same order as <see cref="Curves"/>): mean over trials of the mean steps of episodes 2.. over the steps of episode 1 (below 1: later episodes are faster).</param>
+/// <param name="LaterOverFirst">Per condition (same order as <see cref="Curves"/>): mean steps of episodes 2.. over mean steps of episode 1, over all trials (below 1: later episodes are faster), with a 95 % bootstrap interval over trials.</param>
 public sealed record InContextResult(string Policy, string Split, int Trials, int EpisodesPerTrial, IReadOnlyList<InContextCurve> Curves, IReadOnlyList<Estimate> LaterOverFirst)
 {
     public InContextCurve Curve(string condition) => Curves.Single(c => c.Condition == condition);
@@ -57,8 +57,7 @@ public static class InContextLearning
                     [.. Enumerable.Range(0, episodesPerTrial).Select(e => Estimate.OfMean([.. steps.Select(s => (double)s[e])]))],
                     [.. Enumerable.Range(0, episodesPerTrial).Select(e => Statistics.Wilson(solved.Count(s => s[e]), trials))],
                     [.. steps.Select(s => (IReadOnlyList<int>)s)]));
-                ratios.Add(episodesPerTrial < 2 ? Estimate.NotAvailable
-                    : Estimate.OfMean([.. steps.Select(s => s.Skip(1).Average() / Math.Max(1, s[0]))]));
+                ratios.Add(episodesPerTrial < 2 ? Estimate.NotAvailable : LaterOverFirst(steps, seed));
             }
         }
         finally
@@ -66,6 +65,18 @@ public static class InContextLearning
             policy.ForgetsAtEpisodeStart = original;
         }
         return new InContextResult(policy.Name, split.Name, trials, episodesPerTrial, curves, ratios);
+    }
+
+    /// <summary>Ratio of means (a per-trial ratio explodes when a first episode happens to be short), bootstrapped over trials.</summary>
+    private static Estimate LaterOverFirst(int[][] steps, ulong seed)
+    {
+        static double Ratio(IEnumerable<int[]> trials) =>
+            trials.Average(s => s.Skip(1).Average()) / Math.Max(1e-9, trials.Average(s => (double)s[0]));
+        var rng = new Rng(seed ^ 0x1C1_0F_7A1UL);
+        var replicates = new double[1000];
+        for (int r = 0; r < replicates.Length; r++)
+            replicates[r] = Ratio(Enumerable.Range(0, steps.Length).Select(_ => steps[rng.Next(steps.Length)]).ToArray());
+        return Estimate.FromReplicates(Ratio(steps), replicates);
     }
 
     /// <summary>Forgets at trial starts (and, for the reset condition, at every episode) and records steps per episode.</summary>
