@@ -92,7 +92,7 @@ public class PpoTests
     public void NativeMemoryDoesNotGrowAcrossManyUpdates(bool fused)
     {
         // No collection is forced before measuring: a tensor left to the finalizer instead of a dispose scope shows up as growth.
-        var settings = TinyWorlds.Fast(long.MaxValue / 2) with { NumEnvs = 4, NumSteps = 8, Epochs = 1, Minibatches = 1 };
+        var settings = TinyWorlds.Fast(1_000_000_000_000) with { NumEnvs = 4, NumSteps = 8, Epochs = 1, Minibatches = 1 };
         using var learner = new Ppo(TinyWorlds.ThreeByThree(), 1, settings, TinyWorlds.SmallMaze, fused: fused);
         Assert.Equal(fused, learner.UsesFusedPath);
         long after20 = 0;
@@ -143,7 +143,7 @@ public class PpoTests
     {
         // libtorch's path with a probe head: every Scalar operand of the loss, the probe and Adam must stay alive
         // across its native call while another thread collects and runs finalizers as fast as it can.
-        var settings = TinyWorlds.Fast(long.MaxValue / 2) with { NumEnvs = 4, NumSteps = 4, Epochs = 1, Minibatches = 1 };
+        var settings = TinyWorlds.Fast(1_000_000_000_000) with { NumEnvs = 4, NumSteps = 4, Epochs = 1, Minibatches = 1 };
         var aux = new TransparencyTrainingSettings { Aux = "penalize_proxy", Weight = 0.1, ProbeLearningRate = 3e-3 };
         (double[] Last, float[] Weights) Run(bool collect)
         {

@@ -75,7 +75,7 @@ public class GoodhartExperimentTests
     [Fact]
     public void Settings_errors_are_one_clear_sentence()
     {
-        Assert.Contains("outside (0, 1]", Assert.Throws<UserError>(() => GoodhartExperiment.Run(Small with { Q = [0.5, 0] }, Gardens.Split(8), 1)).Message);
+        Assert.Contains("quantilizer.q[1] is 0, but", Assert.Throws<UserError>(() => GoodhartExperiment.Run(Small with { Q = [0.5, 0] }, Gardens.Split(8), 1)).Message);
         Assert.Contains("too few", Assert.Throws<UserError>(() => GoodhartExperiment.Run(Small with { Q = [0.0001] }, Gardens.Split(8), 1)).Message);
         Assert.Contains("bases are demonstrator, cloned, random", Assert.Throws<UserError>(() => GoodhartExperiment.Run(Small with { Bases = ["human"] }, Gardens.Split(8), 1)).Message);
         Assert.Contains("sum to 1", Assert.Throws<UserError>(() => GoodhartExperiment.Run(Small with { Demonstrator = new(0.9, 0.9, 0) }, Gardens.Split(8), 1)).Message);
