@@ -17,15 +17,15 @@ public static class SearchVerb
     public static Command Create(CliContext cli)
     {
         var runsArgument = new Argument<string[]>("RUN") { Description = "trained runs: ids, names or unique prefixes (one per network and seed)", Arity = ArgumentArity.OneOrMore };
-        var outDir = new Option<string>("--out") { Description = "directory for the plots (default ./mesalab-search)", DefaultValueFactory = _ => "mesalab-search" };
+        var outDir = new Option<string>("--out") { Description = "directory for the plots (default ./mesalab-search)", DefaultValueFactory = _ => "mesalab-search" }.NotBlank();
         var cmd = new Command("search",
             "is the agent a search process inside? success vs maze side as the iterations grow, distance-to-goal probes by iteration, the goal moved mid-iteration; for recurrent runs, in-context learning over trials with hidden goals");
         cmd.Arguments.Add(runsArgument);
         ConfigAliases.AddTo(cmd, Aliases);
-        foreach (var o in new Option[] { outDir, CommonOptions.Workspace, CommonOptions.Set }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { outDir, CommonOptions.Workspace(), CommonOptions.Set() }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
-            using var store = RunStores.OpenExistingWorkspace(p.GetValue(CommonOptions.Workspace));
+            using var store = RunStores.OpenExistingWorkspace(CommonOptions.Workspace(p));
             var narrator = cli.Output.Narrator();
             var result = LearnedSearchJob.Run(store, p.GetValue(runsArgument)!, ConfigAliases.Overrides(p, Aliases), p.GetValue(outDir)!, narrator, cli.Cancel);
             narrator.EndLine();
