@@ -30,8 +30,8 @@ internal sealed class BfsNetwork(int baseIterations, bool noise = false)
         var generator = split.World.CreateGenerator(split);
         var level = generator.Generate(0, 0);
         var sample = ObservationBuilder.Build(split, [(level, level.Start)], canvasWidth, canvasHeight);
-        var inspectable = InspectableNetwork.FromNamedActivations(Noise ? "noise network" : "BFS network", h => hook = h, Logits, sample);
-        return new IterativeNetwork("bfs", inspectable, (_, _) => Iterations, () => Scale, s => Scale = s, e => Edit = e);
+        return new IterativeNetwork("bfs", () => InspectableNetwork.FromNamedActivations(Noise ? "noise network" : "BFS network", h => hook = h, Logits, sample),
+            (_, _) => Iterations, () => Scale, s => Scale = s, e => Edit = e);
     }
 
     private Tensor Named(string name, Tensor t) => hook is null ? t : hook(name, t);

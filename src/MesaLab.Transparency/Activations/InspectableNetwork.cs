@@ -19,12 +19,9 @@ public sealed class InspectableNetwork
     private readonly Func<Tensor, Tensor> actionLogits;
     private readonly IReadOnlyList<string> layerNames;
     private readonly Func<string, Func<Tensor, Tensor>, IDisposable> register;
-    private readonly bool repeatedLayersGrow;
 
-    private InspectableNetwork(string name, IReadOnlyList<string> layers, Func<Tensor, Tensor> actionLogits, Func<string, Func<Tensor, Tensor>, IDisposable> register,
-        bool repeatedLayersGrow = false)
+    private InspectableNetwork(string name, IReadOnlyList<string> layers, Func<Tensor, Tensor> actionLogits, Func<string, Func<Tensor, Tensor>, IDisposable> register)
     {
-        this.repeatedLayersGrow = repeatedLayersGrow;
         Name = name;
         layerNames = layers;
         this.actionLogits = actionLogits;
@@ -77,7 +74,7 @@ public sealed class InspectableNetwork
             if (!edits.TryGetValue(layer, out var list)) edits[layer] = list = [];
             list.Add(edit);
             return new Hook(() => list.Remove(edit));
-        }, repeatedLayersGrow: true);
+        });
     }
 
     public string Name { get; }
@@ -85,16 +82,10 @@ public sealed class InspectableNetwork
     /// <summary>Every inspectable layer, in order (nested module layers as <c>body.conv1</c>).</summary>
     public IReadOnlyList<string> LayerNames => layerNames;
 
-    /// <summary>
-    /// Checks that <paramref name="layer"/> exists; otherwise a <see cref="UserError"/> listing the layers. A repeated layer
-    /// (<c>body.step.K</c>) of a network that names its own activations is accepted beyond those seen at discovery when
-    /// <c>body.step.0</c> was seen: how many times a tied block runs depends on the canvas and on the iterations asked for.
-    /// </summary>
+    /// <summary>Checks that <paramref name="layer"/> exists; otherwise a <see cref="UserError"/> listing the layers.</summary>
     public string Layer(string layer)
     {
         if (layerNames.Contains(layer)) return layer;
-        if (repeatedLayersGrow && layer.LastIndexOf('.') is int dot && dot > 0 && int.TryParse(layer[(dot + 1)..], out int k) && k > 0 && layerNames.Contains(layer[..dot] + ".0"))
-            return layer;
         throw new UserError($"{Name} has no layer '{layer}'; its layers are {string.Join(", ", LayerNames)}.");
     }
 

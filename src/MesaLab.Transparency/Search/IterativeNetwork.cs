@@ -15,14 +15,18 @@ public sealed class IterativeNetwork
     private readonly Func<double> getScale;
     private readonly Action<IterationInputEdit?> setEdit;
     private readonly Func<long, long, int> iterations;
+    private readonly Func<InspectableNetwork> inspect;
+    private InspectableNetwork? network;
 
     /// <param name="kind">The network kind (<c>maze</c>, <c>thinking</c>, <c>impala</c>, … or a test's name).</param>
+    /// <param name="inspect">Makes the inspected view; called again after the scale changes, so the layer names
+    /// (<c>body.step.K</c>) it discovers match the iterations the network now runs.</param>
     /// <param name="iterations">Iterations on a canvas of height × width at the current scale (0: no tied block).</param>
-    public IterativeNetwork(string kind, InspectableNetwork network, Func<long, long, int> iterations, Func<double> getScale, Action<double> setScale,
+    public IterativeNetwork(string kind, Func<InspectableNetwork> inspect, Func<long, long, int> iterations, Func<double> getScale, Action<double> setScale,
         Action<IterationInputEdit?> setEdit)
     {
         Kind = kind;
-        Network = network;
+        this.inspect = inspect;
         this.iterations = iterations;
         this.getScale = getScale;
         this.setScale = setScale;
@@ -30,7 +34,7 @@ public sealed class IterativeNetwork
     }
 
     public string Kind { get; }
-    public InspectableNetwork Network { get; }
+    public InspectableNetwork Network => network ??= inspect();
     public string Name => Network.Name;
 
     /// <summary>Iterations of the tied block on a canvas of this size at the current <see cref="IterationScale"/> (0: none).</summary>
@@ -43,17 +47,27 @@ public sealed class IterativeNetwork
     public double IterationScale
     {
         get => getScale();
-        set => setScale(value);
+        set
+        {
+            if (value == getScale()) return;
+            setScale(value);
+            network = null;
+        }
     }
 
     /// <summary>Installs an input edit (null removes it); see <see cref="IterationInputEdit"/>.</summary>
-    public void SetInputEdit(IterationInputEdit? edit) => setEdit(edit);
+    public void SetInputEdit(IterationInputEdit? edit)
+    {
+        // Inspect first: discovering the layers runs a sample through the network, which must not see the edit.
+        _ = Network;
+        setEdit(edit);
+    }
 
     /// <summary>The activation after iteration <paramref name="iteration"/>: 0 is the embedding (<c>body.stem</c>), i ≥ 1 is <c>body.step.(i−1)</c>.</summary>
     public static string IterationLayer(int iteration) => iteration == 0 ? "body.stem" : $"body.step.{iteration - 1}";
 
     /// <summary>A trained (or freshly initialised) <see cref="ActorCritic"/>, inspected on <paramref name="split"/>'s canvases.</summary>
     public static IterativeNetwork FromActorCritic(ActorCritic net, string name, Split split, int canvasWidth, int canvasHeight) =>
-        new(net.Settings.Kind, TransparencySubject.Inspect(net, name, split, canvasWidth, canvasHeight), net.Iterations,
+        new(net.Settings.Kind, () => TransparencySubject.Inspect(net, name, split, canvasWidth, canvasHeight), net.Iterations,
             () => net.IterationScale, s => net.IterationScale = s, e => net.InputEdit = e);
 }
