@@ -34,6 +34,7 @@ public static class Cli
         ReportVerb.Create(cli),
         DemoVerb.Create(cli),
         SweepVerb.Create(cli),
+        StudyVerb.Create(cli),
         QuantilizeVerb.Create(cli),
         ActivationsVerb.Create(cli),
         ProbeVerb.Create(cli),
@@ -75,7 +76,7 @@ public static class Cli
             output.JsonMode = CommonOptions.Json(parse);
             if (parse.Errors.Count > 0)
             {
-                output.Error(string.Join(" ", parse.Errors.Select(e => e.Message.TrimEnd('.') + ".")) + " Run 'mesalab --help' for usage.");
+                output.Error(string.Join(" ", parse.Errors.Select(e => System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s+", " ").Trim().TrimEnd('.') + ".")) + " Run 'mesalab --help' for usage.");
                 return UserErrorExit;
             }
             return parse.Invoke(new InvocationConfiguration

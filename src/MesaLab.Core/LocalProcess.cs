@@ -7,8 +7,17 @@ using System.Globalization;
 /// Processes on this machine, told apart beyond their process id (which the system reuses): whether the
 /// process that wrote a lease or a temporary file is still running.
 /// </summary>
-public static class LocalProcess
+public static partial class LocalProcess
 {
+    /// <summary>
+    /// Asks process <paramref name="pid"/> to stop (SIGTERM on Unix, which MesaLab's command line handles like
+    /// Ctrl-C: the current work saves and ends); false when there is no such process or signals are not available.
+    /// </summary>
+    public static bool Terminate(int pid) => !OperatingSystem.IsWindows() && pid > 0 && Signal(pid, 15) == 0;
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Signal(int pid, int signal);
+
     /// <summary>
     /// A mark that differs between two processes that had the same id: on Linux the boot id and the start time
     /// in clock ticks since boot (both from <c>/proc</c>, so it is exact and unaffected by clock changes); null

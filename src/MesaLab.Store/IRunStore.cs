@@ -135,4 +135,43 @@ public interface IRunStore : IDisposable
 
     /// <summary>Results matching every filter given (null = any), oldest first.</summary>
     IReadOnlyList<ResultRecord> Results(string? runId = null, long? evaluationId = null, string? kind = null);
+
+    // ----- studies -----
+
+    /// <summary>
+    /// Creates a study with all its jobs (pending) in one transaction, or, when a study of that name exists, leaves
+    /// it as it is. Returns the stored study and whether this call created it; the caller compares
+    /// <see cref="StudyRecord.SpecHash"/> to tell a re-run from a different study under the same name.
+    /// </summary>
+    (StudyRecord Study, bool Created) SaveStudy(NewStudy study);
+
+    /// <summary>The study of that name, or null.</summary>
+    StudyRecord? FindStudy(string name);
+
+    /// <summary>Every study, newest first.</summary>
+    IReadOnlyList<StudyRecord> ListStudies();
+
+    /// <summary>The jobs of a study in <see cref="StudyJobRecord.Position"/> order, with their runs and leases.</summary>
+    IReadOnlyList<StudyJobRecord> StudyJobs(string study);
+
+    /// <summary>
+    /// Takes the first job (by position) a worker may run — pending, interrupted (its worker is gone), or failed
+    /// fewer than <paramref name="maxFailures"/> times — or only <paramref name="job"/> when given; marks it running,
+    /// counts the attempt and leases it to <paramref name="holder"/>, all in one transaction, so two workers never
+    /// take the same job. Null when no job (or not that one) may be taken now.
+    /// </summary>
+    StudyJobLease? ClaimStudyJob(string study, RunHolder holder, int maxFailures, string? job = null);
+
+    /// <summary>Records that the job's holder is alive; a <see cref="MesaLab.Core.UserError"/> when it no longer holds the job.</summary>
+    StudyJobLease HeartbeatStudyJob(StudyJobLease lease);
+
+    /// <summary>
+    /// Gives the job back with its final state of this attempt (completed, interrupted or failed, which counts a
+    /// failure and keeps the error) and the attempt's wall-clock seconds; a <see cref="MesaLab.Core.UserError"/>,
+    /// changing nothing, when the holder no longer holds it.
+    /// </summary>
+    void ReleaseStudyJob(StudyJobLease lease, StudyJobState state, double seconds, string? error = null);
+
+    /// <summary>Forgets the failures of a study's failed jobs, so that workers try them again; returns how many.</summary>
+    int RetryFailedStudyJobs(string study);
 }

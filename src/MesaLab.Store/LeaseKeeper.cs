@@ -10,29 +10,58 @@ namespace MesaLab.Store;
 /// <see cref="RunLease.StaleAfter"/>, after which another process may take the run. Dispose it before
 /// <see cref="IRunStore.ReleaseLease"/>.
 /// </remarks>
-public sealed class LeaseKeeper : IDisposable
+public sealed class LeaseKeeper(IRunStore store, RunLease lease, TimeSpan? interval = null) : LeaseKeeper<RunLease>(lease,
+    store.Heartbeat,
+    l => store.FindRun(l.RunId)?.Lease?.Holder.Token == l.Holder.Token,
+    l => $"run {l.RunId}",
+    l => l.Holder,
+    interval);
+
+/// <summary>
+/// Heartbeats a study job's lease while its worker runs the job (see <see cref="LeaseKeeper"/>); dispose it before
+/// <see cref="IRunStore.ReleaseStudyJob"/>.
+/// </summary>
+public sealed class StudyJobKeeper(IRunStore store, StudyJobLease lease, TimeSpan? interval = null) : LeaseKeeper<StudyJobLease>(lease,
+    store.HeartbeatStudyJob,
+    l => store.StudyJobs(l.Study).FirstOrDefault(j => j.Job == l.Job)?.Lease?.Holder.Token == l.Holder.Token,
+    l => l.ToString(),
+    l => l.Holder,
+    interval);
+
+/// <summary>
+/// The heartbeat loop of a lease of any kind: a heartbeat function renews it, and another
+/// asks the store whether this holder still has it when a heartbeat fails.
+/// </summary>
+public abstract class LeaseKeeper<TLease> : IDisposable where TLease : class
 {
-    private readonly IRunStore store;
+    private readonly Func<TLease, TLease> heartbeat;
+    private readonly Func<TLease, bool> stillOurs;
+    private readonly Func<TLease, string> subject;
+    private readonly Func<TLease, RunHolder> holder;
     private readonly Timer timer;
     private readonly CancellationTokenSource lost = new();
     private readonly Lock gate = new();
-    private RunLease lease;
+    private TLease lease;
     private DateTime lastSuccess = DateTime.UtcNow;
     private UserError? failure;
     private bool disposed;
     private int beating;
 
     /// <param name="interval">Time between heartbeats; <see cref="RunLease.HeartbeatInterval"/> by default.</param>
-    public LeaseKeeper(IRunStore store, RunLease lease, TimeSpan? interval = null)
+    protected LeaseKeeper(TLease lease, Func<TLease, TLease> heartbeat, Func<TLease, bool> stillOurs, Func<TLease, string> subject,
+        Func<TLease, RunHolder> holder, TimeSpan? interval)
     {
-        this.store = store;
         this.lease = lease;
+        this.heartbeat = heartbeat;
+        this.stillOurs = stillOurs;
+        this.subject = subject;
+        this.holder = holder;
         var every = interval ?? RunLease.HeartbeatInterval;
         timer = new Timer(_ => Beat(), null, every, every);
     }
 
     /// <summary>The lease with its latest heartbeat.</summary>
-    public RunLease Lease
+    public TLease Lease
     {
         get { lock (gate) return lease; }
     }
@@ -68,14 +97,14 @@ public sealed class LeaseKeeper : IDisposable
             if (disposed || failure is not null) return;
             try
             {
-                lease = store.Heartbeat(lease);
+                lease = heartbeat(lease);
                 lastSuccess = DateTime.UtcNow;
                 return;
             }
             catch (Exception e)
             {
                 if (StillOurs() is false || DateTime.UtcNow - lastSuccess > RunLease.StaleAfter)
-                    failure = e as UserError ?? new UserError($"run {lease.RunId} could not be kept for {lease.Holder}: {e.Message.TrimEnd('.')}; this process must stop working on it.", e);
+                    failure = e as UserError ?? new UserError($"{subject(lease)} could not be kept for {holder(lease)}: {e.Message.TrimEnd('.')}; this process must stop working on it.", e);
             }
         }
         if (failure is not null) lost.Cancel();
@@ -86,7 +115,7 @@ public sealed class LeaseKeeper : IDisposable
     {
         try
         {
-            return store.FindRun(lease.RunId)?.Lease?.Holder.Token == lease.Holder.Token;
+            return stillOurs(lease);
         }
         catch (Exception)
         {
@@ -100,5 +129,6 @@ public sealed class LeaseKeeper : IDisposable
         using (var done = new ManualResetEvent(false))
             if (timer.Dispose(done)) done.WaitOne(); // wait for a heartbeat in flight
         lost.Dispose();
+        GC.SuppressFinalize(this);
     }
 }

@@ -9,4 +9,10 @@ public sealed record NewRun(string? Name, string Kind, string World, string Conf
 
     /// <summary>Overrides <see cref="Environment.MachineName"/>.</summary>
     public string? Host { get; init; }
+
+    /// <summary>The study the run belongs to (with <see cref="StudyJob"/>); a study job has at most one run.</summary>
+    public string? Study { get; init; }
+
+    /// <summary>The job of <see cref="Study"/> the run does.</summary>
+    public string? StudyJob { get; init; }
 }

@@ -32,6 +32,12 @@ public sealed record RunRecord(
     /// <summary>Why the run failed, as its holder recorded it (null unless <see cref="Status"/> is failed).</summary>
     public string? Error { get; init; }
 
+    /// <summary>The study the run belongs to, or null.</summary>
+    public string? Study { get; init; }
+
+    /// <summary>The job of <see cref="Study"/> the run does, or null.</summary>
+    public string? StudyJob { get; init; }
+
     /// <summary>Whether a live process holds the run now.</summary>
     public bool Held => Lease is { Live: true };
 

@@ -95,6 +95,40 @@ internal static class Schema
         );
         ALTER TABLE runs ADD COLUMN error TEXT NULL;
         """,
+        // Studies: procedures × seeds expanded into jobs, each leased by one worker; a job's run names its study and job.
+        """
+        CREATE TABLE studies (
+            name TEXT NOT NULL PRIMARY KEY,
+            spec TEXT NOT NULL,
+            spec_hash TEXT NOT NULL,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE study_jobs (
+            study TEXT NOT NULL REFERENCES studies(name) ON DELETE CASCADE,
+            job TEXT NOT NULL,
+            position {int} NOT NULL,
+            procedure_name TEXT NOT NULL,
+            seed {int} NOT NULL,
+            config TEXT NOT NULL,
+            state TEXT NOT NULL,
+            attempts {int} NOT NULL,
+            failures {int} NOT NULL,
+            error TEXT NULL,
+            seconds {real} NOT NULL,
+            updated TEXT NOT NULL,
+            token TEXT NULL,
+            host TEXT NULL,
+            pid {int} NULL,
+            start_mark TEXT NULL,
+            acquired TEXT NULL,
+            heartbeat TEXT NULL,
+            PRIMARY KEY (study, job)
+        );
+        CREATE UNIQUE INDEX study_jobs_by_position ON study_jobs (study, position);
+        ALTER TABLE runs ADD COLUMN study TEXT NULL;
+        ALTER TABLE runs ADD COLUMN study_job TEXT NULL;
+        CREATE UNIQUE INDEX runs_by_study_job ON runs (study, study_job);
+        """,
     ];
 
     public static int Latest => Migrations.Length;

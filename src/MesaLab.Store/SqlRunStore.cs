@@ -12,7 +12,7 @@ using Dapper;
 /// The run store over any SQL database the dialect describes. Every call opens a pooled connection
 /// (so one store may be used from several threads), and every multi-row write is one transaction.
 /// </summary>
-public abstract class SqlRunStore : IRunStore
+public abstract partial class SqlRunStore : IRunStore
 {
     private protected SqlRunStore(string workspace, SqlDialect dialect)
     {
@@ -83,7 +83,7 @@ public abstract class SqlRunStore : IRunStore
     private string RunSelect =>
         "SELECT r.id AS Id, r.name AS Name, r.kind AS Kind, r.world AS World, r.config AS Config, r.seed AS Seed, r.code_version AS CodeVersion, " +
         "r.status AS Status, r.created AS Created, r.updated AS Updated, r.finished AS Finished, r.wall_seconds AS WallSeconds, r.host AS Host, " +
-        "r.error AS Error, l.token AS LeaseToken, l.host AS LeaseHost, l.pid AS LeasePid, l.start_mark AS LeaseStartMark, " +
+        "r.error AS Error, r.study AS Study, r.study_job AS StudyJob, l.token AS LeaseToken, l.host AS LeaseHost, l.pid AS LeasePid, l.start_mark AS LeaseStartMark, " +
         $"l.acquired AS LeaseAcquired, l.heartbeat AS LeaseHeartbeat, {Dialect.NowSql} AS StoreNow " +
         "FROM runs r LEFT JOIN leases l ON l.run_id = r.id";
 
@@ -103,6 +103,8 @@ public abstract class SqlRunStore : IRunStore
         public double WallSeconds { get; set; }
         public string Host { get; set; } = "";
         public string? Error { get; set; }
+        public string? Study { get; set; }
+        public string? StudyJob { get; set; }
         public string? LeaseToken { get; set; }
         public string? LeaseHost { get; set; }
         public long? LeasePid { get; set; }
@@ -115,6 +117,8 @@ public abstract class SqlRunStore : IRunStore
             ParseStamp(Created), ParseStamp(Updated), Finished is null ? null : ParseStamp(Finished), WallSeconds, Host)
         {
             Error = Error,
+            Study = Study,
+            StudyJob = StudyJob,
             Lease = LeaseToken is null ? null : ToLease(new LeaseRow
             {
                 RunId = Id, Token = LeaseToken, Host = LeaseHost!, Pid = LeasePid ?? 0, StartMark = LeaseStartMark, Acquired = LeaseAcquired!, Heartbeat = LeaseHeartbeat!,
@@ -128,11 +132,13 @@ public abstract class SqlRunStore : IRunStore
         string baseName = string.IsNullOrWhiteSpace(run.Name) ? $"{run.World}-{run.Kind}" : run.Name.Trim();
         string codeVersion = run.CodeVersion ?? Store.CodeVersion.Current;
         string host = holder?.Host ?? run.Host ?? Environment.MachineName;
+        if ((run.Study is null) != (run.StudyJob is null)) throw new ArgumentException("a study run names both its study and its job.", nameof(run));
         using var c = OpenConnection();
         for (int attempt = 0; ; attempt++)
         {
             // Pick a free name and id, then insert; a concurrent creator taking the same name makes the insert fail, and we try again.
             using var tx = BeginWrite(c);
+            if (run.Study is not null) RequireNoStudyRun(c, tx, run.Study, run.StudyJob!);
             var taken = c.Query<string>("SELECT name FROM runs", transaction: tx).ToHashSet(StringComparer.OrdinalIgnoreCase);
             string name = baseName;
             for (int i = 2; taken.Contains(name); i++) name = $"{baseName}-{i}";
@@ -141,9 +147,9 @@ public abstract class SqlRunStore : IRunStore
             try
             {
                 c.Execute(
-                    "INSERT INTO runs (id, name, kind, world, config, seed, code_version, status, created, updated, finished, wall_seconds, host) " +
-                    "VALUES (@id, @name, @kind, @world, @config, @seed, @codeVersion, @status, @now, @now, NULL, 0, @host)",
-                    new { id, name, kind = run.Kind, world = run.World, config = run.Config, seed = run.Seed, codeVersion, status = RunStatus.Running.ToText(), now, host }, tx);
+                    "INSERT INTO runs (id, name, kind, world, config, seed, code_version, status, created, updated, finished, wall_seconds, host, study, study_job) " +
+                    "VALUES (@id, @name, @kind, @world, @config, @seed, @codeVersion, @status, @now, @now, NULL, 0, @host, @study, @studyJob)",
+                    new { id, name, kind = run.Kind, world = run.World, config = run.Config, seed = run.Seed, codeVersion, status = RunStatus.Running.ToText(), now, host, study = run.Study, studyJob = run.StudyJob }, tx);
                 RunLease? lease = null;
                 if (holder is not null)
                 {
@@ -152,7 +158,12 @@ public abstract class SqlRunStore : IRunStore
                     lease = new RunLease(id, holder, ParseStamp(stamp), ParseStamp(stamp));
                 }
                 Commit(tx);
-                return new RunRecord(id, name, run.Kind, run.World, run.Config, run.Seed, codeVersion, RunStatus.Running, ParseStamp(now), ParseStamp(now), null, 0, host) { Lease = lease };
+                return new RunRecord(id, name, run.Kind, run.World, run.Config, run.Seed, codeVersion, RunStatus.Running, ParseStamp(now), ParseStamp(now), null, 0, host)
+                {
+                    Lease = lease,
+                    Study = run.Study,
+                    StudyJob = run.StudyJob,
+                };
             }
             catch (Exception e) when (Dialect.IsUniqueViolation(e) && attempt < 20)
             {
@@ -600,6 +611,14 @@ public abstract class SqlRunStore : IRunStore
                     problems.Add(new(StoreProblemKind.RunWithoutHolder, run.Id, run.Lease is { } l
                         ? $"run {run.Id} ({run.Name}) is recorded as running but its holder, {l.Holder}, is gone."
                         : $"run {run.Id} ({run.Name}) is recorded as running but no process holds it."));
+        });
+
+        Part("study jobs", () =>
+        {
+            foreach (var job in ReadStudyJobs(c, null, null).Where(j => j.State == StudyJobState.Running && !j.Held))
+                problems.Add(new(StoreProblemKind.StudyJobWithoutHolder, job.RunId, job.Lease is { } l
+                    ? $"job {job.Job} of study {job.Study} is recorded as running but its worker, {l.Holder}, is gone."
+                    : $"job {job.Job} of study {job.Study} is recorded as running but no worker holds it."));
         });
 
         foreach (var file in AtomicFile.TemporaryFiles(Workspace, recursive: true))

@@ -25,4 +25,6 @@ public enum StoreProblemKind
     EpisodeCountMismatch,
     /// <summary>A temporary file of an atomic write that never finished, left in the workspace.</summary>
     AbandonedTemporaryFile,
+    /// <summary>A study job recorded as running that no live worker holds.</summary>
+    StudyJobWithoutHolder,
 }

@@ -45,6 +45,17 @@ public static class StoreProcess
                 Console.In.ReadToEnd();
                 return 0;
             }
+            case "claim": // claim STUDY: take jobs of the study until none is left, print each, give it back completed
+            {
+                var holder = RunHolder.ThisProcess();
+                while (store.ClaimStudyJob(args[3], holder, 1) is { } lease)
+                {
+                    Console.WriteLine(lease.Job);
+                    store.ReleaseStudyJob(lease, StudyJobState.Completed, 0);
+                }
+                Console.WriteLine("done");
+                return 0;
+            }
             default:
                 Console.Error.WriteLine($"unknown verb {verb}");
                 return 2;

@@ -50,6 +50,12 @@ public static class ConfigAliases
     public static readonly ConfigAlias AuditLevels = ConfigAlias.Value("--audit-levels", "comparison.audit_levels");
     public static readonly ConfigAlias AuditLayers = ConfigAlias.List("--audit-layers", "comparison.audit_layers");
 
+    public static readonly ConfigAlias Retries = ConfigAlias.Value("--retries", "study.retries");
+    public static readonly ConfigAlias Partition = ConfigAlias.Value("--partition", "study.slurm.partition");
+    public static readonly ConfigAlias Time = ConfigAlias.Value("--time", "study.slurm.time");
+    public static readonly ConfigAlias CpusPerTask = ConfigAlias.Value("--cpus-per-task", "study.slurm.cpus_per_task");
+    public static readonly ConfigAlias Memory = ConfigAlias.Value("--mem", "study.slurm.memory");
+
     public static readonly ConfigAlias CompetenceSeeds = ConfigAlias.Value("--seeds", "competence.seeds");
     public static readonly ConfigAlias LimitSeconds = ConfigAlias.Value("--limit-seconds", "competence.limit_seconds");
 

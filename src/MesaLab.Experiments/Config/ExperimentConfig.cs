@@ -226,6 +226,27 @@ public sealed class ExperimentConfig
         return new ExperimentConfig(root, Source, Sections) { Notes = Notes };
     }
 
+    /// <summary>
+    /// This configuration with a mapping laid over it (a study procedure's <c>set:</c>): keys may be nested mappings
+    /// or dotted paths (<c>ppo.total_steps: 1000</c>); values keep their file locations, so an unknown field or a bad
+    /// value is reported at its line.
+    /// </summary>
+    public ExperimentConfig With(ConfigNode overrides)
+    {
+        if (overrides.IsNull) return this;
+        if (overrides.Kind != ConfigNodeKind.Mapping)
+            throw new UserError($"{overrides.Location}: the changes must be a mapping of configuration fields, e.g. {{ train_split: train-randomized-2pct, ppo.total_steps: 200000 }}.");
+        var root = Root;
+        foreach (var e in overrides.Entries)
+        {
+            var keys = e.Key.Split('.');
+            if (keys.Any(k => k.Length == 0))
+                throw new UserError($"{e.KeyLocation}: '{e.Key}' is not a field path; write names separated by dots, e.g. ppo.learning_rate.");
+            root = root.WithPath(keys, e.Value);
+        }
+        return new ExperimentConfig(root, Source, Sections) { Notes = Notes };
+    }
+
     /// <summary>The embedded defaults (<c>Config/defaults.yaml</c>).</summary>
     public static ConfigNode Defaults()
     {

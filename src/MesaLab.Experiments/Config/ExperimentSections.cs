@@ -21,6 +21,7 @@ public static class ExperimentSections
         typeof(TransparencyTrainingSettings),
         typeof(EvaluationSettings),
         typeof(SweepSettings),
+        typeof(StudySettings),
         typeof(InspectionSettings),
         typeof(ProbeSettings),
         typeof(SearchLikenessSettings),

@@ -12,9 +12,9 @@ using MesaLab.Worlds.Recording;
 public sealed record ReportResult(RunRecord Run, ReportData Data, string ReportPath, ReportSummary Summary);
 
 /// <summary>
-/// The report of a stored run: reads the run, its configuration and metrics, finds (or makes and stores) evaluations
-/// of its train and deploy splits with the <c>evaluation</c> settings, analyses them (outcomes, behavioral objective,
-/// robustness decomposition) and writes <c>report.html</c>.
+/// The report of a stored run: reads the run, its configuration and metrics, analyses it (<see cref="RunAnalysis"/>:
+/// evaluations of its train and deploy splits, outcomes, behavioral objective, robustness decomposition) and writes
+/// <c>report.html</c>.
 /// </summary>
 public static class ReportJob
 {
@@ -23,52 +23,17 @@ public static class ReportJob
     {
         var store = run.Store;
         var config = run.Config;
-        var evaluation = config.Section<EvaluationSettings>();
         string reportPath = Path.Combine(outDirectory, RunReport.FileName);
         OutputPaths.CheckWritable(reportPath, "--out");
         var timings = new List<StageTiming>(earlierTimings ?? []);
         if (timings.Count == 0 && run.Record.Kind == ResultKinds.TrainRun && run.Record.WallSeconds > 0) timings.Add(new StageTiming("train", run.Record.WallSeconds));
 
+        var analysis = RunAnalysis.Of(run, narrator, cancel);
+        if (analysis.EvaluateSeconds > 0.5) timings.Add(new StageTiming("evaluate", analysis.EvaluateSeconds));
+        var (analyses, decomposition, cache) = (analysis.Splits, analysis.Decomposition, analysis.Cache);
+        timings.Add(new StageTiming("analyse", analysis.AnalyseSeconds));
+
         var clock = Stopwatch.StartNew();
-        var recordsBySplit = new List<(Split Split, IReadOnlyList<EpisodeRecord> Records)>();
-        IPolicy? policy = null;
-        try
-        {
-            foreach (var split in new[] { config.TrainSplit, config.DeploySplit })
-            {
-                var records = EvaluateJob.Stored(store, run.Id, split);
-                if (records is null)
-                {
-                    policy ??= run.Policy(evaluation.Seed);
-                    narrator.Stage($"evaluate {split.Name}", $"deploying {run.Label} on {evaluation.Episodes} {split} levels");
-                    records = EvaluateJob.Deploy(split, policy, evaluation, narrator, cancel);
-                    StoredEvaluations.Save(store, run.Id, split, policy.Name, evaluation.Seed, records);
-                }
-                else narrator.Log($"using the stored evaluation of {split} ({records.Count} episodes)");
-                recordsBySplit.Add((split, records));
-            }
-        }
-        finally { (policy as IDisposable)?.Dispose(); }
-        if (clock.Elapsed.TotalSeconds > 0.5) timings.Add(new StageTiming("evaluate", clock.Elapsed.TotalSeconds));
-
-        clock.Restart();
-        narrator.Stage("analyse", "classifying outcomes, inferring the behavioral objective, decomposing robustness");
-        var cache = new LevelCache();
-        var analyses = new List<SplitAnalysis>();
-        for (int i = 0; i < recordsBySplit.Count; i++)
-        {
-            var (split, records) = recordsBySplit[i];
-            narrator.Progress(i, recordsBySplit.Count, split.Name);
-            analyses.Add(new SplitAnalysis(split.Name, EvaluationAnalysis.Of(records, evaluation.Inference(), cache: cache, fitRewardWeights: evaluation.RewardWeights)));
-        }
-        var baseObjective = config.World.BaseObjective(config.TrainSplit);
-        var intended = config.World.IntendedObjective(config.TrainSplit);
-        var decomposition = RobustnessDecomposition.Compute(analyses[0].Analysis.Evidence(baseObjective, intended),
-            analyses[1].Analysis.Evidence(baseObjective, intended), baseObjective.Name, intended.Name);
-        narrator.Progress(recordsBySplit.Count, recordsBySplit.Count, "done");
-        timings.Add(new StageTiming("analyse", clock.Elapsed.TotalSeconds));
-
-        clock.Restart();
         narrator.Stage("report", $"writing {reportPath}");
         var summary = Summary(run);
         var metrics = store.Metrics(run.Id).GroupBy(m => m.Name)

@@ -21,6 +21,7 @@ public static class ResultKinds
     public const string Retargeting = "transparency.retargeting";
     public const string Attribution = "transparency.attribution";
     public const string TransparencyComparison = "transparency.comparison";
+    public const string StudyRun = "study.run";
     public const string TestTimeCompute = "search.test_time_compute";
     public const string ValueMaps = "search.value_maps";
     public const string GoalEdit = "search.goal_edit";

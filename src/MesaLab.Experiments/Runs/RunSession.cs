@@ -6,6 +6,9 @@ using System.Text.Json;
 using MesaLab.Learning;
 using MesaLab.Store;
 
+/// <summary>A job of a stored study, named by the study and the job (e.g. <c>homogeneity</c>, <c>plain/seed-3</c>).</summary>
+public sealed record StudyJobRef(string Study, string Job);
+
 /// <summary>
 /// A run being written: created (or resumed) in the store, with its metrics, checkpoints, result documents and
 /// status. The session holds the run's lease (host, pid, heartbeat) from start to finish, so no second process can
@@ -40,9 +43,15 @@ public sealed class RunSession : IDisposable
     /// reads (<paramref name="sections"/>). Validate everything the job needs before calling this: a run exists only
     /// for work that can start.
     /// </summary>
-    public static RunSession Create(IRunStore store, ExperimentConfig config, string kind, IEnumerable<string> sections, string? name = null)
+    /// <param name="studyJob">The study job the run does, if any: the store links it, and refuses a second run for the same job.</param>
+    public static RunSession Create(IRunStore store, ExperimentConfig config, string kind, IEnumerable<string> sections, string? name = null,
+        StudyJobRef? studyJob = null)
     {
-        var run = store.CreateRun(new NewRun(name ?? config.Name, kind, config.World.Name, config.ToYaml(sections), config.Seed), RunHolder.ThisProcess());
+        var run = store.CreateRun(new NewRun(name ?? config.Name, kind, config.World.Name, config.ToYaml(sections), config.Seed)
+        {
+            Study = studyJob?.Study,
+            StudyJob = studyJob?.Job,
+        }, RunHolder.ThisProcess());
         return new RunSession(store, run, run.Lease!, 0);
     }
 

@@ -22,8 +22,8 @@ public static class TrainJob
     /// <summary>The sections a training run reads, written out in full with the run.</summary>
     public static readonly IReadOnlyList<string> Sections = ["ppo", "network", "training", "transparency"];
 
-    /// <summary>Starts a new run of <paramref name="config"/>.</summary>
-    public static TrainResult Start(IRunStore store, ExperimentConfig config, INarrator narrator, CancellationToken cancel = default)
+    /// <summary>Starts a new run of <paramref name="config"/> (for <paramref name="studyJob"/>, when a study's worker runs it).</summary>
+    public static TrainResult Start(IRunStore store, ExperimentConfig config, INarrator narrator, CancellationToken cancel = default, StudyJobRef? studyJob = null)
     {
         var ppo = config.Section<PpoSettings>();
         var network = config.Section<NetworkSettings>();
@@ -32,7 +32,7 @@ public static class TrainJob
         TorchSetup.SetThreads(config.Threads);
         var device = TorchSetup.Device(training.Device);
         using var learner = new Ppo(config.TrainSplit, (ulong)config.Seed, ppo, network, device, transparency);
-        using var session = RunSession.Create(store, config, ResultKinds.TrainRun, Sections);
+        using var session = RunSession.Create(store, config, ResultKinds.TrainRun, Sections, studyJob: studyJob);
         narrator.Log($"run {session.Run.Id} ({session.Run.Name}): {config.World.Name}, split {config.TrainSplitName}, seed {config.Seed}, {config.Threads} thread(s), {ppo.TotalSteps:N0} steps; store {store.Location}");
         return session.Execute(s => Loop(s, config, training, learner, narrator, cancel));
     }
