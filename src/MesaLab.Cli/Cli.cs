@@ -44,6 +44,7 @@ public static class Cli
         ResampleVerb.Create(cli),
         AttributeVerb.Create(cli),
         CompareTransparencyVerb.Create(cli),
+        SearchVerb.Create(cli),
         BenchVerb.Create(cli),
         ConfigVerb.Create(cli),
     ];

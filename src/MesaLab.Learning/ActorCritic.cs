@@ -42,6 +42,7 @@ public sealed class ActorCritic : nn.Module
         {
             "mlp" => new MlpBody(channels * height * width, settings.Hidden),
             "impala" => new ImpalaBody(channels),
+            "thinking" => new ThinkingBody(channels, settings),
             _ => new MazeBody(channels, settings),
         };
         var rng = new Rng(seed ^ InitStream);
@@ -82,11 +83,38 @@ public sealed class ActorCritic : nn.Module
     /// <summary>Width of the recurrent state (0 without a core).</summary>
     public int CoreSize => core is null ? 0 : Settings.CoreSize;
 
+    /// <summary>
+    /// Multiplies the iterations of the tied block (maze and thinking networks) on every canvas: 1 runs the K the network
+    /// was trained with, 2 lets it think twice as long. Not saved in checkpoints; a run-time setting of evaluations.
+    /// </summary>
+    public double IterationScale
+    {
+        get => body.IterationScale;
+        set
+        {
+            if (!(value > 0 && value <= 64)) throw new ArgumentOutOfRangeException(nameof(value), value, "the iteration scale must be above 0 and at most 64.");
+            body.IterationScale = value;
+        }
+    }
+
+    /// <summary>Iterations of the tied block on a canvas of <paramref name="height"/> × <paramref name="width"/> (0 for networks without one).</summary>
+    public int Iterations(long height, long width) => body.Iterations(height, width);
+
     /// <summary>Observes or edits named activations during forward passes (null: none).</summary>
     public ActivationHook? Hook
     {
         get => body.Hook;
         set => body.Hook = value;
+    }
+
+    /// <summary>
+    /// Makes the tied block (maze and thinking networks) re-read an edited input from a chosen iteration on (null: none);
+    /// bodies without a tied block ignore it. A run-time setting of transparency studies, like <see cref="IterationScale"/>.
+    /// </summary>
+    public IterationInputEdit? InputEdit
+    {
+        get => body.InputEdit;
+        set => body.InputEdit = value;
     }
 
     /// <summary>Zero recurrent state for <paramref name="count"/> agents (null without a core).</summary>
@@ -159,6 +187,15 @@ public abstract class PolicyBody(string name) : nn.Module<Tensor, Tensor>(name)
     public abstract void Initialize(ref Rng rng);
 
     public ActivationHook? Hook { get; set; }
+
+    /// <summary>Multiplies the iterations of a tied block (see <see cref="ActorCritic.IterationScale"/>); bodies without one ignore it.</summary>
+    public double IterationScale { get; set; } = 1.0;
+
+    /// <summary>Iterations of the body's tied block on a canvas of this size; 0 when it has none.</summary>
+    public virtual int Iterations(long height, long width) => 0;
+
+    /// <summary>See <see cref="ActorCritic.InputEdit"/>.</summary>
+    public IterationInputEdit? InputEdit { get; set; }
 
     protected Tensor Named(string name, Tensor t) => Hook is null ? t : Hook(name, t);
 }

@@ -76,7 +76,7 @@ public sealed class FusedMazeNetwork : IDisposable
         cells = height * width;
         channels = network.Settings.Channels;
         hidden = network.Settings.Hidden;
-        iterations = network.Settings.IterationsFor(height, width);
+        iterations = network.Iterations(height, width);
         features = 6 * channels;
         neighbours = new int[cells * 4];
         for (int y = 0; y < height; y++)

@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 /// cleared whenever an instance starts an episode. Also answers the analysis and transparency questions:
 /// action probabilities and values for a batch of observations, and named activations.
 /// </summary>
-public sealed class LearnedPolicy : IPolicy, IDisposable
+public sealed class LearnedPolicy : IMemoryPolicy, IDisposable
 {
     private Rng rng;
     private Tensor? input;
@@ -43,10 +43,21 @@ public sealed class LearnedPolicy : IPolicy, IDisposable
     public bool Greedy { get; }
     public bool NeedsObservations => true;
 
+    /// <summary>Whether the recurrent state of an instance is cleared when it starts an episode (turn off to keep it across a trial).</summary>
+    public bool ForgetsAtEpisodeStart { get; set; } = true;
+
+    /// <summary>Clears the recurrent state of one instance (nothing to clear for feed-forward networks).</summary>
+    public void Forget(int instance)
+    {
+        if (state is null || instance >= state.shape[0]) return;
+        using var scope = NewDisposeScope();
+        using (no_grad()) state[instance].zero_();
+    }
+
     public void Act(WorldBatch batch, ReadOnlySpan<float> observations, Span<Move> moves)
     {
         int count = batch.Count;
-        if (Network.Hook is null && count <= stepValues.Length && FusedFor(batch.CanvasHeight, batch.CanvasWidth) is { } f)
+        if (Network.Hook is null && Network.InputEdit is null && count <= stepValues.Length && FusedFor(batch.CanvasHeight, batch.CanvasWidth) is { } f)
         {
             // The fused C# forward pass: the same probabilities as the torch module (tested to 1e-5), without libtorch's per-op cost.
             if (stepLogp.Length < count * Moves.Count) stepLogp = new float[count * Moves.Count];
@@ -71,7 +82,7 @@ public sealed class LearnedPolicy : IPolicy, IDisposable
         if (state is not null)
         {
             var flags = new float[count];
-            for (int i = 0; i < count; i++) flags[i] = batch.StepCount[i] == 0 ? 1f : 0f;
+            for (int i = 0; i < count; i++) flags[i] = ForgetsAtEpisodeStart && batch.StepCount[i] == 0 ? 1f : 0f;
             starts = tensor(flags);
         }
         var (logits, _, next) = Network.Forward(input, state, starts);
@@ -97,7 +108,7 @@ public sealed class LearnedPolicy : IPolicy, IDisposable
     {
         if (!FusedMazeNetwork.Supports(Network.Settings, CPU, hasAuxiliaryLoss: false)) return null;
         int threads = get_num_threads();
-        if (fused is null || fused.Height != height || fused.Width != width || fused.Threads != threads)
+        if (fused is null || fused.Height != height || fused.Width != width || fused.Threads != threads || fused.Iterations != Network.Iterations(height, width))
         {
             fused?.Dispose();
             fused = null;

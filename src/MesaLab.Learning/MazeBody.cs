@@ -47,8 +47,8 @@ public sealed class MazeBody : PolicyBody
     /// <summary>The per-cell layers, for the fused C# passes (<see cref="FusedMazeNetwork"/>).</summary>
     internal (Linear Stem, Linear Inject, Linear Step) Layers => (stem, inject, step);
 
-    /// <summary>The propagation steps this body runs on a canvas of the given size.</summary>
-    public int Iterations(long height, long width) => settings.IterationsFor(height, width);
+    /// <summary>The propagation steps this body runs on a canvas of the given size (the settings' K times <see cref="PolicyBody.IterationScale"/>).</summary>
+    public override int Iterations(long height, long width) => settings.IterationsFor(height, width, IterationScale);
 
     /// <summary>Observations B × C × H × W in; features B × 6C out. Named grid activations are channels-last (B × H × W × C).</summary>
     public override Tensor forward(Tensor x)
@@ -59,10 +59,16 @@ public sealed class MazeBody : PolicyBody
         var open = TorchScalars.OneMinus(grid.narrow(3, World.FirstWallChannel, 4)).unsqueeze(4);
         var e = Named("body.stem", nn.functional.relu(stem.call(grid)));
         var recall = inject.call(e);
-        var s = e;
+        // The walls (and so the gates) stay those of the real observation; an input edit changes only what is recalled.
+        var editedEmbedding = InputEdit is { } edit ? nn.functional.relu(stem.call(edit.Edited(x).permute(0, 2, 3, 1))) : null;
+        var editedRecall = editedEmbedding is null ? null : inject.call(editedEmbedding);
+        var s = editedEmbedding is not null && InputEdit!.FromIteration == 0 ? editedEmbedding : e;
         int k = Iterations(h, w);
         for (int i = 0; i < k; i++)
-            s = Named($"body.step.{i}", nn.functional.relu(TorchScalars.Plus(recall, step.call(WithNeighbours(s, open, h, w)))));
+        {
+            var r = editedRecall is not null && i >= InputEdit!.FromIteration ? editedRecall : recall;
+            s = Named($"body.step.{i}", nn.functional.relu(TorchScalars.Plus(r, step.call(WithNeighbours(s, open, h, w)))));
+        }
         var full = WithNeighbours(s, open, h, w);                                      // B × H × W × 5C
         var agent = grid.narrow(3, World.AgentChannel, 1);
         var atAgent = (full * agent).sum([1, 2]);

@@ -12,16 +12,18 @@ public sealed record NetworkSettings : ICheckedSettings
     /// <summary>
     /// <c>maze</c>: the size-agnostic wall-gated propagation network (one checkpoint runs on any level size);
     /// <c>mlp</c>: two tanh layers over the flattened observation (fixed size; for the throughput benchmark);
-    /// <c>impala</c>: the IMPALA CNN of the Procgen experiments with a global max-pool (any canvas; no built-in propagation).
+    /// <c>impala</c>: the IMPALA CNN of the Procgen experiments with a global max-pool (any canvas; no built-in propagation);
+    /// <c>thinking</c>: one residual convolutional block applied K times with no wall gating, so routing along corridors must be
+    /// learned (any canvas; K free at test time).
     /// </summary>
     public string Kind { get; init; } = "maze";
 
-    /// <summary>Feature channels per cell of the maze network (small: per-op cost grows with it).</summary>
+    /// <summary>Feature channels per cell of the maze and thinking networks (small: per-op cost grows with it).</summary>
     [Range(1, 256)] public int Channels { get; init; } = 8;
 
     /// <summary>
-    /// Propagation steps per cell of canvas side: the tied block runs K = max(min_iterations, ceil(this × max(H, W)))
-    /// times, so information travels further on bigger canvases without new weights.
+    /// Propagation steps per cell of canvas side: the tied block of the maze and thinking networks runs
+    /// K = max(min_iterations, ceil(this × max(H, W))) times, so information travels further on bigger canvases without new weights.
     /// </summary>
     [Range(0.0, 64.0, MinimumIsExclusive = true)] public double IterationsPerSide { get; init; } = 2.0;
 
@@ -31,7 +33,7 @@ public sealed record NetworkSettings : ICheckedSettings
     /// <summary>Fixed propagation steps when positive (overrides the two settings above).</summary>
     [Range(0, 1024)] public int Iterations { get; init; }
 
-    /// <summary>Width of the hidden layer of the policy and value heads (maze) or of both MLP layers (mlp); impala's dense layer is 256.</summary>
+    /// <summary>Width of the hidden layer of the policy and value heads (maze, thinking) or of both MLP layers (mlp); impala's dense layer is 256.</summary>
     [Range(1, 4096)] public int Hidden { get; init; } = 64;
 
     /// <summary>Adds a GRU core between the features and the heads, for agents that adapt within an episode.</summary>
@@ -44,6 +46,10 @@ public sealed record NetworkSettings : ICheckedSettings
     public int IterationsFor(long height, long width) =>
         Iterations > 0 ? Iterations : Math.Max(MinIterations, (int)Math.Ceiling(IterationsPerSide * Math.Max(height, width)));
 
+    /// <summary>The propagation steps scaled by <paramref name="scale"/> (test-time compute), rounded, at least 1.</summary>
+    public int IterationsFor(long height, long width, double scale) =>
+        scale == 1.0 ? IterationsFor(height, width) : Math.Max(1, (int)Math.Round(scale * IterationsFor(height, width), MidpointRounding.AwayFromZero));
+
     /// <summary>Throws <see cref="MesaLab.Core.UserError"/> naming the first bad field.</summary>
     public void Validate(string where)
     {
@@ -53,6 +59,6 @@ public sealed record NetworkSettings : ICheckedSettings
     /// <summary>The rules beyond each field's <see cref="RangeAttribute"/>, as (YAML field, what is wrong and what is allowed).</summary>
     public IEnumerable<(string Field, string Problem)> Check()
     {
-        if (Kind is not ("maze" or "mlp" or "impala")) yield return ("kind", $"is '{Kind}', but it must be one of maze, mlp, impala");
+        if (Kind is not ("maze" or "mlp" or "impala" or "thinking")) yield return ("kind", $"is '{Kind}', but it must be one of maze, mlp, impala, thinking");
     }
 }

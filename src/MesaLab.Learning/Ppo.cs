@@ -69,6 +69,12 @@ public sealed record PpoSettings : ICheckedSettings
     /// <summary>Most transitions one rollout may hold (num_envs × num_steps): its observations are kept in memory.</summary>
     public const int MaxBatchSize = 1 << 18;
 
+    /// <summary>
+    /// Episodes played on each level before the next one (a trial, for meta-RL): a recurrent core keeps its memory across
+    /// the episodes of a trial and forgets only when a new level begins; returns and advantages stay per episode. 1: ordinary episodes.
+    /// </summary>
+    [Range(1, 10_000)] public int EpisodesPerTrial { get; init; } = 1;
+
     /// <summary>Transitions per rollout.</summary>
     public int BatchSize => checked(NumEnvs * NumSteps);
 
@@ -211,7 +217,7 @@ public sealed class Ppo : IDisposable
             throw new UserError($"ppo settings: a recurrent network splits whole instances into minibatches, so ppo.minibatches ({settings.Minibatches}) must divide ppo.num_envs ({n}).");
 
         // ── network ──
-        Batch = new WorldBatch(split, n, seed);
+        Batch = new WorldBatch(split, n, seed, new BatchOptions { EpisodesPerTrial = settings.EpisodesPerTrial });
         baseObjective = split.World.BaseObjective(split);
         int c = Batch.Channels, h = Batch.CanvasHeight, w = Batch.CanvasWidth;
         Network = new ActorCritic(network, c, h, w, seed);
@@ -345,7 +351,8 @@ public sealed class Ppo : IDisposable
                 bool ended = Batch.Terminated[i] || Batch.Truncated[i];
                 // Truncation is treated as termination (as CleanRL does): the final observation is gone after auto-reset.
                 dones[row + i] = ended ? 1f : 0f;
-                nextStart[i] = ended ? 1f : 0f;
+                // The core forgets only when a new level (trial) begins.
+                nextStart[i] = ended && Batch.EpisodeInTrial[i] == 0 ? 1f : 0f;
                 if (ended)
                 {
                     historyLength[i] = 0;
@@ -590,6 +597,7 @@ public sealed class Ppo : IDisposable
             EpisodeLevels = levels,
             EpisodeMoves = episodeMoves.Select(Convert.ToBase64String).ToArray(),
             EpisodeStart = [.. nextStart],
+            EpisodeInTrial = [.. Batch.EpisodeInTrial],
             CoreState = core,
         };
     }
@@ -615,6 +623,7 @@ public sealed class Ppo : IDisposable
         }
         Batch.NextLevel = s.NextLevel;
         s.EpisodeStart.CopyTo(nextStart, 0);
+        if (s.EpisodeInTrial.Length == n) s.EpisodeInTrial.CopyTo(Batch.EpisodeInTrial, 0);
         if (s.CoreState is { } core && state is not null)
         {
             using var cpu = tensor(core, state.shape);
@@ -665,6 +674,8 @@ public sealed record LearnerState
     public long[] EpisodeLevels { get; init; } = [];
     public string[] EpisodeMoves { get; init; } = [];
     public float[] EpisodeStart { get; init; } = [];
+    /// <summary>Per instance: episodes of its current trial already finished (empty in checkpoints of runs without trials).</summary>
+    public int[] EpisodeInTrial { get; init; } = [];
     /// <summary>Recurrent core state, N × core, row-major (null without a core).</summary>
     public float[]? CoreState { get; init; }
 }

@@ -6,7 +6,7 @@ using MesaLab.Learning;
 using MesaLab.Store;
 
 /// <summary>
-/// The transparency verbs (activations, probe, steer, retarget, attribute, compare-transparency) refuse bad input with
+/// The transparency verbs (activations, probe, steer, retarget, attribute, search, compare-transparency) refuse bad input with
 /// one sentence and exit code 2: unknown runs, runs without checkpoints, a run whose checkpoint is of another world,
 /// bad layer names and bad comparison settings.
 /// </summary>
@@ -56,7 +56,17 @@ public sealed class TransparencyVerbTests : CliWorkspaceTests
         Assert.DoesNotContain("   at ", stderr);
     }
 
-    public static TheoryData<string> Verbs => new() { "activations", "probe", "steer", "retarget", "attribute" };
+    public static TheoryData<string> Verbs => new() { "activations", "probe", "steer", "retarget", "attribute", "search" };
+
+    [Theory]
+    [InlineData("learned_search.scales", "learned_search.scales=[0]")]
+    [InlineData("learned_search.sizes", "learned_search.sizes=[1]")]
+    [InlineData("learned_search.edit_fractions", "learned_search.edit_fractions=[2]")]
+    public void Search_refuses_bad_settings_naming_the_field(string expected, string assignment)
+    {
+        var (exit, _, stderr) = Run("search", trained, "--set", assignment);
+        AssertOneSentence(exit, stderr, expected);
+    }
 
     [Theory]
     [MemberData(nameof(Verbs))]

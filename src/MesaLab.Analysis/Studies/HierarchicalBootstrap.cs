@@ -24,6 +24,17 @@ public static class HierarchicalBootstrap
     }
 
     /// <summary>
+    /// The mean over seeds of each seed's mean over its values (levels, episodes), with the two-stage bootstrap's 95 %
+    /// interval: every seed counts once, whatever its number of values. NaN values are left out; seeds with none are dropped.
+    /// </summary>
+    public static Estimate MeanOfMeans(IReadOnlyList<IReadOnlyList<double>> seeds, ulong seed, int replicates = DefaultReplicates)
+    {
+        var figures = seeds.Select(v => v.Where(x => !double.IsNaN(x)).ToArray()).Where(v => v.Length > 0)
+            .Select((v, i) => SeedFigure.Mean(v, replicates, seed ^ (0x9E3779B97F4A7C15UL * (ulong)(i + 1)))).ToList();
+        return Mean(figures, replicates, seed);
+    }
+
+    /// <summary>
     /// Replicates of a statistic of several groups of seeds (procedures): each replicate resamples the seeds within
     /// every group, draws each drawn seed's figure from its episode replicates, and applies
     /// <paramref name="statistic"/> to the resulting values (one array per group, in group order).

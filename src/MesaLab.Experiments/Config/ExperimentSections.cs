@@ -26,6 +26,7 @@ public static class ExperimentSections
         typeof(ProbeSettings),
         typeof(SearchLikenessSettings),
         typeof(DecisionSquareSettings),
+        typeof(LearnedSearchSettings),
         typeof(SteeringSettings),
         typeof(RetargetSettings),
         typeof(ResamplingSettings),

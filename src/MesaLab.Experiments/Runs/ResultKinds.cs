@@ -24,4 +24,8 @@ public static class ResultKinds
     public const string Attribution = "transparency.attribution";
     public const string TransparencyComparison = "transparency.comparison";
     public const string StudyRun = "study.run";
+    public const string TestTimeCompute = "search.test_time_compute";
+    public const string ValueMaps = "search.value_maps";
+    public const string GoalEdit = "search.goal_edit";
+    public const string InContextLearning = "search.in_context";
 }

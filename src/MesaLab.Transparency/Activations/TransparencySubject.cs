@@ -57,6 +57,19 @@ public sealed class TransparencySubject : IDisposable
         return [.. layers.Where(l => !Repeated(l) || keep.Contains(l))];
     }
 
+    /// <summary>The network as the learned-search studies see it (iterations, their scale, input edits).</summary>
+    public IterativeNetwork Iterative => iterative ??= IterativeNetwork.FromActorCritic(network, Network.Name, Split, CanvasWidth, CanvasHeight);
+    private IterativeNetwork? iterative;
+
+    /// <summary>The same architecture with fresh random weights (seeded), as the learned-search studies see it; dispose with <paramref name="owner"/>.</summary>
+    public IterativeNetwork RandomIterative(ulong seed, out IDisposable owner)
+    {
+        var fresh = new ActorCritic(meta.Network, meta.InputChannels, meta.InputHeight, meta.InputWidth, seed);
+        fresh.eval();
+        owner = fresh;
+        return IterativeNetwork.FromActorCritic(fresh, $"randomly initialized copy of run {RunId}", Split, CanvasWidth, CanvasHeight);
+    }
+
     /// <summary>The same architecture with fresh random weights (seeded), inspected the same way.</summary>
     public InspectableNetwork RandomInitialization(ulong seed)
     {

@@ -44,11 +44,8 @@ public static class SearchLikeness
         var skipped = new List<string>();
         foreach (int size in settings.Sizes)
         {
-            var values = new Dictionary<string, object> { ["min_size"] = size, ["max_size"] = size };
-            if (world.Parameter("arrow") is not null) { values["arrow"] = "on_exit"; values["randomized_fraction"] = 0.0; }
-            if (world.Parameter("max_steps") is not null) values["max_steps"] = 0;
             Split split;
-            try { split = deploySplit.With(values, "search-likeness", $"size-{size}"); }
+            try { split = SingleGoalSplit(deploySplit, size, "search-likeness"); }
             catch (UserError e) { skipped.Add($"size {size}: {e.Message}"); continue; }
             var generator = world.CreateGenerator(split);
             var levels = Enumerable.Range(0, settings.LevelsPerSize).Select(i => generator.Generate(settings.Seed, i)).ToList();
@@ -69,7 +66,21 @@ public static class SearchLikeness
         return new SearchLikenessResult(world.Name, goal.Name, bySize, byLength, skipped);
     }
 
-    private static int FindGoal(Level l, CandidateObjective goal) => goal.Object == CellObject.None ? l.Corner : l.Find(goal.Object);
+    /// <summary>
+    /// <paramref name="deploySplit"/> with square mazes of one side, the arrow on the exit (so the base objective is the only
+    /// goal) and the world's default step limit; a <see cref="UserError"/> when the world cannot make that size.
+    /// </summary>
+    public static Split SingleGoalSplit(Split deploySplit, int size, string where)
+    {
+        var world = deploySplit.World;
+        var values = new Dictionary<string, object> { ["min_size"] = size, ["max_size"] = size };
+        if (world.Parameter("arrow") is not null) { values["arrow"] = "on_exit"; values["randomized_fraction"] = 0.0; }
+        if (world.Parameter("max_steps") is not null) values["max_steps"] = 0;
+        return deploySplit.With(values, where, $"size-{size}");
+    }
+
+    /// <summary>The cell of a single-cell goal (the corner for the corner objective).</summary>
+    public static int FindGoal(Level l, CandidateObjective goal) => goal.Object == CellObject.None ? l.Corner : l.Find(goal.Object);
 
     private static SearchPoint Point(string group, int value, RolloutEpisode[] episodes, int[] dists, CandidateObjective goal)
     {

@@ -12,6 +12,12 @@ public sealed record BatchOptions
     /// <summary>If positive, level indices wrap modulo this many (a finite training set, as Procgen's num_levels).</summary>
     public long LevelCount { get; init; }
 
+    /// <summary>
+    /// Episodes an instance plays on one level before auto-reset takes the next level index: a trial (meta-RL). A
+    /// recurrent learner may keep its memory across the episodes of a trial (<see cref="WorldBatch.EpisodeInTrial"/>).
+    /// </summary>
+    public int EpisodesPerTrial { get; init; } = 1;
+
     /// <summary>Canvas size override (0 = the split's largest level). Levels smaller than the canvas are centred in it.</summary>
     public int CanvasWidth { get; init; }
     public int CanvasHeight { get; init; }

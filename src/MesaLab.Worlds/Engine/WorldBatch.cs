@@ -81,6 +81,8 @@ public sealed class WorldBatch
         Rewards = new float[count];
         Terminated = new bool[count];
         Truncated = new bool[count];
+        EpisodeInTrial = new int[count];
+        if (Options.EpisodesPerTrial < 1) throw new ArgumentOutOfRangeException(nameof(options), Options.EpisodesPerTrial, "a trial has at least one episode.");
         Events = new StepEvents[count];
         EpisodeReturn = new float[count];
         EpisodeLength = new int[count];
@@ -138,6 +140,12 @@ public sealed class WorldBatch
     public bool[] Terminated { get; }
     public bool[] Truncated { get; }
     public StepEvents[] Events { get; }
+
+    /// <summary>
+    /// Per instance: how many episodes of its current trial it has finished on the current level (0 on the trial's first
+    /// episode; see <see cref="BatchOptions.EpisodesPerTrial"/>). After an auto-reset, 0 means a new trial has begun.
+    /// </summary>
+    public int[] EpisodeInTrial { get; }
 
     // Running totals of the current episode.
     public float[] EpisodeReturn { get; }
@@ -346,7 +354,16 @@ public sealed class WorldBatch
             FinalReturn[i] = EpisodeReturn[i];
             FinalLength[i] = EpisodeLength[i];
             FinalEvents[i] = EpisodeEvents[i];
-            if (Options.AutoReset && autoReset) ResetInstance(i, NextLevelIndex(), observations);
+            if (Options.AutoReset && autoReset)
+            {
+                // A trial replays its level (a pure function of seed and index) until it has had all its episodes.
+                if (++EpisodeInTrial[i] < Options.EpisodesPerTrial) ResetInstance(i, Levels[i].Index, observations);
+                else
+                {
+                    EpisodeInTrial[i] = 0;
+                    ResetInstance(i, NextLevelIndex(), observations);
+                }
+            }
         }
     }
 
