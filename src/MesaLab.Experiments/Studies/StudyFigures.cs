@@ -71,7 +71,14 @@ public static class StudyFigures
                 var ll = tables[i].LogLikelihood;
                 for (int k = 0; k < c; k++) for (int j = 0; j < b; j++) total[k, j] += ll[k, j];
             }
-            return BehavioralObjectiveInference.Posterior(BehavioralObjectiveInference.MarginalLikelihoods(total));
+            var logMl = new double[c];
+            for (int k = 0; k < c; k++)
+            {
+                var row = new double[b];
+                for (int j = 0; j < b; j++) row[j] = total[k, j];
+                logMl[k] = BetaCurve.OverBetas(behavioral.BetaGrid, row).LogIntegral();
+            }
+            return BehavioralObjectiveInference.Posterior(logMl);
         }
         var all = PosteriorOf([.. Enumerable.Range(0, tables.Count)]);
         var rng = new Rng(seed ^ Rng.Hash("behavioral"));
