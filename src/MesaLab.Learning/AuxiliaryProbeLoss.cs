@@ -47,6 +47,7 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
 
     private readonly TransparencyTrainingSettings settings;
     private readonly bool penalize;
+    private readonly bool policyLabels;
     private readonly CandidateObjective intended;
     private readonly CandidateObjective? proxy;
     private readonly int proxyChannel;
@@ -71,6 +72,7 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
         this.settings = settings;
         this.device = device;
         penalize = settings.Aux == TransparencyTrainingSettings.PenalizeProxy;
+        policyLabels = settings.Aux == TransparencyTrainingSettings.PolicyLabels;
         var world = split.World;
         if (network.IsRecurrent)
             throw new UserError($"transparency.aux is '{settings.Aux}', which needs a feed-forward network; set network.recurrent: false or transparency.aux: none.");
@@ -187,24 +189,33 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
             x = observations.clone();
             x.select(1, proxyChannel).copy_(plane.view(b, h, w));
         }
-        Tensor? captured = null;
-        var previous = network.Hook;
-        try
+        Tensor logits;
+        if (policyLabels)
         {
-            network.Hook = (name, t) =>
-            {
-                if (name == settings.Layer) captured = t;
-                return previous is null ? t : previous(name, t);
-            };
-            network.Forward(x);
+            // The control: the labels through the policy head (behaviour cloning), no probe.
+            (logits, _, _) = network.Forward(x);
         }
-        finally { network.Hook = previous; }
-        var features = captured!.reshape(b, -1);
-        // Gradient reversal: the same values forward, the negated gradient into the network.
-        if (penalize) features = features.detach() * twoS - features;
+        else
+        {
+            Tensor? captured = null;
+            var previous = network.Hook;
+            try
+            {
+                network.Hook = (name, t) =>
+                {
+                    if (name == settings.Layer) captured = t;
+                    return previous is null ? t : previous(name, t);
+                };
+                network.Forward(x);
+            }
+            finally { network.Hook = previous; }
+            var features = captured!.reshape(b, -1);
+            // Gradient reversal: the same values forward, the negated gradient into the network.
+            if (penalize) features = features.detach() * twoS - features;
+            logits = head.call(features);
+        }
         var target = tLabels.index_select(0, transitions.cpu()).to(device);
         var valid = (target != ignoreS).to(ScalarType.Float32);
-        var logits = head.call(features);
         var perSample = nn.functional.cross_entropy(logits, target, ignore_index: Ignore, reduction: nn.Reduction.None);
         var count = valid.sum().clamp_min(oneS);
         var ce = (perSample * valid).sum() / count;
@@ -219,7 +230,10 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
         return ce * weightS;
     }
 
-    public void AfterStep() => optimizer.Step();
+    public void AfterStep()
+    {
+        if (!policyLabels) optimizer.Step();
+    }
 
     public (double Loss, double Accuracy) TakeMetrics()
     {

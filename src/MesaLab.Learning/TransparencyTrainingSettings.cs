@@ -13,7 +13,8 @@ public sealed record TransparencyTrainingSettings : ICheckedSettings
     public const string None = "none";
     public const string IntendedGoal = "intended_goal";
     public const string PenalizeProxy = "penalize_proxy";
-    public static readonly IReadOnlyList<string> Modes = [None, IntendedGoal, PenalizeProxy];
+    public const string PolicyLabels = "policy_labels";
+    public static readonly IReadOnlyList<string> Modes = [None, IntendedGoal, PenalizeProxy, PolicyLabels];
 
     /// <summary>
     /// <c>none</c>: plain PPO (bit-for-bit the same run as without this section).
@@ -22,6 +23,9 @@ public sealed record TransparencyTrainingSettings : ICheckedSettings
     /// <c>penalize_proxy</c>: an adversarial probe head learns to decode the direction to the proxy (the other
     /// single-cell candidate goal); the network gets its loss with the gradient reversed, so it is penalized for
     /// representing the proxy linearly at <c>layer</c>.
+    /// <c>policy_labels</c>: the control for <c>intended_goal</c> — the same labels (the first move toward the intended
+    /// goal) on the same observations, given through the policy head as a behaviour-cloning cross-entropy instead of
+    /// through a probe on <c>layer</c>, so extra supervision is not mistaken for an effect of transparency.
     /// </summary>
     public string Aux { get; init; } = None;
 

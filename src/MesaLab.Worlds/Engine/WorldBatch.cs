@@ -231,6 +231,18 @@ public sealed class WorldBatch
         }
     }
 
+    /// <summary>The level after instance <paramref name="i"/>'s episode ended: the curriculum's choice, or the next of the sequence.</summary>
+    private long NextEpisodeLevel(int i)
+    {
+        if (Options.Curriculum is not { } curriculum) return NextLevelIndex();
+        long fresh = Wrap(nextLevelIndex);
+        long chosen = curriculum.NextLevel(this, i, fresh);
+        if (chosen == fresh) nextLevelIndex++;
+        return chosen;
+    }
+
+    private long Wrap(long idx) => Options.LevelCount > 0 ? Options.FirstLevelIndex + (idx - Options.FirstLevelIndex) % Options.LevelCount : idx;
+
     private long NextLevelIndex()
     {
         long idx = nextLevelIndex++;
@@ -346,7 +358,7 @@ public sealed class WorldBatch
             FinalReturn[i] = EpisodeReturn[i];
             FinalLength[i] = EpisodeLength[i];
             FinalEvents[i] = EpisodeEvents[i];
-            if (Options.AutoReset && autoReset) ResetInstance(i, NextLevelIndex(), observations);
+            if (Options.AutoReset && autoReset) ResetInstance(i, NextEpisodeLevel(i), observations);
         }
     }
 
