@@ -22,4 +22,5 @@ public static class ResultKinds
     public const string Attribution = "transparency.attribution";
     public const string TransparencyComparison = "transparency.comparison";
     public const string StudyRun = "study.run";
+    public const string TrainingSignal = "training.signal";
 }

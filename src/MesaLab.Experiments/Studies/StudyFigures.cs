@@ -44,6 +44,7 @@ public static class StudyFigures
         CapabilityFailure => "capability failure (share of deploy episodes)",
         ObjectiveRobustness => "objective robustness (P(behavioral objective = base objective) on deploy)",
         _ when key.StartsWith("behavioral:", StringComparison.Ordinal) => $"P(behavioral objective = {key["behavioral:".Length..]}) on deploy",
+        _ when ProposalFigures.Label(key) is { } label => label,
         _ => key,
     };
 
