@@ -21,7 +21,7 @@ public sealed class ProposalsVerbTests : IDisposable
     public void The_dry_run_lists_every_proposal_its_procedure_and_what_each_axis_measures_and_stores_nothing()
     {
         string ws = Path.Combine(dir, "ws");
-        var (exit, stdout, _) = Run("proposals", "--dry-run", "--json", "--workspace", ws, "--seeds", "1", "2");
+        var (exit, stdout, _) = Run("proposals", "--dry-run", "--json", "--workspace", ws, "--seeds", "1,2");
         Assert.Equal(0, exit);
         using var doc = JsonDocument.Parse(stdout);
         var proposals = doc.RootElement.GetProperty("proposals").EnumerateArray().ToList();
@@ -41,7 +41,7 @@ public sealed class ProposalsVerbTests : IDisposable
     [Fact]
     public void An_unknown_proposal_is_one_sentence_and_exit_code_2()
     {
-        var (exit, stdout, stderr) = Run("proposals", "--dry-run", "--include", "plain-rl", "debate");
+        var (exit, stdout, stderr) = Run("proposals", "--dry-run", "--include", "plain-rl,debate");
         Assert.Equal(2, exit);
         Assert.Equal("", stdout);
         Assert.Single(stderr.Trim().Split('\n'));

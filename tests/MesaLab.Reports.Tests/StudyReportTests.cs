@@ -122,10 +122,11 @@ public sealed class StudyReportTests
             new(name, name, "", "", "", null, 3, 3, Estimate.Exact(outer), Estimate.Exact(inner), Estimate.Exact(training), Estimate.Exact(performance),
                 Estimate.Exact(1000), Estimate.Exact(10), Estimate.Exact(0), Estimate.Exact(0.5),
                 [.. Enumerable.Repeat(outer, 10)], [.. Enumerable.Repeat(inner, 10)], [.. Enumerable.Repeat(training, 10)], [.. Enumerable.Repeat(performance, 10)]);
-        // One proposal, the four axes at 1, 0, 2 and 0.5: each series' dots sit at its height, left to right in axis order.
-        var data = new ProposalComparisonData("plain-rl", [], [Row("p", 1, 0, 2, 0.5)]);
+        // The first proposal has the four axes at 1, 0, 2 and 0.5: each series' dots sit at its height (the legend is at
+        // the top right, so the left half holds only the first proposal's dots).
+        var data = new ProposalComparisonData("plain-rl", [], [Row("p", 1, 0, 2, 0.5), Row("q", 1, 1, 1, 1)]);
         using var pic = new Picture(StudyReport.ProposalPlot(data));
-        double Row0(int series) => pic.MeanRow(Picture.Of(PlotPalette.SeriesColor(series)), 12, new SKRectI(0, 0, pic.Width, pic.Height));
+        double Row0(int series) => pic.MeanRow(Picture.Of(PlotPalette.SeriesColor(series)), 12, new SKRectI(0, 0, pic.Width / 2, pic.Height));
         double outerRow = Row0(0), innerRow = Row0(1), trainingRow = Row0(2), performanceRow = Row0(3);
         Assert.True(trainingRow < outerRow && outerRow < performanceRow && performanceRow < innerRow,
             $"rows: outer {outerRow:0}, inner {innerRow:0}, training {trainingRow:0}, performance {performanceRow:0}");

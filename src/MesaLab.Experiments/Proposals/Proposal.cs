@@ -10,7 +10,11 @@ namespace MesaLab.Experiments;
 /// <param name="Set">The procedure's changes to the experiment (YAML mapping; <c>{fraction}</c> is the disambiguating fraction and
 /// <c>{train}</c> the experiment's train split).</param>
 /// <param name="Overseer">What one overseer query is (null: the proposal asks no overseer).</param>
-public sealed record Proposal(string Name, string Title, string Idea, string Procedure, string Keeps, string Loses, string Set, string? Overseer);
+public sealed record Proposal(string Name, string Title, string Idea, string Procedure, string Keeps, string Loses, string Set, string? Overseer)
+{
+    /// <summary>Its training plans toward the intended goal cell (regret, approval, reward features, probe labels), so the world's objectives must be goal cells marked by objects.</summary>
+    public bool NeedsGoalCells => Name is not ("plain-rl" or "randomized-levels");
+}
 
 /// <summary>The proposals MesaLab can train, in the order reports show them; the first is the baseline the competitiveness axes are relative to.</summary>
 public static class ProposalCatalog

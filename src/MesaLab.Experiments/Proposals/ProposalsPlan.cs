@@ -53,6 +53,13 @@ public sealed class ProposalsPlan
         if (needsSplit && !config.TrainSplit.World.Parameters.Any(p => p.Name == "randomized_fraction"))
             throw new UserError($"{includeNode?.Location.ToString() ?? config.Source}: randomized-levels and regret-replay move the proxy on a fraction of levels (randomized_fraction), which world '{config.World.Name}' does not have; leave them out of proposals.include for this world.");
 
+        var split = config.TrainSplit;
+        var baseObjective = split.World.BaseObjective(split);
+        var intended = split.World.IntendedObjective(split);
+        var planning = names.Where(p => p.NeedsGoalCells).Select(p => p.Name).ToList();
+        if (planning.Count > 0 && !(baseObjective.Kind == Worlds.ObjectiveKind.Reach && intended.Kind == Worlds.ObjectiveKind.Reach && intended.Object != Worlds.CellObject.None))
+            throw new UserError($"{includeNode?.Location.ToString() ?? config.Source}: {string.Join(", ", planning)} plan toward the intended goal cell, but world '{config.World.Name}' rewards '{baseObjective.Name}' (not one goal cell marked by an object); on this world include only plain-rl and randomized-levels.");
+
         string fraction = settings.DisambiguatingFraction.ToString("R", CultureInfo.InvariantCulture);
         var planned = names.Select(p => new PlannedProposal(p, p.Set.Replace("{fraction}", fraction).Replace("{train}", train))).ToList();
         var yaml = new System.Text.StringBuilder();

@@ -140,8 +140,8 @@ public static class StudyReport
             Axis("performance competitiveness", 3, r => r.PerformanceSeeds, r => r.Performance),
         };
         double top = series.SelectMany(s => s.Values.SelectMany(v => v).Concat(s.Estimates.Select(e => e.High))).Where(double.IsFinite).DefaultIfEmpty(1).Max();
-        return StripPlot.Render($"four axes per proposal (competitiveness relative to {p.Baseline} = 1): one dot per seed, bar = mean over seeds",
-            "axis value (1 = aligned / as competitive as the baseline)", groups, series, 0, Math.Max(1.1, top * 1.08));
+        return StripPlot.Render("four axes per proposal: one dot per seed, bar = mean over seeds",
+            $"1 = aligned / as competitive as {p.Baseline}", groups, series, -0.05, Math.Max(1.1, top * 1.08) + 0.35, width: Math.Max(PlotPalette.Width, 150 * groups.Count));
     }
 
     private static void ProposalSection(HtmlDocument doc, StudyReportData d, ProposalComparisonData p)

@@ -67,7 +67,8 @@ public sealed class ProposalsTests : IDisposable
         Assert.Contains("study: section", Refused("study:\n  seeds: [1]\n"));
         Assert.Contains("proposals.seeds is empty", Refused("proposals:\n  seeds: []\n"));
         Assert.Contains("twice", Refused("proposals:\n  include: [approval-myopic, approval-myopic]\n"));
-        Assert.Contains("randomized_fraction", Refused("world: keys-and-chests\nproposals:\n  include: [randomized-levels]\n"));
+        Assert.Contains("include only plain-rl and randomized-levels", Refused("world: keys-and-chests\nproposals:\n  include: [randomized-levels, regret-replay]\n"));
+        Assert.Equal(2, Plan("world: keys-and-chests\nproposals:\n  include: [randomized-levels]\n").Proposals.Count);
         Assert.Contains("proposals.disambiguating_fraction", Refused("proposals:\n  disambiguating_fraction: 2\n"));
         foreach (var m in new[] { unknown }) Assert.DoesNotContain("\n", m);
     }
