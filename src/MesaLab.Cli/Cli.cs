@@ -10,13 +10,15 @@ public sealed record CliContext(Output Output, CancellationToken Cancel);
 /// <summary>The <c>mesalab</c> command: builds the verb tree, runs it, and turns user errors into one sentence and exit code 2.</summary>
 public static class Cli
 {
+    /// <summary>The environment failed underneath a valid command (a disk filled up, a file vanished): one sentence, no stack trace.</summary>
+    public const int EnvironmentErrorExit = 1;
     public const int UserErrorExit = 2;
     public const int InterruptedExit = 130;
 
     public static RootCommand Build(CliContext cli)
     {
         var root = new RootCommand("MesaLab — a laboratory for learned optimization: train agents, shift their worlds, measure what generalized.");
-        root.Options.Add(CommonOptions.Json);
+        root.Options.Add(CommonOptions.Json());
         foreach (var verb in Verbs(cli)) root.Subcommands.Add(verb);
         return root;
     }
@@ -71,7 +73,7 @@ public static class Cli
         {
             var root = Build(new CliContext(output, cancel.Token));
             var parse = root.Parse(args);
-            output.JsonMode = parse.GetValue(CommonOptions.Json);
+            output.JsonMode = CommonOptions.Json(parse);
             if (parse.Errors.Count > 0)
             {
                 output.Error(string.Join(" ", parse.Errors.Select(e => e.Message.TrimEnd('.') + ".")) + " Run 'mesalab --help' for usage.");
@@ -94,6 +96,12 @@ public static class Cli
         {
             output.Error("interrupted.");
             return InterruptedExit;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Paths the user names are checked before work starts, so this is the machine failing mid-way.
+            output.Error($"a file could not be read or written: {OutputPaths.Reason(e)}.");
+            return EnvironmentErrorExit;
         }
         finally
         {

@@ -24,6 +24,7 @@ public static partial class AtomicFile
                 write(f);
                 f.Flush(flushToDisk: true);
             }
+            TestPause.At(TestPause.FileWrite);
             File.Move(temp, full, overwrite: true);
         }
         finally

@@ -1,5 +1,6 @@
 namespace MesaLab.Learning;
 
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using MesaLab.Worlds;
@@ -18,80 +19,73 @@ using static TorchSharp.torch;
 public sealed record PpoSettings : ICheckedSettings
 {
     /// <summary>Level instances stepped together (the vector of environments).</summary>
-    public int NumEnvs { get; init; } = 32;
+    [Range(1, 4096)] public int NumEnvs { get; init; } = 32;
 
     /// <summary>Steps taken in every instance per rollout; a rollout holds num_envs × num_steps transitions.</summary>
-    public int NumSteps { get; init; } = 32;
+    [Range(1, 4096)] public int NumSteps { get; init; } = 32;
 
     /// <summary>Environment steps of the whole run (the training budget).</summary>
-    public long TotalSteps { get; init; } = 300_000;
+    [Range(1L, 1_000_000_000_000L)] public long TotalSteps { get; init; } = 300_000;
 
     /// <summary>Adam step size at the start (annealed linearly to 0 when anneal_lr is on).</summary>
-    public double LearningRate { get; init; } = 1e-3;
+    [Range(0.0, 1.0, MinimumIsExclusive = true)] public double LearningRate { get; init; } = 1e-3;
 
     /// <summary>Decay the learning rate linearly to zero over the run.</summary>
     public bool AnnealLr { get; init; } = true;
 
     /// <summary>Discount factor of the return.</summary>
-    public double Gamma { get; init; } = 0.97;
+    [Range(0.0, 1.0)] public double Gamma { get; init; } = 0.97;
 
     /// <summary>λ of generalized advantage estimation (1 = Monte Carlo, 0 = one-step TD).</summary>
-    public double GaeLambda { get; init; } = 0.95;
+    [Range(0.0, 1.0)] public double GaeLambda { get; init; } = 0.95;
 
     /// <summary>Passes over each rollout.</summary>
-    public int Epochs { get; init; } = 3;
+    [Range(1, 1000)] public int Epochs { get; init; } = 3;
 
     /// <summary>Minibatches per pass (for recurrent networks: groups of whole instances).</summary>
-    public int Minibatches { get; init; } = 4;
+    [Range(1, 1 << 20)] public int Minibatches { get; init; } = 4;
 
     /// <summary>Normalize advantages within each minibatch.</summary>
     public bool NormalizeAdvantages { get; init; } = true;
 
     /// <summary>Clip range ε of the probability ratio in the surrogate objective.</summary>
-    public double ClipCoef { get; init; } = 0.2;
+    [Range(0.0, 10.0, MinimumIsExclusive = true)] public double ClipCoef { get; init; } = 0.2;
 
     /// <summary>Clip the value update to ±clip_coef around the rollout's values (PPO2's value clipping).</summary>
     public bool ClipValueLoss { get; init; } = true;
 
     /// <summary>Weight of the entropy bonus.</summary>
-    public double EntCoef { get; init; } = 0.01;
+    [Range(0.0, 1000.0)] public double EntCoef { get; init; } = 0.01;
 
     /// <summary>Weight of the value loss.</summary>
-    public double VfCoef { get; init; } = 0.5;
+    [Range(0.0, 1000.0)] public double VfCoef { get; init; } = 0.5;
 
     /// <summary>Global gradient-norm clip.</summary>
-    public double MaxGradNorm { get; init; } = 0.5;
+    [Range(0.0, 1e9, MinimumIsExclusive = true)] public double MaxGradNorm { get; init; } = 0.5;
 
     /// <summary>Stop an update's epochs early once approx_kl exceeds this (null: never).</summary>
-    public double? TargetKl { get; init; }
+    [Range(0.0, 1000.0, MinimumIsExclusive = true)] public double? TargetKl { get; init; }
+
+    /// <summary>Most transitions one rollout may hold (num_envs × num_steps): its observations are kept in memory.</summary>
+    public const int MaxBatchSize = 1 << 18;
 
     /// <summary>Transitions per rollout.</summary>
-    public int BatchSize => NumEnvs * NumSteps;
+    public int BatchSize => checked(NumEnvs * NumSteps);
 
-    /// <summary>Throws <see cref="UserError"/> naming the first bad field.</summary>
+    /// <summary>Throws <see cref="UserError"/> naming the first bad field (its range or a rule between fields).</summary>
     public void Validate(string where)
     {
-        foreach (var (field, problem) in Check()) throw new UserError($"{where}: ppo.{field} {problem}.");
+        foreach (var (field, problem) in Ranges.AllProblems(this)) throw new UserError($"{where}: ppo.{field} {problem}.");
     }
 
-    /// <summary>Every problem with these settings, as (YAML field, what is wrong and what is allowed).</summary>
+    /// <summary>The rules between fields (each field's own bounds are its <see cref="RangeAttribute"/>), as (YAML field, what is wrong and what is allowed).</summary>
     public IEnumerable<(string Field, string Problem)> Check()
     {
-        if (NumEnvs < 1) yield return ("num_envs", $"is {NumEnvs}, but it must be at least 1");
-        if (NumSteps < 1) yield return ("num_steps", $"is {NumSteps}, but it must be at least 1");
-        if (TotalSteps < 1) yield return ("total_steps", $"is {TotalSteps}, but it must be at least 1");
-        if (!(LearningRate > 0)) yield return ("learning_rate", $"is {LearningRate}, but it must be above 0");
-        if (!(Gamma >= 0 && Gamma <= 1)) yield return ("gamma", $"is {Gamma}, but it must be from 0 to 1");
-        if (!(GaeLambda >= 0 && GaeLambda <= 1)) yield return ("gae_lambda", $"is {GaeLambda}, but it must be from 0 to 1");
-        if (Epochs < 1) yield return ("epochs", $"is {Epochs}, but it must be at least 1");
-        if (Minibatches < 1) yield return ("minibatches", $"is {Minibatches}, but it must be at least 1");
-        if (!(ClipCoef > 0)) yield return ("clip_coef", $"is {ClipCoef}, but it must be above 0");
-        if (!(EntCoef >= 0)) yield return ("ent_coef", $"is {EntCoef}, but it must be 0 or more");
-        if (!(VfCoef >= 0)) yield return ("vf_coef", $"is {VfCoef}, but it must be 0 or more");
-        if (!(MaxGradNorm > 0)) yield return ("max_grad_norm", $"is {MaxGradNorm}, but it must be above 0");
-        if (TargetKl is { } kl && !(kl > 0)) yield return ("target_kl", $"is {kl}, but it must be above 0 (or null for no early stop)");
-        if (NumEnvs >= 1 && NumSteps >= 1 && Minibatches >= 1 && BatchSize % Minibatches != 0)
-            yield return ("minibatches", $"({Minibatches}) must divide num_envs × num_steps ({BatchSize})");
+        long batch = (long)NumEnvs * NumSteps;
+        if (batch > MaxBatchSize)
+            yield return ("num_steps", $"makes num_envs × num_steps {batch}, but a rollout holds at most {MaxBatchSize} transitions; lower num_envs or num_steps");
+        else if (NumEnvs >= 1 && NumSteps >= 1 && Minibatches >= 1 && batch % Minibatches != 0)
+            yield return ("minibatches", $"({Minibatches}) must divide num_envs × num_steps ({batch})");
     }
 }
 

@@ -1,5 +1,6 @@
 namespace MesaLab.Learning;
 
+using System.ComponentModel.DataAnnotations;
 using MesaLab.Worlds;
 
 /// <summary>
@@ -30,7 +31,7 @@ public sealed record TransparencyTrainingSettings : ICheckedSettings
     public string Aux { get; init; } = None;
 
     /// <summary>Weight of the auxiliary term in the loss (multiplies the probe's cross-entropy).</summary>
-    public double Weight { get; init; } = 0.1;
+    [Range(0.0, 1000.0)] public double Weight { get; init; } = 0.1;
 
     /// <summary>The named activation the probe reads (see <c>mesalab probe</c> for the names), e.g. <c>body.features</c>.</summary>
     public string Layer { get; init; } = "body.features";
@@ -44,21 +45,19 @@ public sealed record TransparencyTrainingSettings : ICheckedSettings
     public bool CounterfactualProxy { get; init; } = true;
 
     /// <summary>Adam step size of the probe head (it has its own optimizer, so PPO's is untouched).</summary>
-    public double ProbeLearningRate { get; init; } = 1e-3;
+    [Range(0.0, 1.0, MinimumIsExclusive = true)] public double ProbeLearningRate { get; init; } = 1e-3;
 
     public bool Enabled => Aux != None;
 
     /// <summary>Throws <see cref="UserError"/> naming the first bad field.</summary>
     public void Validate(string where)
     {
-        foreach (var (field, problem) in Check()) throw new UserError($"{where}: transparency.{field} {problem}.");
+        foreach (var (field, problem) in Ranges.AllProblems(this)) throw new UserError($"{where}: transparency.{field} {problem}.");
     }
 
     public IEnumerable<(string Field, string Problem)> Check()
     {
         if (!Modes.Contains(Aux)) yield return ("aux", $"is '{Aux}', but it must be one of {string.Join(", ", Modes)}");
-        if (!(Weight >= 0 && double.IsFinite(Weight))) yield return ("weight", $"is {Weight}, but it must be 0 or more");
         if (string.IsNullOrWhiteSpace(Layer)) yield return ("layer", "is empty; name a layer such as body.features");
-        if (!(ProbeLearningRate > 0 && double.IsFinite(ProbeLearningRate))) yield return ("probe_learning_rate", $"is {ProbeLearningRate}, but it must be above 0");
     }
 }

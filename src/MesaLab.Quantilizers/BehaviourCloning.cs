@@ -1,5 +1,6 @@
 namespace MesaLab.Quantilizers;
 
+using System.ComponentModel.DataAnnotations;
 using MesaLab.Worlds;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -14,7 +15,8 @@ using static TorchSharp.torch;
 /// <param name="BatchSize">Demonstration steps per Adam update.</param>
 /// <param name="LearningRate">Adam step size.</param>
 public sealed record BehaviourCloningSettings(
-    int Levels = 300, int EpisodesPerLevel = 3, int Radius = 3, int Hidden = 64, int Epochs = 10, int BatchSize = 256, double LearningRate = 3e-3);
+    [Range(1, 100_000)] int Levels = 300, [Range(1, 1000)] int EpisodesPerLevel = 3, [Range(1, 32)] int Radius = 3, [Range(1, 4096)] int Hidden = 64,
+    [Range(1, 10_000)] int Epochs = 10, [Range(1, 1 << 20)] int BatchSize = 256, [Range(0.0, 1.0, MinimumIsExclusive = true)] double LearningRate = 3e-3);
 
 /// <summary>What behaviour cloning achieved on held-out levels.</summary>
 /// <param name="Demonstrations">(state, move) pairs trained on.</param>

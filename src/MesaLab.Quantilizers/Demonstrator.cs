@@ -1,5 +1,6 @@
 namespace MesaLab.Quantilizers;
 
+using System.ComponentModel.DataAnnotations;
 using MesaLab.Worlds;
 
 /// <summary>
@@ -12,14 +13,14 @@ using MesaLab.Worlds;
 /// <param name="Wander">Probability of a uniformly random open move (a detour).</param>
 /// <param name="Hesitate">Probability of bumping into a wall of the cell and staying put (an open move if the cell has no wall).</param>
 /// <param name="BedPenalty">How many extra steps a flower bed is worth to the demonstrator (≥ 0); large values mean it detours far to avoid beds.</param>
-public sealed record DemonstratorSettings(double Care = 0.75, double Wander = 0.2, double Hesitate = 0.05, double BedPenalty = 6)
+public sealed record DemonstratorSettings(
+    [Range(0.0, 1.0)] double Care = 0.75, [Range(0.0, 1.0)] double Wander = 0.2, [Range(0.0, 1.0)] double Hesitate = 0.05, [Range(0.0, 1e6)] double BedPenalty = 6)
 {
     public void Validate(string where)
     {
-        if (Care < 0 || Wander < 0 || Hesitate < 0 || Math.Abs(Care + Wander + Hesitate - 1) > 1e-9)
-            throw new UserError($"{where}: demonstrator care ({Care}), wander ({Wander}) and hesitate ({Hesitate}) must be non-negative and sum to 1.");
-        if (BedPenalty < 0 || double.IsNaN(BedPenalty))
-            throw new UserError($"{where}: demonstrator bed_penalty is {BedPenalty}, but it must be a number ≥ 0.");
+        foreach (var (field, problem) in Ranges.Problems(this)) throw new UserError($"{where}.{field} {problem}.");
+        if (Math.Abs(Care + Wander + Hesitate - 1) > 1e-9)
+            throw new UserError($"{where}: demonstrator care ({Care}), wander ({Wander}) and hesitate ({Hesitate}) must sum to 1.");
     }
 }
 

@@ -1,5 +1,6 @@
 namespace MesaLab.Quantilizers;
 
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using MesaLab.Learning;
 using MesaLab.Worlds;
@@ -18,8 +19,9 @@ using MesaLab.Worlds;
 /// <param name="Network">Network kind: <c>mlp</c> (fast; the maximizer is trained and evaluated on the same fixed levels, so it need not generalize across sizes) or <c>maze</c> (size-agnostic, far slower).</param>
 /// <param name="Hidden">Hidden width of the network.</param>
 public sealed record MaximizerSettings(
-    int NumEnvs = 32, int NumSteps = 32, double LearningRate = 3e-3, double Gamma = 0.99, double EntCoef = 0.01,
-    int Epochs = 3, int Minibatches = 4, string Network = "mlp", int Hidden = 64)
+    [Range(1, 4096)] int NumEnvs = 32, [Range(1, 4096)] int NumSteps = 32, [Range(0.0, 1.0, MinimumIsExclusive = true)] double LearningRate = 3e-3,
+    [Range(0.0, 1.0)] double Gamma = 0.99, [Range(0.0, 1000.0)] double EntCoef = 0.01,
+    [Range(1, 1000)] int Epochs = 3, [Range(1, 1 << 20)] int Minibatches = 4, string Network = "mlp", [Range(1, 4096)] int Hidden = 64)
 {
     /// <summary>The PPO settings for a budget of <paramref name="steps"/> environment steps.</summary>
     public PpoSettings Ppo(long steps) => new()
@@ -32,8 +34,8 @@ public sealed record MaximizerSettings(
 
     public void Validate(string where)
     {
-        foreach (var (field, problem) in Ppo(1).Check()) throw new UserError($"{where}: quantilizer.maximizer.{field} {problem}.");
-        foreach (var (field, problem) in NetworkSettings.Check())
+        foreach (var (field, problem) in Ranges.AllProblems(Ppo(1))) throw new UserError($"{where}: quantilizer.maximizer.{field} {problem}.");
+        foreach (var (field, problem) in Ranges.AllProblems(NetworkSettings))
             throw new UserError($"{where}: quantilizer.maximizer.{(field == "kind" ? "network" : field)} {problem}.");
     }
 }

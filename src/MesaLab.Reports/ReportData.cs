@@ -11,6 +11,8 @@ public sealed record ReportData
     public IReadOnlyList<TrainingMetric> TrainingCurves { get; init; } = [];
     /// <summary>Outcome shares per evaluated split, overall and by level size.</summary>
     public IReadOnlyList<SplitOutcomes> Outcomes { get; init; } = [];
+    /// <summary>Events per episode per evaluated split (keys picked, chests opened, lava entered, …).</summary>
+    public IReadOnlyList<SplitEvents> Events { get; init; } = [];
     /// <summary>Heatmaps of where episodes ended.</summary>
     public IReadOnlyList<EndHeatmap> EndHeatmaps { get; init; } = [];
     /// <summary>Example trajectory pictures, ideally one per outcome class and split.</summary>
@@ -75,6 +77,12 @@ public sealed record SizeOutcomes(string Size, OutcomeShares Shares);
 
 /// <summary>Outcome shares of one evaluated split, overall and by level size.</summary>
 public sealed record SplitOutcomes(string Split, OutcomeShares Overall, IReadOnlyList<SizeOutcomes> BySize);
+
+/// <summary>
+/// How often each kind of event happened per episode on one split, with 95 % bootstrap intervals, and the keys picked
+/// per chest opened where both happened.
+/// </summary>
+public sealed record SplitEvents(string Split, int Episodes, IReadOnlyList<NamedEstimate> PerEpisode, Estimate? KeysPerChest);
 
 /// <summary>A grid of values (row-major, row 0 at the top) about where episodes ended.</summary>
 public sealed record EndHeatmap(string Split, string Title, string Caption, int Width, int Height, IReadOnlyList<double> Values,

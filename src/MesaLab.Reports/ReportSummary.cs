@@ -12,6 +12,9 @@ public sealed record ReportSummary(
     ReportSummary.DecompositionLine? Decomposition,
     IReadOnlyList<StageTiming> Timings)
 {
+    /// <summary>Events per episode per split (and keys picked per chest opened where both happened).</summary>
+    public IReadOnlyList<SplitEvents> Events { get; init; } = [];
+
     public sealed record RunLine(string Id, string World, string Agent, string BaseObjective, string IntendedObjective, ulong Seed, long EnvSteps);
     public sealed record OutcomeLine(string Split, int Episodes, Estimate CapabilityFailure, Estimate ObjectiveGeneralized, Estimate ObjectiveMisgeneralized);
     public sealed record BehavioralObjectiveLine(string Split, string BehavioralObjective, bool Coherent, Estimate? Posterior, Estimate? Beta, int Episodes,
@@ -35,7 +38,7 @@ public sealed record ReportSummary(
                 ? new DecompositionLine(d.TrainSplit, d.DeploySplit, d.OuterAligned, d.Robustness, d.ObjectiveRobustness, d.CapabilityRobustness,
                     d.DeployBehavioralObjective, "not measured behaviourally", Sections.RobustnessDecompositionSection.Reading(d))
                 : null,
-            r.Timings);
+            r.Timings) { Events = data.Events };
     }
 
     /// <summary>(quantity, value) rows for a two-column terminal table.</summary>
@@ -49,6 +52,8 @@ public sealed record ReportSummary(
             yield return ($"{o.Split}: objective misgeneralized", o.ObjectiveMisgeneralized.Format());
             yield return ($"{o.Split}: capability failure", o.CapabilityFailure.Format());
         }
+        foreach (var e in Events.Where(e => e.KeysPerChest is not null))
+            yield return ($"{e.Split}: keys picked per chest opened", e.KeysPerChest!.Value.Format());
         foreach (var b in BehavioralObjectives)
         {
             if (b.Mixture is { } mixture) yield return ($"{b.Split}: behavioral objective mixture", mixture.Replace("behavioral objective mixture: ", "", StringComparison.Ordinal));

@@ -14,6 +14,7 @@ public static class RunReport
         new RunSummarySection(),
         new TrainingCurvesSection(),
         new OutcomeSharesSection(),
+        new EventsSection(),
         new EndHeatmapsSection(),
         new TrajectoryExamplesSection(),
         new BehavioralObjectiveSection(),

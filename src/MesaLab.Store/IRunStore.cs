@@ -108,6 +108,12 @@ public interface IRunStore : IDisposable
     /// <summary>The checkpoint with the highest update, or null.</summary>
     CheckpointRecord? LatestCheckpoint(string runId);
 
+    /// <summary>
+    /// Forgets the checkpoint references after <paramref name="update"/> and returns them (a run continued from an earlier
+    /// checkpoint rewrites its later history); deleting their files is the caller's.
+    /// </summary>
+    IReadOnlyList<CheckpointRecord> DeleteCheckpointsAfter(string runId, long update);
+
     // ----- evaluations and episodes -----
 
     /// <summary>Stores an evaluation and all its episodes in one transaction; returns it with its new id.</summary>

@@ -37,9 +37,14 @@ public static class RunStores
         return new SqliteRunStore(target ?? workspace ?? DefaultWorkspace);
     }
 
-    /// <summary>Opens the store for a verb's <c>--workspace</c> option: <c>MESALAB_STORE</c> (if set) holds the data, the directory holds the files.</summary>
+    /// <summary>
+    /// Opens the store for a verb's <c>--workspace</c> option: <c>MESALAB_STORE</c> (if set) holds the data, the directory
+    /// holds the files. The directory is made if missing and checked to be writable first, so a workspace that cannot hold
+    /// runs is one sentence before any work starts.
+    /// </summary>
     public static IRunStore OpenWorkspace(string? workspace)
     {
+        MesaLab.Core.OutputPaths.CheckDirectory(workspace ?? DefaultWorkspace, workspace is null ? "the workspace" : "--workspace");
         string? env = Environment.GetEnvironmentVariable(StoreVariable);
         if (env is { Length: > 0 }) return Open(env, workspace ?? DefaultWorkspace, StoreVariable);
         return Open(workspace ?? DefaultWorkspace);

@@ -34,6 +34,13 @@ public abstract partial class SqlRunStore : IRunStore
 
     public abstract void Dispose();
 
+    /// <summary>Commits a write transaction (a kill test can pause the process just before: <see cref="TestPause.StoreCommit"/>).</summary>
+    private static void Commit(DbTransaction tx)
+    {
+        TestPause.At(TestPause.StoreCommit);
+        tx.Commit();
+    }
+
     /// <summary>Brings the schema to <see cref="Schema.Latest"/>, one migration at a time, each in its transaction.</summary>
     private protected void Migrate()
     {
@@ -49,7 +56,7 @@ public abstract partial class SqlRunStore : IRunStore
             c.Execute(Dialect.Expand(Schema.Migrations[v - 1]), transaction: tx);
             c.Execute("INSERT INTO schema_version (version, applied) VALUES (@v, @t)", new { v, t = Now() }, tx);
         }
-        tx.Commit();
+        Commit(tx);
     }
 
     /// <summary>The schema version the database is at.</summary>
@@ -150,7 +157,7 @@ public abstract partial class SqlRunStore : IRunStore
                     WriteLease(c, tx, id, holder, stamp, stamp);
                     lease = new RunLease(id, holder, ParseStamp(stamp), ParseStamp(stamp));
                 }
-                tx.Commit();
+                Commit(tx);
                 return new RunRecord(id, name, run.Kind, run.World, run.Config, run.Seed, codeVersion, RunStatus.Running, ParseStamp(now), ParseStamp(now), null, 0, host)
                 {
                     Lease = lease,
@@ -226,7 +233,7 @@ public abstract partial class SqlRunStore : IRunStore
         c.Execute("DELETE FROM leases WHERE run_id = @runId", new { runId }, tx);
         int n = c.Execute("DELETE FROM runs WHERE id = @runId", new { runId }, tx);
         if (n == 0) throw UnknownRun(runId);
-        tx.Commit();
+        Commit(tx);
     }
 
     private UserError UnknownRun(string runId) => new($"unknown run '{runId}' in {Location}; `mesalab runs` lists them.");
@@ -292,7 +299,7 @@ public abstract partial class SqlRunStore : IRunStore
         WriteLease(c, tx, runId, holder, acquired, now);
         c.Execute("UPDATE runs SET status = @status, updated = @updated, finished = NULL, error = NULL, host = @host WHERE id = @runId",
             new { runId, status = RunStatus.Running.ToText(), updated = Now(), host = holder.Host }, tx);
-        tx.Commit();
+        Commit(tx);
         return new RunLease(runId, holder, ParseStamp(acquired), ParseStamp(now));
     }
 
@@ -314,7 +321,7 @@ public abstract partial class SqlRunStore : IRunStore
         if (token != lease.Holder.Token) throw LostLease(c, tx, lease);
         SetStatus(c, tx, lease.RunId, status, wallSeconds, error);
         c.Execute("DELETE FROM leases WHERE run_id = @RunId", new { lease.RunId }, tx);
-        tx.Commit();
+        Commit(tx);
     }
 
     private UserError LostLease(DbConnection c, DbTransaction? tx, RunLease lease)
@@ -338,7 +345,7 @@ public abstract partial class SqlRunStore : IRunStore
         InsertMany(c, tx, "INSERT INTO metrics (run_id, update_index, env_step, name, value) VALUES ",
             " ON CONFLICT (run_id, update_index, name) DO UPDATE SET env_step = excluded.env_step, value = excluded.value",
             5, points, (p, i) => i switch { 0 => runId, 1 => p.Update, 2 => p.EnvStep, 3 => p.Name, _ => p.Value });
-        tx.Commit();
+        Commit(tx);
     }
 
     public IReadOnlyList<MetricPoint> Metrics(string runId, string? name = null)
@@ -401,7 +408,7 @@ public abstract partial class SqlRunStore : IRunStore
         c.Execute("INSERT INTO checkpoints (run_id, update_index, env_step, path, sha256, size, created) VALUES (@RunId, @Update, @EnvStep, @Path, @Sha256, @Size, @created) " +
                   "ON CONFLICT (run_id, update_index) DO UPDATE SET env_step = excluded.env_step, path = excluded.path, sha256 = excluded.sha256, size = excluded.size, created = excluded.created",
             new { checkpoint.RunId, checkpoint.Update, checkpoint.EnvStep, Path = checkpoint.Path.Replace('\\', '/'), checkpoint.Sha256, checkpoint.Size, created = Stamp(checkpoint.Created) }, tx);
-        tx.Commit();
+        Commit(tx);
     }
 
     public IReadOnlyList<CheckpointRecord> Checkpoints(string runId)
@@ -414,6 +421,17 @@ public abstract partial class SqlRunStore : IRunStore
     {
         using var c = OpenConnection();
         return c.QueryFirstOrDefault<CheckpointRow>($"SELECT {CheckpointColumns} FROM checkpoints WHERE run_id = @runId ORDER BY update_index DESC LIMIT 1", new { runId })?.ToRecord();
+    }
+
+    public IReadOnlyList<CheckpointRecord> DeleteCheckpointsAfter(string runId, long update)
+    {
+        using var c = OpenConnection();
+        using var tx = BeginWrite(c);
+        var removed = c.Query<CheckpointRow>($"SELECT {CheckpointColumns} FROM checkpoints WHERE run_id = @runId AND update_index > @update ORDER BY update_index",
+            new { runId, update }, tx).Select(r => r.ToRecord()).ToList();
+        c.Execute("DELETE FROM checkpoints WHERE run_id = @runId AND update_index > @update", new { runId, update }, tx);
+        Commit(tx);
+        return removed;
     }
 
     // ----- evaluations -----
@@ -460,7 +478,7 @@ public abstract partial class SqlRunStore : IRunStore
                 7 => e.Truncated ? 1L : 0L,
                 _ => e.Trajectory,
             }, maxRows: 64);
-        tx.Commit();
+        Commit(tx);
         return new EvaluationRecord(id, evaluation.RunId, evaluation.Agent, evaluation.World, evaluation.Split, evaluation.SplitFingerprint, evaluation.Seed, episodes.Count, ParseStamp(now));
     }
 
@@ -523,7 +541,7 @@ public abstract partial class SqlRunStore : IRunStore
             throw new UserError($"unknown evaluation {evaluationId} in {Location}.");
         long id = c.ExecuteScalar<long>("INSERT INTO results (run_id, evaluation_id, kind, name, json, created) VALUES (@runId, @evaluationId, @kind, @name, @json, @now) RETURNING id",
             new { runId, evaluationId, kind, name, json, now = Now() }, tx);
-        tx.Commit();
+        Commit(tx);
         return id;
     }
 

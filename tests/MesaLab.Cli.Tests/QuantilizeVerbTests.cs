@@ -86,7 +86,7 @@ public class QuantilizeVerbTests
     }
 
     [Theory]
-    [InlineData("quantilizer:\n  q: [0.5, 1.2]\n", "outside (0, 1]")]
+    [InlineData("quantilizer:\n  q: [0.5, 1.2]\n", "quantilizer.q[1] is '1.2', but it must be a number greater than 0 and at most 1")]
     [InlineData("quantilizer:\n  q: [0.001]\n  n: 100\n", "too few")]
     [InlineData("quantilizer:\n  proxy: keys\n", "no candidate objective 'keys'")]
     [InlineData("quantilizer:\n  bases: [human]\n", "the bases are demonstrator, cloned, random")]

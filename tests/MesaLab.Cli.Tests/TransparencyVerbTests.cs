@@ -102,8 +102,8 @@ public sealed class TransparencyVerbTests : CliWorkspaceTests
 
     [Theory]
     [InlineData("--aux maybe: comparison.aux: is 'maybe', but it must be one of intended_goal, penalize_proxy", "--aux", "maybe")]
-    [InlineData("--seeds 0: comparison.seeds is '0', but it must be a number at least 1", "--seeds", "0")]
-    [InlineData("--episodes 0: evaluation.episodes is '0', but it must be a number at least 1", "--episodes", "0")]
+    [InlineData("--seeds 0: comparison.seeds is '0', but it must be a whole number from 1 to 1000", "--seeds", "0")]
+    [InlineData("--episodes 0: evaluation.episodes is '0', but it must be a whole number from 1 to 1000000", "--episodes", "0")]
     [InlineData("transparency.weight", "--set", "transparency.weight=-1")]
     [InlineData("transparency.aux", "--set", "transparency.aux=sometimes")]
     [InlineData("comparison.audit_layers: the configured network has no layer 'body.nope'", "--audit-layers", "body.nope")]

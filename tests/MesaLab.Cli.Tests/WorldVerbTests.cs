@@ -151,5 +151,11 @@ public class WorldVerbTests
         var names = JsonDocument.Parse(stdout).RootElement.GetProperty("worlds").EnumerateArray().Select(w => w.GetProperty("name").GetString()).ToList();
         Assert.Equal(WorldCatalog.All.Select(w => w.Name), names);
         Assert.Contains("follow-the-leader", names);
+        var hazards = JsonDocument.Parse(stdout).RootElement.GetProperty("worlds").EnumerateArray()
+            .ToDictionary(w => w.GetProperty("name").GetString()!, w => w.GetProperty("hazards").EnumerateArray().Select(h => h.GetProperty("name").GetString()).ToList());
+        Assert.Equal(["lava"], hazards["lava-land"]);
+        Assert.Empty(hazards["green-arrow-maze"]);
+        var (_, text, _) = Run("worlds", "list");
+        Assert.Contains("hazards (not goals", text);
     }
 }

@@ -37,6 +37,22 @@ public sealed partial class RunReportTests
     }
 
     [Fact]
+    public void Events_section_lists_each_event_per_split_and_keys_per_chest()
+    {
+        var html = RunReport.Build(SampleReport.Create()).Render();
+        var section = html[html.IndexOf("<section id=\"events\">", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("</section>", StringComparison.Ordinal)];
+        Assert.Contains("keys picked", section);
+        Assert.Contains("chests opened", section);
+        Assert.Contains("4.10 [3.80, 4.40]", section);
+        Assert.Contains("4.56 [4.10, 5.02]", section);
+        var summary = ReportSummary.From(SampleReport.Create(), "r.html");
+        Assert.Contains(summary.Rows(), r => r.Quantity == "deploy: keys picked per chest opened" && r.Value == "4.56 [4.10, 5.02]");
+        var bare = RunReport.Build(new ReportData { Run = SampleReport.Create().Run }).Render();
+        Assert.Contains("No events were recorded.", bare);
+    }
+
+    [Fact]
     public void Report_is_self_contained()
     {
         var html = RunReport.Build(SampleReport.Create()).Render();

@@ -29,6 +29,11 @@ public static class SampleReport
                 new("train", new OutcomeShares(200, new(0.01, 0, 0.03), new(0.99, 0.97, 1), Estimate.Exact(0)), [new("5×5", shares)]),
                 new("deploy", shares, [new("8×8", shares), new("12×12", shares with { Episodes = 90 })]),
             ],
+            Events =
+            [
+                new("train", 200, [new("keys picked", new(1.2, 1.1, 1.3)), new("chests opened", new(1.1, 1.0, 1.2))], new(1.09, 1.02, 1.16)),
+                new("deploy", 200, [new("keys picked", new(4.1, 3.8, 4.4)), new("chests opened", new(0.9, 0.8, 1.0))], new(4.56, 4.10, 5.02)),
+            ],
             EndHeatmaps = [new("deploy", "end relative to the arrow", "offset of the final cell from the arrow", 23, 23, heat, Markers: [new GridMarker(11, 11, "arrow")])],
             Examples =
             [

@@ -66,7 +66,17 @@ public static class ConfigAliases
     /// <summary>Adds the aliases' options to a command.</summary>
     public static void AddTo(Command command, IEnumerable<ConfigAlias> aliases)
     {
-        foreach (var a in aliases) command.Options.Add(a.Option);
+        foreach (var a in aliases) command.Options.Add(a.CreateOption());
+    }
+
+    /// <summary>
+    /// Checks the values of the given aliases that were used against the built-in defaults, before a store or run is
+    /// opened: a field's type and range do not depend on the experiment, so a bad value is reported before any other work.
+    /// </summary>
+    public static void CheckValues(ParseResult parse, IEnumerable<ConfigAlias> aliases)
+    {
+        var given = aliases.Select(a => a.Override(parse)).OfType<ConfigOverride>().ToList();
+        if (given.Count > 0) MesaLab.Experiments.ExperimentConfig.Load(null, given);
     }
 
     /// <summary>The overrides the given aliases carry in this invocation, then every <c>--set</c>.</summary>

@@ -21,12 +21,13 @@ public static class InspectionVerb
         var runArgument = CommonOptions.Run("the trained run to inspect: its id, name or a unique prefix");
         cmd.Arguments.Add(runArgument);
         ConfigAliases.AddTo(cmd, [.. Common, .. aliases]);
-        foreach (var o in new Option[] { CommonOptions.Checkpoint, CommonOptions.Workspace, CommonOptions.Set }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { CommonOptions.Checkpoint(), CommonOptions.Workspace(), CommonOptions.Set() }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
-            using var store = RunStores.OpenExistingWorkspace(p.GetValue(CommonOptions.Workspace));
+            ConfigAliases.CheckValues(p, [.. Common, .. aliases]);
+            using var store = RunStores.OpenExistingWorkspace(CommonOptions.Workspace(p));
             var stored = StoredRun.Open(store, p.GetValue(runArgument)!, ConfigAliases.Overrides(p, [.. Common, .. aliases]));
-            var result = run(stored, p.GetValue(CommonOptions.Checkpoint));
+            var result = run(stored, CommonOptions.Checkpoint(p));
             cli.Output.Result(result, w => human(w, result));
             return 0;
         });

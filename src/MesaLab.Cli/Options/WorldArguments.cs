@@ -13,7 +13,7 @@ public sealed class WorldArguments
     public Argument<string> World { get; } = new("WORLD") { Description = "the world (see 'mesalab worlds list')" };
     public Option<string> Split { get; } = new("--split") { Description = "the split: train, deploy, or one defined in --splits", DefaultValueFactory = _ => "train" };
     public Option<string[]> Param { get; } = new("--param") { Description = "set a world parameter for this split, as key=value (repeatable), e.g. --param min_size=10" };
-    public Option<string?> SplitsFile { get; } = new("--splits") { Description = "an experiment file whose splits to use (world:, splits: { name: { base: train, … } }; see docs/configuration.md)" };
+    public Option<string?> SplitsFile { get; } = new Option<string?>("--splits") { Description = "an experiment file whose splits to use (world:, splits: { name: { base: train, … } }; see docs/configuration.md)" }.NotBlank();
 
     public void AddTo(Command command)
     {
@@ -21,7 +21,7 @@ public sealed class WorldArguments
         command.Options.Add(Split);
         command.Options.Add(Param);
         command.Options.Add(SplitsFile);
-        command.Options.Add(ConfigAliases.Seed.Option);
+        command.Options.Add(ConfigAliases.Seed.CreateOption());
     }
 
     /// <summary>The split the options name (with --param overrides applied) and the experiment's seed.</summary>

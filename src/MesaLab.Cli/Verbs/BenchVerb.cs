@@ -88,7 +88,7 @@ public static class BenchVerb
         var threads = new Option<int[]>("--threads") { Description = "thread counts to measure", DefaultValueFactory = _ => [.. defaults.Threads], AllowMultipleArgumentsPerToken = true };
         var reference = new Option<bool>("--reference") { Description = "use libtorch's autograd even where the fused C# passes apply (the reference implementation)" };
         cmd.Arguments.Add(config);
-        foreach (var o in new Option[] { updates, warmup, threads, reference, CommonOptions.Set }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { updates, warmup, threads, reference, CommonOptions.Set() }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             var settings = new TrainingThroughputSettings { Updates = p.GetValue(updates), Warmup = p.GetValue(warmup), Threads = p.GetValue(threads) ?? [], Reference = p.GetValue(reference) };
@@ -116,7 +116,7 @@ public static class BenchVerb
         var config = CommonOptions.ConfigFile();
         cmd.Arguments.Add(config);
         ConfigAliases.AddTo(cmd, CompetenceAliases);
-        cmd.Options.Add(CommonOptions.Set);
+        cmd.Options.Add(CommonOptions.Set());
         cmd.SetAction(p =>
         {
             var experiment = ExperimentConfig.Load(p.GetValue(config), ConfigAliases.Overrides(p, CompetenceAliases));

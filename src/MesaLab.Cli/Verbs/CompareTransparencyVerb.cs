@@ -24,17 +24,17 @@ public static class CompareTransparencyVerb
     public static Command Create(CliContext cli)
     {
         var config = CommonOptions.ConfigFile("experiment file (YAML); omitted: the embedded defaults (green-arrow-maze)");
-        var outDir = new Option<string>("--out") { Description = "directory for the comparison report (default ./mesalab-transparency)", DefaultValueFactory = _ => "mesalab-transparency" };
+        var outDir = new Option<string>("--out") { Description = "directory for the comparison report (default ./mesalab-transparency)", DefaultValueFactory = _ => "mesalab-transparency" }.NotBlank();
         var cmd = new Command("compare-transparency",
             "train plain and transparency-augmented agents over several seeds, audit the plain ones with probes, and compare objective robustness on the deploy split");
         cmd.Arguments.Add(config);
         ConfigAliases.AddTo(cmd, Aliases);
-        foreach (var o in new Option[] { outDir, CommonOptions.Workspace, CommonOptions.Set }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { outDir, CommonOptions.Workspace(), CommonOptions.Set() }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             var experiment = ExperimentConfig.Load(p.GetValue(config), ConfigAliases.Overrides(p, Aliases));
             var narrator = cli.Output.Narrator();
-            using var store = RunStores.OpenWorkspace(p.GetValue(CommonOptions.Workspace));
+            using var store = RunStores.OpenWorkspace(CommonOptions.Workspace(p));
             var result = CompareTransparencyJob.Run(store, experiment, p.GetValue(outDir)!, narrator, cli.Cancel);
             narrator.EndLine();
             var rows = CompareTransparencyJob.TableRows(result);

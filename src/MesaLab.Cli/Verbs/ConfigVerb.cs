@@ -18,7 +18,7 @@ public static class ConfigVerb
         var file = CommonOptions.ConfigFile("experiment YAML file (default: built-in defaults only)");
         var docs = new Option<bool>("--docs") { Description = "print the reference of every configuration field (type, default, meaning) as Markdown instead" };
         show.Arguments.Add(file);
-        show.Options.Add(CommonOptions.Set);
+        show.Options.Add(CommonOptions.Set());
         show.Options.Add(docs);
         show.SetAction(p =>
         {

@@ -19,39 +19,40 @@ public static class EvaluateVerb
         var cmd = new Command("evaluate", "deploy an agent on a split: record episodes, classify outcomes, infer its behavioral objective");
         var run = new Argument<string?>("RUN") { Description = "a trained run (id, name or unique prefix); its latest checkpoint (or --checkpoint) is evaluated", Arity = ArgumentArity.ZeroOrOne };
         var agent = new Option<string?>("--agent") { Description = "scripted agent: random, shortest-path:CANDIDATE or mixture:CANDIDATE=WEIGHT,… (one goal per episode; random may be a component) (with --world)" };
-        var epsilon = new Option<double>("--epsilon") { Description = "probability that the scripted agent takes a uniformly random move instead" };
+        var epsilon = new Option<double>("--epsilon") { Description = "probability that the scripted agent takes a uniformly random move instead" }.Within(0.0, 1.0);
         var split = new Option<string>("--split") { Description = "split to deploy on (e.g. train, deploy)", DefaultValueFactory = _ => "deploy" };
         var noStore = new Option<bool>("--no-store") { Description = "do not store the evaluation in the run store" };
-        var stored = new Option<long?>("--stored") { Description = "re-analyse a stored evaluation (by id) from its recorded trajectories instead of running episodes" };
+        var stored = new Option<long?>("--stored") { Description = "re-analyse a stored evaluation (by id) from its recorded trajectories instead of running episodes" }.Within(1L, long.MaxValue);
         cmd.Arguments.Add(run);
         ConfigAliases.AddTo(cmd, [ConfigAliases.World, .. Aliases]);
-        foreach (var o in new Option[] { agent, epsilon, split, noStore, stored, CommonOptions.Checkpoint, CommonOptions.Workspace, CommonOptions.Set }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { agent, epsilon, split, noStore, stored, CommonOptions.Checkpoint(), CommonOptions.Workspace(), CommonOptions.Set() }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
+            ConfigAliases.CheckValues(p, Aliases);
             var narrator = cli.Output.Narrator();
             var overrides = ConfigAliases.Overrides(p, Aliases);
             EvaluationResult result;
             if (p.GetValue(stored) is { } evaluationId)
             {
-                using var store = RunStores.OpenExistingWorkspace(p.GetValue(CommonOptions.Workspace));
+                using var store = RunStores.OpenExistingWorkspace(CommonOptions.Workspace(p));
                 result = EvaluateJob.Reanalyse(store, evaluationId, ExperimentConfig.Load(null, overrides).Section<EvaluationSettings>(), narrator);
             }
             else if (p.GetValue(run) is { } key)
             {
                 if (p.GetValue(agent) is not null) throw new UserError("give either RUN (a trained agent) or --agent (a scripted one), not both.");
-                using var store = RunStores.OpenExistingWorkspace(p.GetValue(CommonOptions.Workspace));
+                using var store = RunStores.OpenExistingWorkspace(CommonOptions.Workspace(p));
                 var storedRun = StoredRun.Open(store, key, overrides);
                 if (ConfigAliases.World.Override(p) is { } w && !string.Equals(w.Value, storedRun.World.Name, StringComparison.OrdinalIgnoreCase))
                     throw new UserError($"--world is '{w.Value}', but {storedRun.Label} was trained on '{storedRun.World.Name}'; leave --world out to evaluate on its world.");
                 result = EvaluateJob.Run(storedRun, p.GetValue(split)!, storedRun.Config.Section<EvaluationSettings>(), !p.GetValue(noStore), narrator,
-                    p.GetValue(CommonOptions.Checkpoint), cli.Cancel);
+                    CommonOptions.Checkpoint(p), cli.Cancel);
             }
             else
             {
                 if (ConfigAliases.World.Override(p) is null || p.GetValue(agent) is null)
                     throw new UserError("give RUN (a trained agent) or both --world and --agent (a scripted agent: random, shortest-path:CANDIDATE or mixture:CANDIDATE=WEIGHT,…).");
                 var config = ExperimentConfig.Load(null, [ConfigAliases.World.Override(p)!, .. overrides]);
-                using var store = p.GetValue(noStore) ? null : RunStores.OpenWorkspace(p.GetValue(CommonOptions.Workspace));
+                using var store = p.GetValue(noStore) ? null : RunStores.OpenWorkspace(CommonOptions.Workspace(p));
                 result = EvaluateJob.RunScripted(store, config, p.GetValue(agent)!, p.GetValue(epsilon), p.GetValue(split)!, config.Section<EvaluationSettings>(), narrator, cli.Cancel);
             }
             narrator.EndLine();

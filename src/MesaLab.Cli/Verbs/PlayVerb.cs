@@ -14,8 +14,8 @@ public static class PlayVerb
         var args = new WorldArguments();
         args.AddTo(cmd);
         var agent = new Option<string>("--agent") { Description = "random, or shortest-path:<candidate> (e.g. shortest-path:arrow)", DefaultValueFactory = _ => "random" };
-        var epsilon = new Option<double>("--epsilon") { Description = "probability of a uniformly random move instead of the agent's (ε-noisy agent)", DefaultValueFactory = _ => 0.0 };
-        var episodes = new Option<int>("--episodes") { Description = "number of episodes (levels 0..N−1 of the split)", DefaultValueFactory = _ => 100 };
+        var epsilon = new Option<double>("--epsilon") { Description = "probability of a uniformly random move instead of the agent's (ε-noisy agent)", DefaultValueFactory = _ => 0.0 }.Within(0.0, 1.0);
+        var episodes = new Option<int>("--episodes") { Description = "number of episodes (levels 0..N−1 of the split)", DefaultValueFactory = _ => 100 }.Within(1, 10_000_000);
         cmd.Options.Add(agent);
         cmd.Options.Add(epsilon);
         cmd.Options.Add(episodes);
@@ -24,7 +24,6 @@ public static class PlayVerb
             var (split, seed) = args.Resolve(parse);
             var policy = AgentSpec.Parse(parse.GetValue(agent)!, parse.GetValue(epsilon), seed, split.World);
             int n = parse.GetValue(episodes);
-            if (n < 1 || n > 10_000_000) throw new UserError($"--episodes is {n}, but it must be an integer from 1 to 10000000.");
             var result = Playthrough.Run(split, policy, n, seed);
             cli.Output.Result(result, o =>
             {

@@ -26,7 +26,7 @@ public static class ProposalsVerb
         var cmd = new Command("proposals", "compare training proposals (plain RL, randomized levels, regret-based level replay, reward modeling, approval, transparency) on outer alignment, inner alignment, training and performance competitiveness, over seeds");
         cmd.Arguments.Add(file);
         ConfigAliases.AddTo(cmd, Aliases);
-        foreach (var o in new Option[] { jobs, dryRun, outDir, CommonOptions.Workspace, CommonOptions.Set }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { jobs, dryRun, outDir, CommonOptions.Workspace(), CommonOptions.Set() }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             var experiment = ExperimentConfig.Load(p.GetValue(file), ConfigAliases.Overrides(p, Aliases));
@@ -39,7 +39,7 @@ public static class ProposalsVerb
                 cli.Output.Result(listing, o => WriteDryRun(o, listing));
                 return 0;
             }
-            string? workspace = p.GetValue(CommonOptions.Workspace);
+            string? workspace = CommonOptions.Workspace(p);
             using var store = RunStores.OpenWorkspace(workspace);
             var narrator = cli.Output.Narrator();
             var result = ProposalsJob.Run(store, plan, workers, MesalabCommands.Current(), workspace, p.GetValue(outDir)!, narrator, cli.Cancel);

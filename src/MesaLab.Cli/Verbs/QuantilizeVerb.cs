@@ -19,17 +19,17 @@ public static class QuantilizeVerb
     public static Command Create(CliContext cli)
     {
         var config = CommonOptions.ConfigFile("experiment file (YAML) with a quantilizer section; omitted: the built-in garden experiment, configs/quantilize.yaml");
-        var plot = new Option<string?>("--plot") { Description = "also write the first base's Goodhart curve as a PNG to this file" };
+        var plot = new Option<string?>("--plot") { Description = "also write the first base's Goodhart curve as a PNG to this file" }.NotBlank();
         var noStore = new Option<bool>("--no-store") { Description = "do not record the run in the run store" };
         var cmd = new Command("quantilize", "limit optimization with quantilizers: bits, the Goodhart curve (proxy vs true utility, with a PPO maximizer of the proxy) and Taylor's cost bound");
         cmd.Arguments.Add(config);
         ConfigAliases.AddTo(cmd, [ConfigAliases.World, .. Aliases]);
-        foreach (var o in new Option[] { plot, noStore, CommonOptions.Workspace, CommonOptions.Set }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { plot, noStore, CommonOptions.Workspace(), CommonOptions.Set() }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             var file = QuantilizeJob.Load(p.GetValue(config), []);
             var experiment = file.With(Overrides(p, file));
-            using var store = p.GetValue(noStore) ? null : RunStores.OpenWorkspace(p.GetValue(CommonOptions.Workspace));
+            using var store = p.GetValue(noStore) ? null : RunStores.OpenWorkspace(CommonOptions.Workspace(p));
             var result = QuantilizeJob.Run(store, experiment, p.GetValue(plot), cli.Output.Narrator());
             cli.Output.Result(new { kind = "quantilize", run_id = result.Run?.Id, store = result.Store, bound_holds = result.Curve.BoundHolds, plot = result.PlotPath, result = result.Curve },
                 o => Human(o, result.Curve, result.Run?.Id));

@@ -14,15 +14,16 @@ public static class ReportVerb
     public static Command Create(CliContext cli)
     {
         var run = CommonOptions.Run();
-        var outDir = new Option<string>("--out") { Description = "directory for report.html (created if missing)", Required = true };
+        var outDir = new Option<string>("--out") { Description = "directory for report.html (created if missing)", Required = true }.NotBlank();
         var cmd = new Command("report", "write the HTML report of a stored run (training curves, outcomes, endings, examples, behavioral objective, robustness decomposition) and print its summary");
         cmd.Arguments.Add(run);
         ConfigAliases.AddTo(cmd, Aliases);
-        foreach (var o in new Option[] { outDir, CommonOptions.Workspace, CommonOptions.Set }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { outDir, CommonOptions.Workspace(), CommonOptions.Set() }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
+            ConfigAliases.CheckValues(p, Aliases);
             var narrator = cli.Output.Narrator();
-            using var store = RunStores.OpenExistingWorkspace(p.GetValue(CommonOptions.Workspace));
+            using var store = RunStores.OpenExistingWorkspace(CommonOptions.Workspace(p));
             var stored = StoredRun.Open(store, p.GetValue(run)!, ConfigAliases.Overrides(p, Aliases));
             var result = ReportJob.Run(stored, p.GetValue(outDir)!, narrator, cancel: cli.Cancel);
             narrator.EndLine();

@@ -13,13 +13,13 @@ public static class RunsVerb
     public static Command Create(CliContext cli)
     {
         var runs = new Command("runs", "list the runs in the run store");
-        runs.Options.Add(CommonOptions.Workspace);
-        runs.SetAction(p => List(cli.Output, p.GetValue(CommonOptions.Workspace)));
+        runs.Options.Add(CommonOptions.Workspace());
+        runs.SetAction(p => List(cli.Output, CommonOptions.Workspace(p)));
         var show = new Command("show", "show one run: configuration, status, last metrics, checkpoints, evaluations");
         var run = CommonOptions.Run();
         show.Arguments.Add(run);
-        show.Options.Add(CommonOptions.Workspace);
-        show.SetAction(p => Show(cli.Output, p.GetValue(run)!, p.GetValue(CommonOptions.Workspace)));
+        show.Options.Add(CommonOptions.Workspace());
+        show.SetAction(p => Show(cli.Output, p.GetValue(run)!, CommonOptions.Workspace(p)));
         runs.Subcommands.Add(show);
         return runs;
     }

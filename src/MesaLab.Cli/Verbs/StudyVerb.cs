@@ -30,13 +30,13 @@ public static class StudyVerb
         var cmd = new Command("study", "run a study: every procedure × seed trained, evaluated on train and deploy and analysed, as jobs on this machine or a Slurm cluster, in one run store");
         cmd.Arguments.Add(file);
         ConfigAliases.AddTo(cmd, Aliases);
-        foreach (var o in new Option[] { executor, jobs, dryRun, singleNode, wait, CommonOptions.Workspace, CommonOptions.Set }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { executor, jobs, dryRun, singleNode, wait, CommonOptions.Workspace(), CommonOptions.Set() }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             var experiment = ExperimentConfig.Load(p.GetValue(file)!, ConfigAliases.Overrides(p, Aliases));
             int workers = p.GetValue(jobs);
             if (workers < 1) throw new UserError($"--jobs {workers}: give at least one worker.");
-            string? workspace = p.GetValue(CommonOptions.Workspace);
+            string? workspace = CommonOptions.Workspace(p);
             var narrator = cli.Output.Narrator();
             var settings = experiment.Section<StudySettings>();
             if (p.GetValue(executor) == "slurm") return Slurm(cli, experiment, settings, workspace, p.GetValue(dryRun), p.GetValue(singleNode), p.GetValue(wait), narrator);
@@ -177,10 +177,10 @@ public static class StudyVerb
         var name = new Argument<string>("STUDY") { Description = "a stored study's name" };
         var cmd = new Command("status", "show a study's jobs by state, with training progress, runs, errors and timings");
         cmd.Arguments.Add(name);
-        cmd.Options.Add(CommonOptions.Workspace);
+        cmd.Options.Add(CommonOptions.Workspace());
         cmd.SetAction(p =>
         {
-            using var store = RunStores.OpenExistingWorkspace(p.GetValue(CommonOptions.Workspace));
+            using var store = RunStores.OpenExistingWorkspace(CommonOptions.Workspace(p));
             var status = StudyStatus.Of(store, p.GetValue(name)!);
             cli.Output.Result(status, o => WriteJobs(o, status));
             return 0;
@@ -194,10 +194,10 @@ public static class StudyVerb
         var outDir = new Option<string>("--out") { Description = "directory for study.html (created if missing)", Required = true };
         var cmd = new Command("report", "write a study's report: each procedure's figures over seeds with seed-level intervals, strip plots, the variance decomposition");
         cmd.Arguments.Add(name);
-        foreach (var o in new Option[] { outDir, CommonOptions.Workspace }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { outDir, CommonOptions.Workspace() }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
-            using var store = RunStores.OpenExistingWorkspace(p.GetValue(CommonOptions.Workspace));
+            using var store = RunStores.OpenExistingWorkspace(CommonOptions.Workspace(p));
             var result = StudyReportJob.Run(store, p.GetValue(name)!, p.GetValue(outDir)!, cli.Output.Narrator());
             cli.Output.Result(result, o =>
             {
@@ -224,13 +224,13 @@ public static class StudyVerb
         var retries = new Option<int>("--retries") { Description = "do not take a job that failed more than this many times", DefaultValueFactory = _ => new StudySettings().Retries };
         var cmd = new Command("work", "take a stored study's jobs one at a time and run them (what --executor local and slurm start; safe to run several at once)");
         cmd.Arguments.Add(name);
-        foreach (var o in new Option[] { job, index, retries, CommonOptions.Workspace }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { job, index, retries, CommonOptions.Workspace() }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             if (p.GetValue(job) is not null && p.GetValue(index) is not null) throw new UserError("give --job or --job-index, not both.");
             if (p.GetValue(retries) < 0) throw new UserError($"--retries {p.GetValue(retries)}: give 0 or more.");
             var narrator = cli.Output.Narrator();
-            using var store = RunStores.OpenExistingWorkspace(p.GetValue(CommonOptions.Workspace));
+            using var store = RunStores.OpenExistingWorkspace(CommonOptions.Workspace(p));
             var result = StudyWorker.Run(store, p.GetValue(name)!, new StudyWorkerOptions(p.GetValue(retries), p.GetValue(job), p.GetValue(index)), narrator, cli.Cancel);
             narrator.EndLine();
             cli.Output.Result(result, o =>

@@ -15,17 +15,17 @@ public static class SweepVerb
 
     public static Command Create(CliContext cli)
     {
-        var config = new Argument<string>("CONFIG") { Description = "an experiment file with a sweep: section, e.g. configs/mitigation.yaml" };
-        var outDir = new Option<string>("--out") { Description = "directory for sweep.html and each run's report (default ./mesalab-sweep)", DefaultValueFactory = _ => "mesalab-sweep" };
+        var config = new Argument<string>("CONFIG") { Description = "an experiment file with a sweep: section, e.g. configs/mitigation.yaml" }.NotBlank();
+        var outDir = new Option<string>("--out") { Description = "directory for sweep.html and each run's report (default ./mesalab-sweep)", DefaultValueFactory = _ => "mesalab-sweep" }.NotBlank();
         var cmd = new Command("sweep", "run an experiment once per value of its sweep: parameter (one after another) and plot objective robustness against it");
         cmd.Arguments.Add(config);
         ConfigAliases.AddTo(cmd, Aliases);
-        foreach (var o in new Option[] { outDir, CommonOptions.Workspace, CommonOptions.Set }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { outDir, CommonOptions.Workspace(), CommonOptions.Set() }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             var experiment = ExperimentConfig.Load(p.GetValue(config)!, ConfigAliases.Overrides(p, Aliases));
             var narrator = cli.Output.Narrator();
-            using var store = RunStores.OpenWorkspace(p.GetValue(CommonOptions.Workspace));
+            using var store = RunStores.OpenWorkspace(CommonOptions.Workspace(p));
             var result = SweepJob.Run(store, experiment, p.GetValue(outDir)!, narrator, cli.Cancel);
             narrator.EndLine();
             cli.Output.Result(result, o =>

@@ -23,7 +23,7 @@ public static class TrainVerb
         var resume = new Option<string?>("--resume") { Description = "continue run RUN (id, name or unique prefix) from its latest checkpoint, or the one --checkpoint names" };
         cmd.Arguments.Add(config);
         ConfigAliases.AddTo(cmd, Aliases);
-        foreach (var o in new Option[] { resume, CommonOptions.Checkpoint, CommonOptions.Workspace, CommonOptions.Set }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { resume, CommonOptions.Checkpoint(), CommonOptions.Workspace(), CommonOptions.Set() }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             var narrator = cli.Output.Narrator();
@@ -34,14 +34,15 @@ public static class TrainVerb
                 if (p.GetValue(config) is not null || fixedFields.Count > 0 || CommonOptions.Sets(p).Any())
                     throw new UserError("--resume continues a run with its stored configuration; drop CONFIG, --set and " +
                         $"{string.Join(", ", fixedFields.DefaultIfEmpty("--world, --seed, --name"))} (only --threads, --steps, --device, --checkpoint and --workspace may be given).");
-                using var store = RunStores.OpenExistingWorkspace(p.GetValue(CommonOptions.Workspace));
-                result = TrainJob.Resume(store, key, ConfigAliases.Overrides(p, ResumeAliases), narrator, p.GetValue(CommonOptions.Checkpoint), cli.Cancel);
+                ConfigAliases.CheckValues(p, ResumeAliases);
+                using var store = RunStores.OpenExistingWorkspace(CommonOptions.Workspace(p));
+                result = TrainJob.Resume(store, key, ConfigAliases.Overrides(p, ResumeAliases), narrator, CommonOptions.Checkpoint(p), cli.Cancel);
             }
             else
             {
-                if (p.GetValue(CommonOptions.Checkpoint) is not null) throw new UserError("--checkpoint chooses where --resume continues from; give --resume RUN with it.");
+                if (CommonOptions.Checkpoint(p) is not null) throw new UserError("--checkpoint chooses where --resume continues from; give --resume RUN with it.");
                 var experiment = ExperimentConfig.Load(p.GetValue(config), ConfigAliases.Overrides(p, Aliases));
-                using var store = RunStores.OpenWorkspace(p.GetValue(CommonOptions.Workspace));
+                using var store = RunStores.OpenWorkspace(CommonOptions.Workspace(p));
                 result = TrainJob.Start(store, experiment, narrator, cli.Cancel);
             }
             narrator.EndLine();

@@ -17,20 +17,21 @@ public static class WorldsShow
         var cmd = new Command("show", "draw a level as a PNG (--out), overlay a scripted agent's path (--trajectory), or animate its episode (--gif)");
         var args = new WorldArguments();
         args.AddTo(cmd);
-        var levelIndex = new Option<long>("--level-index") { Description = "which level of the split (0, 1, …)", DefaultValueFactory = _ => 0L };
-        var outPath = new Option<string?>("--out") { Description = "PNG file to write" };
+        var levelIndex = new Option<long>("--level-index") { Description = "which level of the split (0, 1, …)", DefaultValueFactory = _ => 0L }.Within(0L, long.MaxValue);
+        var outPath = new Option<string?>("--out") { Description = "PNG file to write" }.NotBlank();
         var trajectory = new Option<string?>("--trajectory") { Description = "an agent whose path to overlay: random or shortest-path:<candidate>" };
-        var epsilon = new Option<double>("--epsilon") { Description = "ε for the --trajectory agent", DefaultValueFactory = _ => 0.0 };
-        var gif = new Option<string?>("--gif") { Description = "animated GIF of the --trajectory agent's episode (shortest-path to the base objective if no --trajectory)" };
-        var cellSize = new Option<int>("--cell-size") { Description = "pixels per cell", DefaultValueFactory = _ => 24 };
+        var epsilon = new Option<double>("--epsilon") { Description = "ε for the --trajectory agent", DefaultValueFactory = _ => 0.0 }.Within(0.0, 1.0);
+        var gif = new Option<string?>("--gif") { Description = "animated GIF of the --trajectory agent's episode (shortest-path to the base objective if no --trajectory)" }.NotBlank();
+        var cellSize = new Option<int>("--cell-size") { Description = "pixels per cell", DefaultValueFactory = _ => 24 }.Within(LevelRenderer.MinCellSize, LevelRenderer.MaxCellSize);
         foreach (var o in new Option[] { levelIndex, outPath, trajectory, epsilon, gif, cellSize }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             string? png = parse.GetValue(outPath), gifPath = parse.GetValue(gif), agentSpec = parse.GetValue(trajectory);
             if (png is null && gifPath is null) throw new UserError("worlds show needs --out level.png, --gif episode.gif, or both.");
+            if (png is not null) OutputPaths.CheckWritable(png, "--out");
+            if (gifPath is not null) OutputPaths.CheckWritable(gifPath, "--gif");
             var (split, seed) = args.Resolve(parse);
             long index = parse.GetValue(levelIndex);
-            if (index < 0) throw new UserError($"--level-index is {index}, but it must be 0 or more.");
             var renderer = new LevelRenderer(parse.GetValue(cellSize));
             var level = split.World.CreateGenerator(split).Generate(seed, index);
 

@@ -26,6 +26,7 @@ public static class WorldsVerb
             candidates = w.Candidates.Select(c => new { name = c.Name, description = c.Description, kind = c.Kind.ToString().ToLowerInvariant() }),
             base_objective = w.BaseObjective(w.Split("train")).Name,
             intended_objective = w.IntendedObjective(w.Split("train")).Name,
+            hazards = w.Hazards.Select(h => new { name = h.Name, description = h.Description }),
             channels = w.Channels.Select(c => new { name = c.Name, doc = c.Doc }),
             parameters = w.Parameters.Select(p => new { name = p.Name, @default = p.Default, allowed = p.Allowed, doc = p.Doc }),
             splits = w.BuiltInSplits.Select(s => new
@@ -41,6 +42,8 @@ public static class WorldsVerb
             {
                 o.WriteLine($"{w.Name} — {w.Description}");
                 o.WriteLine($"  candidates: {string.Join(", ", w.Candidates.Select(c => c.Name))}; base objective: {w.BaseObjective(w.Split("train")).Name}");
+                if (w.Hazards.Count > 0)
+                    o.WriteLine($"  hazards (not goals; meeting one is a capability failure's reason): {string.Join("; ", w.Hazards.Select(h => $"{h.Name} — {h.Description}"))}");
                 o.WriteLine($"  channels: {string.Join(", ", w.Channels.Select(c => c.Name))}");
                 foreach (var s in w.BuiltInSplits)
                     o.WriteLine($"  split {s.Name}: {s.Description} ({string.Join(", ", s.Values.Select(kv => $"{kv.Key}={Convert.ToString(kv.Value, CultureInfo.InvariantCulture)}"))})");

@@ -164,13 +164,20 @@ public static class ConfigBinder
 
     private static void CheckRange(PropertyInfo property, object? value, ConfigNode node, string path)
     {
-        var range = property.GetCustomAttribute<RangeAttribute>() ??
-                    CtorParameter(property.DeclaringType!, property.Name)?.GetCustomAttribute<RangeAttribute>();
-        if (range is null || value is null) return;
-        double v = System.Convert.ToDouble(value, CultureInfo.InvariantCulture);
-        double min = System.Convert.ToDouble(range.Minimum, CultureInfo.InvariantCulture), max = System.Convert.ToDouble(range.Maximum, CultureInfo.InvariantCulture);
-        bool ok = (range.MinimumIsExclusive ? v > min : v >= min) && (range.MaximumIsExclusive ? v < max : v <= max);
-        if (!ok) throw Bad(node, path, node.Value ?? node.ToString(), $"a number {Ranges.Describe(range)}");
+        if (value is null || Ranges.RangeOf(property) is not { } range) return;
+        if (value is IEnumerable items and not string)
+        {
+            var type = ListElementType(property.PropertyType) ?? typeof(double);
+            int i = 0;
+            foreach (var item in items)
+            {
+                var at = i < node.Items.Count ? node.Items[i] : node;
+                if (item is not null && !Ranges.Contains(range, item)) throw Bad(at, $"{path}[{i}]", at.Value ?? at.ToString(), Ranges.Describe(range, type));
+                i++;
+            }
+            return;
+        }
+        if (!Ranges.Contains(range, value)) throw Bad(node, path, node.Value ?? node.ToString(), Ranges.Describe(range, property.PropertyType));
     }
 
     private static object BindList(Type type, Type elementType, ConfigNode node, string path)
@@ -247,14 +254,12 @@ public static class ConfigBinder
 
     private static object ParseReal(string s, Type type, ConfigNode node, string path)
     {
+        // YAML's .inf and .nan, and anything that overflows a double (1e999), are refused: no setting means infinity.
         string t = s.Replace("_", "");
-        double d = t.ToLowerInvariant() switch
-        {
-            ".inf" or "+.inf" => double.PositiveInfinity,
-            "-.inf" => double.NegativeInfinity,
-            _ => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && !double.IsNaN(v) && !double.IsInfinity(v) ? v : double.NaN,
-        };
-        if (double.IsNaN(d)) throw Bad(node, path, s, Describe(type));
+        bool parsed = double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double d);
+        if (!parsed && t.TrimStart('+', '-').ToLowerInvariant() is not (".inf" or ".nan")) throw Bad(node, path, s, Describe(type));
+        if (!parsed || !double.IsFinite(d)) throw Bad(node, path, s, "a finite number (not .inf, .nan or beyond ±1.8e308)");
+        if (type == typeof(float) && !float.IsFinite((float)d)) throw Bad(node, path, s, Describe(type) + " within ±3.4e38");
         return type == typeof(double) ? d : System.Convert.ChangeType(d, type, CultureInfo.InvariantCulture);
     }
 

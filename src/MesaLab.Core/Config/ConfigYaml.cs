@@ -33,6 +33,24 @@ public static partial class ConfigYaml
         return Convert(stream.Documents[0].RootNode, source);
     }
 
+    /// <summary>
+    /// Whether <paramref name="text"/> holds any setting: false when it has no YAML document (empty, blank or only
+    /// comments) or its document is null (<c>~</c>); an explicit empty mapping <c>{}</c> holds settings (none changed).
+    /// </summary>
+    public static bool HasSettings(string text, string source)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+            return true; // Parse reports the syntax error with its line.
+        }
+        return stream.Documents.Count > 0 && !Convert(stream.Documents[0].RootNode, source).IsNull;
+    }
+
     /// <summary>Parses one command-line value (<c>0.001</c>, <c>[16, 32]</c>, <c>{base: train}</c>) as YAML.</summary>
     public static ConfigNode ParseValue(string text, ConfigLocation location)
     {

@@ -117,9 +117,34 @@ public sealed class ExperimentConfig
     public static ExperimentConfig Load(string? path, IEnumerable<ConfigOverride>? overrides = null, IReadOnlyDictionary<string, Type>? sections = null)
     {
         if (path is null) return FromTree(ConfigNode.EmptyMapping(new ConfigLocation(DefaultsSource)), DefaultsSource, overrides, sections);
-        if (!File.Exists(path))
-            throw new UserError(Directory.Exists(path) ? $"'{path}' is a directory; give an experiment file such as configs/green-arrow-maze.yaml." : $"config file '{path}' does not exist.");
-        return Parse(File.ReadAllText(path), path, overrides, sections);
+        return Parse(ReadFile(path), path, overrides, sections);
+    }
+
+    /// <summary>
+    /// The text of an experiment file the user named, checked before any work: it exists, is readable UTF-8, and holds
+    /// settings. An empty or comment-only file is an error rather than the defaults (a truncated file or the wrong path
+    /// would otherwise run the default experiment); <c>{}</c> says "the defaults" explicitly.
+    /// </summary>
+    public static string ReadFile(string path)
+    {
+        if (Directory.Exists(path)) throw new UserError($"'{path}' is a directory; give an experiment file such as configs/green-arrow-maze.yaml.");
+        if (!File.Exists(path)) throw new UserError($"config file '{path}' does not exist.");
+        string text;
+        try
+        {
+            text = File.ReadAllText(path, new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true));
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw new UserError($"config file '{path}' is not UTF-8 text; an experiment file is YAML such as configs/green-arrow-maze.yaml.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserError($"config file '{path}' cannot be read ({OutputPaths.Reason(e)}).", e);
+        }
+        if (!ConfigYaml.HasSettings(text, path))
+            throw new UserError($"config file '{path}' holds no settings (it is empty or only comments); write {{}} in it to mean the built-in defaults, or leave the file out.");
+        return text;
     }
 
     /// <summary>Parses YAML text (e.g. the configuration stored with a run); <paramref name="source"/> names it in errors.</summary>

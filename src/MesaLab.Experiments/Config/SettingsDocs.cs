@@ -79,8 +79,21 @@ public static partial class SettingsDocs
             var t = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             bool nested = t.IsClass && t != typeof(string) && !t.IsArray && !t.IsGenericType;
             if (nested) { Collect(t, value, $"{prefix}.{key}", into); continue; }
-            into.Add(new Field($"{prefix}.{key}", ConfigBinder.Describe(property.PropertyType), FormatDefault(value), Summary(property)));
+            into.Add(new Field($"{prefix}.{key}", TypeText(property), FormatDefault(value), Summary(property)));
         }
+    }
+
+    // The type in words, with the allowed range when the field declares one.
+    private static string TypeText(PropertyInfo property)
+    {
+        var type = property.PropertyType;
+        if (Ranges.RangeOf(property) is not { } range) return ConfigBinder.Describe(type);
+        if (type != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(type))
+        {
+            var element = type.IsArray ? type.GetElementType()! : type.GetGenericArguments()[0];
+            return $"{ConfigBinder.Describe(type)}, each {Ranges.Describe(range, element)}";
+        }
+        return Ranges.Describe(range, type);
     }
 
     private static string FormatDefault(object? value) => value switch

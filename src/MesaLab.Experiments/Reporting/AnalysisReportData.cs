@@ -28,11 +28,18 @@ public static class AnalysisReportData
             TrainingCurves = metrics,
             Outcomes = [.. splits.Select(s => new SplitOutcomes(s.Split, Shares(s.Analysis.Table.All),
                 [.. s.Analysis.Table.BySide.Select(g => new SizeOutcomes(g.Group.Replace("side ", "", StringComparison.Ordinal), Shares(g)))]))],
+            Events = [.. splits.Select(s => Events(s))],
             EndHeatmaps = [.. splits.SelectMany(s => EndHeatmaps(s, cache))],
             Examples = [.. splits.SelectMany(s => Examples(s, cache))],
             BehavioralObjectives = [.. splits.Select(s => Behavioral(s.Split, s.Analysis))],
             Decomposition = decomposition is null ? null : Decomposition(decomposition, splits),
         };
+    }
+
+    private static SplitEvents Events(SplitAnalysis s)
+    {
+        var counts = EventCounts.Of([.. s.Analysis.Outcomes.Select(o => o.Record)]);
+        return new SplitEvents(s.Split, counts.Episodes, [.. counts.PerEpisode.Select(c => new NamedEstimate(c.Event, c.PerEpisode))], counts.KeysPerChest);
     }
 
     private static Reports.OutcomeShares Shares(AnalysisShares s) =>

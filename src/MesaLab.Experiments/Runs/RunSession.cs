@@ -67,6 +67,25 @@ public sealed class RunSession : IDisposable
         return new RunSession(store, store.GetRun(run.Id), lease, run.WallSeconds);
     }
 
+    /// <summary>
+    /// Makes the run's stored history end at <paramref name="update"/>, where the resumed work continues: metrics and
+    /// checkpoint references after it are deleted, and so are checkpoint files in the run's directory that no reference
+    /// names (a process killed between writing a checkpoint and recording it leaves one).
+    /// </summary>
+    public void RewindTo(long update)
+    {
+        Store.DeleteMetricsAfter(Run.Id, update);
+        Store.DeleteCheckpointsAfter(Run.Id, update);
+        var directory = Path.Combine(Store.Workspace, Run.Id);
+        if (!Directory.Exists(directory)) return;
+        var recorded = Store.Checkpoints(Run.Id).Select(c => Path.GetFullPath(Path.Combine(Store.Workspace, c.Path))).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(directory, CheckpointPattern))
+            if (!recorded.Contains(Path.GetFullPath(file)))
+                File.Delete(file);
+    }
+
+    private const string CheckpointPattern = "ckpt-*.mlck";
+
     /// <summary>Cancelled when another process took the run's lease (this one stalled past the heartbeat limit).</summary>
     public CancellationToken Lost => keeper.Lost;
 

@@ -40,10 +40,12 @@ public static class TrainJob
     }
 
     /// <summary>
-    /// Continues a run from its latest checkpoint (or the one at update <paramref name="checkpointUpdate"/>). Metrics
-    /// logged after that checkpoint (by a killed process) are dropped, so the stored sequence is the one an uninterrupted
-    /// run would have logged. <paramref name="overrides"/> may change <c>threads</c>, <c>ppo.total_steps</c> (a larger
-    /// budget) and <c>training.device</c>; anything else would make the continuation a different experiment.
+    /// Continues a run from its latest checkpoint (or the one at update <paramref name="checkpointUpdate"/>); a run killed
+    /// before its first checkpoint starts again from update 0 of its stored configuration, and one killed after its last
+    /// update but before it was marked completed runs only its held-out check. Metrics logged after the checkpoint (by a
+    /// killed process) are dropped, so the stored sequence is the one an uninterrupted run would have logged.
+    /// <paramref name="overrides"/> may change <c>threads</c>, <c>ppo.total_steps</c> (a larger budget) and
+    /// <c>training.device</c>; anything else would make the continuation a different experiment.
     /// </summary>
     public static TrainResult Resume(IRunStore store, string runIdOrName, IReadOnlyList<ConfigOverride> overrides, INarrator narrator,
         long? checkpointUpdate = null, CancellationToken cancel = default)
@@ -54,34 +56,58 @@ public static class TrainJob
         var run = StoredRun.Open(store, runIdOrName, overrides);
         if (run.Record.Kind != ResultKinds.TrainRun)
             throw new UserError($"{run.Label} is a '{run.Record.Kind}' run; only training runs can be resumed.");
-        if (run.Record.EffectiveStatus == RunStatus.Completed && checkpointUpdate is null && !overrides.Any(o => o.Path == "ppo.total_steps"))
+        bool moreSteps = overrides.Any(o => o.Path == "ppo.total_steps");
+        bool completed = run.Record.EffectiveStatus == RunStatus.Completed;
+        if (completed && checkpointUpdate is null && !moreSteps)
             throw new UserError($"{run.Label} already completed its budget; give --steps N to train further.");
         var config = run.Config;
         var ppo = config.Section<PpoSettings>();
         var training = config.Section<TrainingSettings>();
-        var reference = run.Checkpoint(checkpointUpdate);
-        var checkpoint = Checkpoint.Read(run.VerifiedPath(reference));
-        if (checkpoint.Meta.Threads != config.Threads)
-            narrator.Log($"note: the run used {checkpoint.Meta.Threads} thread(s) and resumes with {config.Threads}; metrics may differ from an uninterrupted run.");
         TorchSetup.SetThreads(config.Threads);
-        using var learner = checkpoint.Resume(TorchSetup.Device(training.Device), ppo);
-        // A run killed after its last checkpoint, during the held-out check, resumes to run that check.
-        if (learner.Finished && run.Record.EffectiveStatus == RunStatus.Completed)
-            throw new UserError($"{run.Label} already trained its whole budget of {learner.Settings.TotalSteps:N0} steps at that checkpoint; give --steps N to train further.");
-        using var session = RunSession.Resume(store, run.Record);
-        store.DeleteMetricsAfter(run.Id, learner.Update);
-        if (overrides.Count > 0) store.UpdateRunConfig(run.Id, config.ToYaml(Sections));
-        narrator.Log($"{run.Label}: resuming at update {learner.Update} ({learner.GlobalStep:N0} steps) from {reference.Path}");
-        return session.Execute(s => Loop(s, config, training, learner, narrator, cancel));
+        var device = TorchSetup.Device(training.Device);
+        Ppo learner;
+        string from;
+        string? resumedFrom = null;
+        if (checkpointUpdate is null && store.Checkpoints(run.Id).Count == 0)
+        {
+            // Killed before its first checkpoint: nothing was kept but the configuration, which rebuilds the same start.
+            learner = new Ppo(config.TrainSplit, (ulong)config.Seed, ppo, config.Section<NetworkSettings>(), device, config.Section<TransparencyTrainingSettings>(),
+                curriculum: config.Section<CurriculumSettings>(), signal: config.Section<SignalSettings>());
+            from = "the start (it has no checkpoint yet)";
+        }
+        else
+        {
+            var reference = run.Checkpoint(checkpointUpdate);
+            var checkpoint = Checkpoint.Read(run.VerifiedPath(reference));
+            if (checkpoint.Meta.Threads != config.Threads)
+                narrator.Log($"note: the run used {checkpoint.Meta.Threads} thread(s) and resumes with {config.Threads}; metrics may differ from an uninterrupted run.");
+            learner = checkpoint.Resume(device, ppo);
+            from = resumedFrom = reference.Path;
+        }
+        using (learner)
+        {
+            if (learner.Finished && (completed || moreSteps))
+                throw new UserError($"{run.Label} already trained its whole budget of {learner.Settings.TotalSteps:N0} steps at that checkpoint; give --steps N with more than that to train further.");
+            using var session = RunSession.Resume(store, run.Record);
+            session.RewindTo(learner.Update);
+            if (overrides.Count > 0) store.UpdateRunConfig(run.Id, config.ToYaml(Sections));
+            narrator.Log(learner.Finished
+                ? $"{run.Label}: its training finished at update {learner.Update}; running the held-out check it was stopped before"
+                : $"{run.Label}: resuming at update {learner.Update} ({learner.GlobalStep:N0} steps) from {from}");
+            return session.Execute(s => Loop(s, config, training, learner, narrator, cancel, resumedFrom));
+        }
     }
 
-    private static TrainResult Loop(RunSession session, ExperimentConfig config, TrainingSettings training, Ppo learner, INarrator narrator, CancellationToken cancel)
+    /// <param name="resumedFrom">The checkpoint the learner was restored from (null for a new start): it is not written again
+    /// when no update runs, since rewriting a recorded checkpoint would open a window in which a kill leaves a file that no
+    /// longer matches its recorded SHA-256.</param>
+    private static TrainResult Loop(RunSession session, ExperimentConfig config, TrainingSettings training, Ppo learner, INarrator narrator,
+        CancellationToken cancel, string? resumedFrom = null)
     {
         var run = session.Run;
-        var clock = Stopwatch.StartNew();
         var sinceCheckpoint = Stopwatch.StartNew();
         long totalSteps = learner.TotalUpdates * learner.Settings.BatchSize;
-        string? lastCheckpoint = null;
+        string? lastCheckpoint = resumedFrom;
         UpdateMetrics? last = null;
         narrator.Stage("train", $"training a PPO agent on {config.World.Name}/{config.TrainSplitName}, seed {config.Seed}");
 
@@ -96,7 +122,7 @@ public static class TrainJob
                 sinceCheckpoint.Restart();
             }
         }
-        lastCheckpoint = session.SaveCheckpoint(learner, config).Path;
+        if (last is not null || resumedFrom is null) lastCheckpoint = session.SaveCheckpoint(learner, config).Path;
         if (!learner.Finished)
         {
             var interrupted = session.Finish(RunStatus.Interrupted);

@@ -1,5 +1,7 @@
 namespace MesaLab.Learning;
 
+using System.ComponentModel.DataAnnotations;
+
 /// <summary>
 /// Which levels training plays (YAML section <c>curriculum:</c>). <c>kind: none</c> plays the split's levels in order,
 /// each once; <c>regret_replay</c> is adversarial level design by prioritized level replay (Jiang et al. 2021): a
@@ -17,19 +19,19 @@ public sealed record CurriculumSettings : ICheckedSettings
     public string Kind { get; init; } = None;
 
     /// <summary>Levels the replay buffer holds; a newly scored level replaces the lowest-scored one when it scores higher.</summary>
-    public int BufferSize { get; init; } = 256;
+    [Range(1, 1_000_000)] public int BufferSize { get; init; } = 256;
 
     /// <summary>Probability that an episode replays a buffered level rather than a new one (ρ in the paper).</summary>
-    public double ReplayProbability { get; init; } = 0.5;
+    [Range(0.0, 1.0)] public double ReplayProbability { get; init; } = 0.5;
 
     /// <summary>Levels the buffer must hold before any is replayed.</summary>
-    public int MinLevels { get; init; } = 32;
+    [Range(1, 1_000_000)] public int MinLevels { get; init; } = 32;
 
     /// <summary>Temperature β of rank prioritization: a buffered level's weight is (1/rank)^(1/β) (rank 1 = highest regret).</summary>
-    public double Temperature { get; init; } = 0.3;
+    [Range(0.0, 1000.0, MinimumIsExclusive = true)] public double Temperature { get; init; } = 0.3;
 
     /// <summary>Share λ of the replay distribution given by staleness (how long since a level was last played) instead of regret.</summary>
-    public double Staleness { get; init; } = 0.1;
+    [Range(0.0, 1.0)] public double Staleness { get; init; } = 0.1;
 
     public bool Enabled => Kind != None;
 

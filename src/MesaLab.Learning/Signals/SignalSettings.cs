@@ -1,5 +1,7 @@
 namespace MesaLab.Learning;
 
+using System.ComponentModel.DataAnnotations;
+
 /// <summary>
 /// What training optimizes (YAML section <c>signal:</c>). <c>kind: world</c> is the world's reward (plain PPO);
 /// <c>approval</c> pays a scripted overseer's per-step approval (1 when the move is on its shortest path to the
@@ -19,19 +21,19 @@ public sealed record SignalSettings : ICheckedSettings
     public string Kind { get; init; } = World;
 
     /// <summary>Reward model: rounds of feedback; round k asks its queries after the rollout of update ⌊k·updates/rounds⌋ (round 0 on the first, untrained rollout).</summary>
-    public int Rounds { get; init; } = 4;
+    [Range(1, 10_000)] public int Rounds { get; init; } = 4;
 
     /// <summary>Reward model: preference queries (pairs of segments compared by the overseer) per round.</summary>
-    public int QueriesPerRound { get; init; } = 200;
+    [Range(1, 10_000_000)] public int QueriesPerRound { get; init; } = 200;
 
     /// <summary>Reward model: steps per trajectory segment (consecutive steps of one instance in one rollout).</summary>
-    public int SegmentLength { get; init; } = 8;
+    [Range(1, 100_000)] public int SegmentLength { get; init; } = 8;
 
     /// <summary>Reward model: probability that the overseer's answer to a query is flipped.</summary>
-    public double NoiseRate { get; init; } = 0.1;
+    [Range(0.0, 0.5, MaximumIsExclusive = true)] public double NoiseRate { get; init; } = 0.1;
 
     /// <summary>Reward model: L2 penalty of the Bradley–Terry fit (keeps weights of features the data cannot tell apart equal).</summary>
-    public double L2 { get; init; } = 0.01;
+    [Range(0.0, 1_000_000.0)] public double L2 { get; init; } = 0.01;
 
     public bool Enabled => Kind != World;
 

@@ -1,5 +1,6 @@
 namespace MesaLab.Transparency;
 
+using System.ComponentModel.DataAnnotations;
 using MesaLab.Worlds;
 
 /// <summary>Settings of a retargeting study (YAML section <c>retargeting:</c>).</summary>
@@ -7,16 +8,16 @@ using MesaLab.Worlds;
 public sealed record RetargetSettings
 {
     /// <summary>Levels rolled out, each with one random target cell.</summary>
-    public int Levels { get; init; } = 100;
+    [Range(1, 100_000)] public int Levels { get; init; } = 100;
 
     /// <summary>Levels used to fit the goal-location edit (agent on random cells, several states each).</summary>
-    public int FitLevels { get; init; } = 150;
+    [Range(1, 100_000)] public int FitLevels { get; init; } = 150;
 
     /// <summary>Layer to edit (null = where the goal position is decoded best, else the middle layer).</summary>
     public string? Layer { get; init; }
 
     /// <summary>Scale α of the edit.</summary>
-    public double Strength { get; init; } = 1.0;
+    [Range(-1000.0, 1000.0)] public double Strength { get; init; } = 1.0;
 
     /// <summary>The candidate whose location the network is assumed to encode (null = the base objective).</summary>
     public string? Goal { get; init; }

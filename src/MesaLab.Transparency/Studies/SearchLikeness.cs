@@ -1,5 +1,6 @@
 namespace MesaLab.Transparency;
 
+using System.ComponentModel.DataAnnotations;
 using MesaLab.Worlds;
 
 /// <summary>Settings of the search-likeness test (YAML section <c>search_likeness:</c>).</summary>
@@ -7,10 +8,10 @@ using MesaLab.Worlds;
 public sealed record SearchLikenessSettings
 {
     /// <summary>Maze sides to test (square levels).</summary>
-    public IReadOnlyList<int> Sizes { get; init; } = [4, 6, 8, 10, 12];
+    [Range(2, 64)] public IReadOnlyList<int> Sizes { get; init; } = [4, 6, 8, 10, 12];
 
     /// <summary>Levels rolled out per maze side.</summary>
-    public int LevelsPerSize { get; init; } = 30;
+    [Range(1, 100_000)] public int LevelsPerSize { get; init; } = 30;
 
     /// <summary>Seed of the levels and the sampling (the experiment's evaluation seed).</summary>
     [ConfigIgnore]

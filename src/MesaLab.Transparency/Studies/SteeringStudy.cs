@@ -1,5 +1,6 @@
 namespace MesaLab.Transparency;
 
+using System.ComponentModel.DataAnnotations;
 using MesaLab.Worlds;
 
 /// <summary>Settings of a steering study (YAML section <c>steering:</c>).</summary>
@@ -7,13 +8,13 @@ using MesaLab.Worlds;
 public sealed record SteeringSettings
 {
     /// <summary>Deploy levels rolled out per coefficient.</summary>
-    public int Levels { get; init; } = 200;
+    [Range(1, 100_000)] public int Levels { get; init; } = 200;
 
     /// <summary>Levels (other indices) whose paired observations define the vector.</summary>
-    public int FitLevels { get; init; } = 100;
+    [Range(1, 100_000)] public int FitLevels { get; init; } = 100;
 
     /// <summary>Coefficients c the vector is added with.</summary>
-    public IReadOnlyList<double> Coefficients { get; init; } = [-2, -1, -0.5, 0, 0.5, 1, 2];
+    [Range(-1000.0, 1000.0)] public IReadOnlyList<double> Coefficients { get; init; } = [-2, -1, -0.5, 0, 0.5, 1, 2];
 
     /// <summary>Layer to steer (null = the middle layer).</summary>
     public string? Layer { get; init; }
@@ -22,7 +23,7 @@ public sealed record SteeringSettings
     public string? Feature { get; init; }
 
     /// <summary>Step limit per episode (0 = 2 × the level's cells).</summary>
-    public int MaxSteps { get; init; }
+    [Range(0, 1_000_000)] public int MaxSteps { get; init; }
 
     /// <summary>Seed of the levels and the sampling (the experiment's evaluation seed).</summary>
     [ConfigIgnore]

@@ -62,7 +62,7 @@ public sealed record ParameterSpec(string Name, ParameterKind Kind, object Defau
                 if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long i) || i < Min || i > Max) throw new UserError(Bad());
                 return (int)i;
             case ParameterKind.Real:
-                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) || double.IsNaN(d) || d < Min || d > Max) throw new UserError(Bad());
+                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) || !double.IsFinite(d) || d < Min || d > Max) throw new UserError(Bad());
                 return d;
             case ParameterKind.Choice:
                 foreach (var c in Choices) if (string.Equals(c, text, StringComparison.OrdinalIgnoreCase)) return c;

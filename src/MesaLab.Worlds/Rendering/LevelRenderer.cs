@@ -9,9 +9,15 @@ namespace MesaLab.Worlds.Rendering;
 /// </summary>
 public sealed class LevelRenderer
 {
+    /// <summary>Fewest pixels per cell that still show the objects' shapes.</summary>
+    public const int MinCellSize = 4;
+
+    /// <summary>Most pixels per cell: the largest levels (64×64) are then 4096 pixels wide, and a GIF of them stays in memory.</summary>
+    public const int MaxCellSize = 64;
+
     public LevelRenderer(int cellSize = 24)
     {
-        if (cellSize < 4 || cellSize > 256) throw new UserError($"--cell-size is {cellSize}, but it must be an integer from 4 to 256.");
+        if (cellSize < MinCellSize || cellSize > MaxCellSize) throw new UserError($"--cell-size is {cellSize}, but it must be a whole number from {MinCellSize} to {MaxCellSize}.");
         CellSize = cellSize;
     }
 

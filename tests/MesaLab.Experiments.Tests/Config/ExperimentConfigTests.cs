@@ -112,7 +112,7 @@ public sealed class ExperimentConfigTests
         Assert.Equal("exp.yaml:2: test_ppo.learning_rate is 'fast', but it must be a number.", Error("test_ppo:\n  learning_rate: fast\n").Message);
         Assert.Equal("exp.yaml:2: test_ppo.schedule is 'cosine', but it must be one of constant, linear_decay.", Error("test_ppo:\n  schedule: cosine\n").Message);
         Assert.Equal("exp.yaml:2: test_ppo.epochs is '2.5', but it must be a whole number (32-bit).", Error("test_ppo:\n  epochs: 2.5\n").Message);
-        Assert.Equal("exp.yaml:2: test_ppo.learning_rate is '3', but it must be a number at least 1E-08 and at most 1.", Error("test_ppo:\n  learning_rate: 3\n").Message);
+        Assert.Equal("exp.yaml:2: test_ppo.learning_rate is '3', but it must be a number from 1E-08 to 1.", Error("test_ppo:\n  learning_rate: 3\n").Message);
         Assert.Contains("exp.yaml:4: test_ppo.channels[1] is 'x'", Error("test_ppo:\n  channels:\n    - 4\n    - x\n").Message);
         Assert.Equal("exp.yaml:1: test_budget.minibatches: must divide envs × steps (1000).", Error("test_budget: { envs: 10, steps: 100, minibatches: 3 }\n").Message);
         Assert.Contains("exp.yaml:1: seed is '-1'", Error("seed: -1\n").Message);
