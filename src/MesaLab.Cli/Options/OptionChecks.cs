@@ -35,6 +35,17 @@ public static class OptionChecks
         return argument;
     }
 
+    /// <summary>Requires the option's value to be one of <paramref name="choices"/> (one sentence naming them when it is not).</summary>
+    public static Option<string> OneOf(this Option<string> option, params string[] choices)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && !choices.Contains(r.Tokens[^1].Value, StringComparer.Ordinal))
+                r.AddError($"{option.Name} is '{r.Tokens[^1].Value}', but it must be one of {string.Join(", ", choices)}");
+        });
+        return option;
+    }
+
     /// <summary>Requires the option's value to lie in [<paramref name="min"/>, <paramref name="max"/>] and be finite.</summary>
     public static Option<T> Within<T>(this Option<T> option, T min, T max) where T : struct, INumber<T>
     {

@@ -20,9 +20,9 @@ public static class ProposalsVerb
     public static Command Create(CliContext cli)
     {
         var file = new Argument<string?>("CONFIG") { Description = "an experiment file with a proposals: section (configs/proposals.yaml); default: the built-in experiment with every proposal", Arity = ArgumentArity.ZeroOrOne };
-        var jobs = new Option<int>("--jobs") { Description = "local worker processes (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var jobs = new Option<int>("--jobs") { Description = "local worker processes (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount }.Within(1, 4096);
         var dryRun = new Option<bool>("--dry-run") { Description = "list the proposals, their procedures and what each axis measures; train and store nothing" };
-        var outDir = new Option<string>("--out") { Description = "directory for study.html with the proposals table and plot", DefaultValueFactory = _ => "mesalab-proposals" };
+        var outDir = new Option<string>("--out") { Description = "directory for study.html with the proposals table and plot", DefaultValueFactory = _ => "mesalab-proposals" }.NotBlank();
         var cmd = new Command("proposals", "compare training proposals (plain RL, randomized levels, regret-based level replay, reward modeling, approval, transparency) on outer alignment, inner alignment, training and performance competitiveness, over seeds");
         cmd.Arguments.Add(file);
         ConfigAliases.AddTo(cmd, Aliases);

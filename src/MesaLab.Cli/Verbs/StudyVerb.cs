@@ -22,7 +22,7 @@ public static class StudyVerb
     {
         var file = new Argument<string>("STUDY") { Description = "a study file: an experiment with a study: section (procedures and seeds), e.g. configs/homogeneity.yaml" };
         var executor = new Option<string>("--executor") { Description = "where jobs run: local (worker processes on this machine) or slurm (an sbatch array job)", DefaultValueFactory = _ => "local" };
-        executor.AcceptOnlyFromAmong("local", "slurm");
+        executor.OneOf("local", "slurm");
         var jobs = new Option<int>("--jobs") { Description = "local worker processes (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var dryRun = new Option<bool>("--dry-run") { Description = "check the study and print its jobs (local) or its sbatch script (slurm); store and submit nothing" };
         var singleNode = new Option<bool>("--single-node") { Description = "with --executor slurm: every task runs on this machine, so the SQLite store in the workspace may be used" };
