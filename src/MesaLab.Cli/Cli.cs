@@ -35,6 +35,7 @@ public static class Cli
         DemoVerb.Create(cli),
         SweepVerb.Create(cli),
         StudyVerb.Create(cli),
+        ProposalsVerb.Create(cli),
         QuantilizeVerb.Create(cli),
         ActivationsVerb.Create(cli),
         ProbeVerb.Create(cli),

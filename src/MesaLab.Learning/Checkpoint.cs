@@ -24,6 +24,10 @@ public sealed record CheckpointMeta
     public NetworkSettings Network { get; init; } = new();
     /// <summary>Training with transparency (null in checkpoints of plain runs written before it existed: none).</summary>
     public TransparencyTrainingSettings? Transparency { get; init; }
+    /// <summary>Which levels training played (null: every episode on the next new level).</summary>
+    public CurriculumSettings? Curriculum { get; init; }
+    /// <summary>What training optimized (null: the world's reward).</summary>
+    public SignalSettings? Signal { get; init; }
     public int InputChannels { get; init; }
     public int InputHeight { get; init; }
     public int InputWidth { get; init; }
@@ -80,6 +84,8 @@ public sealed class Checkpoint
             Ppo = learner.Settings,
             Network = learner.Network.Settings,
             Transparency = learner.Transparency,
+            Curriculum = learner.CurriculumSettings.Enabled ? learner.CurriculumSettings : null,
+            Signal = learner.SignalSettings.Enabled ? learner.SignalSettings : null,
             InputChannels = learner.Network.InputChannels,
             InputHeight = learner.Network.InputHeight,
             InputWidth = learner.Network.InputWidth,
@@ -193,7 +199,8 @@ public sealed class Checkpoint
     /// <remarks><paramref name="settings"/> may change the budget (total_steps); the learning-rate schedule follows it.</remarks>
     public Ppo Resume(TorchSharp.torch.Device? device = null, PpoSettings? settings = null)
     {
-        var learner = new Ppo(TrainSplit(), Meta.Seed, settings ?? Meta.Ppo, Meta.Network, device, Meta.Transparency);
+        var learner = new Ppo(TrainSplit(), Meta.Seed, settings ?? Meta.Ppo, Meta.Network, device, Meta.Transparency,
+            curriculum: Meta.Curriculum, signal: Meta.Signal);
         try
         {
             LoadModel(learner.Network);

@@ -119,6 +119,16 @@ public sealed record UpdateMetrics
     public double AuxLoss { get; init; } = double.NaN;
     /// <summary>Accuracy of the transparency probe on its minibatches, before each step (NaN when off).</summary>
     public double AuxAccuracy { get; init; } = double.NaN;
+    /// <summary>Questions the overseer has answered since the run began (NaN when training on the world's reward).</summary>
+    public double OverseerQueries { get; init; } = double.NaN;
+    /// <summary>Level replay: episodes whose level was scored during this update (NaN without a curriculum).</summary>
+    public double LevelsScored { get; init; } = double.NaN;
+    /// <summary>Level replay: seconds spent scoring levels during this update.</summary>
+    public double ScoreSeconds { get; init; } = double.NaN;
+    /// <summary>Level replay: share of the episodes begun during this update that replay a buffered level.</summary>
+    public double ReplayedShare { get; init; } = double.NaN;
+    /// <summary>Level replay: share of the buffered levels generated as disambiguating (the proxy moved off the goal).</summary>
+    public double BufferDisambiguating { get; init; } = double.NaN;
 
     /// <summary>The metrics by their names (the one vocabulary of the run store, progress lines and reports).</summary>
     public IReadOnlyList<(string Name, double Value)> Named() =>
@@ -127,6 +137,9 @@ public sealed record UpdateMetrics
         ("policy_loss", PolicyLoss), ("value_loss", ValueLoss), ("entropy", Entropy), ("approx_kl", ApproxKl),
         ("clipfrac", Clipfrac), ("explained_variance", ExplainedVariance), ("learning_rate", LearningRate), ("sps", Sps),
         .. double.IsNaN(AuxLoss) ? Array.Empty<(string, double)>() : [("aux_loss", AuxLoss), ("aux_accuracy", AuxAccuracy)],
+        .. double.IsNaN(OverseerQueries) ? Array.Empty<(string, double)>() : [("overseer_queries", OverseerQueries)],
+        .. double.IsNaN(LevelsScored) ? Array.Empty<(string, double)>()
+            : [("levels_scored", LevelsScored), ("score_seconds", ScoreSeconds), ("replayed_share", ReplayedShare), ("buffer_disambiguating", BufferDisambiguating)],
     ];
 }
 
@@ -154,6 +167,18 @@ public sealed class Ppo : IDisposable
 
     /// <summary>The auxiliary loss added to PPO's in every minibatch (null for plain PPO).</summary>
     public IAuxiliaryLoss? Auxiliary { get; }
+
+    /// <summary>Which levels training plays (<c>curriculum.kind</c>); none unless configured.</summary>
+    public CurriculumSettings CurriculumSettings { get; }
+
+    /// <summary>The level replay buffer (null when every episode takes the next new level).</summary>
+    public LevelReplay? Curriculum { get; }
+
+    /// <summary>What training optimizes (<c>signal.kind</c>); the world's reward unless configured.</summary>
+    public SignalSettings SignalSettings { get; }
+
+    /// <summary>The reward PPO optimizes instead of the world's (null: the world's).</summary>
+    public TrainingSignal? Signal { get; }
 
     /// <summary>Updates completed.</summary>
     public long Update { get; private set; }
@@ -201,7 +226,7 @@ public sealed class Ppo : IDisposable
     /// <param name="fused">Use the fused C# forward and backward passes where they apply (see <see cref="UsesFusedPath"/>);
     /// false forces libtorch's autograd everywhere (the reference implementation).</param>
     public Ppo(Split split, ulong seed, PpoSettings settings, NetworkSettings network, Device? device = null,
-        TransparencyTrainingSettings? transparency = null, bool fused = true)
+        TransparencyTrainingSettings? transparency = null, bool fused = true, CurriculumSettings? curriculum = null, SignalSettings? signal = null)
     {
         settings.Validate("ppo settings");
         transparency ??= new TransparencyTrainingSettings();
@@ -216,8 +241,15 @@ public sealed class Ppo : IDisposable
         if (network.Recurrent && n % settings.Minibatches != 0)
             throw new UserError($"ppo settings: a recurrent network splits whole instances into minibatches, so ppo.minibatches ({settings.Minibatches}) must divide ppo.num_envs ({n}).");
 
+        CurriculumSettings = curriculum ?? new CurriculumSettings();
+        CurriculumSettings.Validate("curriculum settings");
+        SignalSettings = signal ?? new SignalSettings();
+        SignalSettings.Validate("signal settings");
+        if (CurriculumSettings.Enabled) Curriculum = new LevelReplay(CurriculumSettings, new RegretScorer(split, settings.Gamma), seed);
+        if (SignalSettings.Enabled) Signal = new TrainingSignal(SignalSettings, split, n, t, seed);
+
         // ── network ──
-        Batch = new WorldBatch(split, n, seed, new BatchOptions { EpisodesPerTrial = settings.EpisodesPerTrial });
+        Batch = new WorldBatch(split, n, seed, new BatchOptions { EpisodesPerTrial = settings.EpisodesPerTrial, Curriculum = Curriculum });
         baseObjective = split.World.BaseObjective(split);
         int c = Batch.Channels, h = Batch.CanvasHeight, w = Batch.CanvasWidth;
         Network = new ActorCritic(network, c, h, w, seed);
@@ -276,6 +308,7 @@ public sealed class Ppo : IDisposable
         Update++;
         GlobalStep += Settings.BatchSize;
         double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+        var replay = Curriculum?.TakeCounters();
         return new UpdateMetrics
         {
             Update = Update,
@@ -294,6 +327,11 @@ public sealed class Ppo : IDisposable
             ExplainedVariance = explained,
             LearningRate = lr,
             Sps = Settings.BatchSize / seconds,
+            OverseerQueries = Signal is null ? double.NaN : Signal.Queries,
+            LevelsScored = replay is { } r0 ? r0.Scored : double.NaN,
+            ScoreSeconds = replay is { } r1 ? r1.ScoreSeconds : double.NaN,
+            ReplayedShare = replay is { } r2 ? (r2.Replayed + r2.Fresh > 0 ? (double)r2.Replayed / (r2.Replayed + r2.Fresh) : double.NaN) : double.NaN,
+            BufferDisambiguating = Curriculum?.DisambiguatingShare ?? double.NaN,
         };
     }
 
@@ -344,6 +382,7 @@ public sealed class Ppo : IDisposable
                 moves[i] = (Move)a;
             }
             Auxiliary?.Record(Batch, row);
+            Signal?.Record(Batch, moves, row);
             Batch.Step(moves, EnvObservations);
             for (int i = 0; i < n; i++)
             {
@@ -368,6 +407,7 @@ public sealed class Ppo : IDisposable
                 }
             }
         }
+        Signal?.Finish(rewards, Update, TotalUpdates);
         return tally;
     }
 
@@ -599,6 +639,8 @@ public sealed class Ppo : IDisposable
             EpisodeStart = [.. nextStart],
             EpisodeInTrial = [.. Batch.EpisodeInTrial],
             CoreState = core,
+            Curriculum = Curriculum?.SaveState(),
+            Signal = Signal?.SaveState(),
         };
     }
 
@@ -624,6 +666,10 @@ public sealed class Ppo : IDisposable
         Batch.NextLevel = s.NextLevel;
         s.EpisodeStart.CopyTo(nextStart, 0);
         if (s.EpisodeInTrial.Length == n) s.EpisodeInTrial.CopyTo(Batch.EpisodeInTrial, 0);
+        if (Curriculum is not null)
+            Curriculum.LoadState(s.Curriculum ?? throw new UserError("the checkpoint holds no level replay buffer, but the run trains with curriculum.kind regret_replay; it cannot be resumed exactly."));
+        if (Signal is not null)
+            Signal.LoadState(s.Signal ?? throw new UserError($"the checkpoint holds no state of its training signal ({Signal.Kind}); it cannot be resumed exactly."));
         if (s.CoreState is { } core && state is not null)
         {
             using var cpu = tensor(core, state.shape);
@@ -678,4 +724,8 @@ public sealed record LearnerState
     public int[] EpisodeInTrial { get; init; } = [];
     /// <summary>Recurrent core state, N × core, row-major (null without a core).</summary>
     public float[]? CoreState { get; init; }
+    /// <summary>The level replay buffer (null without a curriculum).</summary>
+    public LevelReplayState? Curriculum { get; init; }
+    /// <summary>The training signal's state as JSON (null on the world's reward).</summary>
+    public string? Signal { get; init; }
 }

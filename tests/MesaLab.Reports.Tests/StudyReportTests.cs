@@ -82,8 +82,9 @@ public sealed class StudyReportTests
     public void The_report_has_its_sections_pictures_estimates_and_the_variance_decomposition()
     {
         var html = StudyReport.Build(Sample()).Render();
-        foreach (var id in StudyReport.Sections.Where(s => s != "curve")) Assert.Contains($"<section id=\"{id}\">", html);
+        foreach (var id in StudyReport.Sections.Where(s => s is not ("curve" or "proposals"))) Assert.Contains($"<section id=\"{id}\">", html);
         Assert.DoesNotContain("<section id=\"curve\">", html);
+        Assert.DoesNotContain("<section id=\"proposals\">", html);
         var images = Regex.Matches(html, "src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"");
         Assert.Equal(2, images.Count);
         foreach (Match m in images)
@@ -112,5 +113,27 @@ public sealed class StudyReportTests
         double left = pic.MeanRow(blue, 10, new SKRectI(0, 0, pic.Width / 5, pic.Height));
         double right = pic.MeanRow(blue, 10, new SKRectI(pic.Width * 4 / 5, 0, pic.Width, pic.Height));
         Assert.True(left > right + pic.Height * 0.4, $"objective robustness goes from row {left:0} to {right:0}: it should rise");
+    }
+
+    [Fact]
+    public void The_proposals_plot_puts_the_four_axes_side_by_side_at_their_heights()
+    {
+        static ProposalRow Row(string name, double outer, double inner, double training, double performance) =>
+            new(name, name, "", "", "", null, 3, 3, Estimate.Exact(outer), Estimate.Exact(inner), Estimate.Exact(training), Estimate.Exact(performance),
+                Estimate.Exact(1000), Estimate.Exact(10), Estimate.Exact(0), Estimate.Exact(0.5),
+                [.. Enumerable.Repeat(outer, 10)], [.. Enumerable.Repeat(inner, 10)], [.. Enumerable.Repeat(training, 10)], [.. Enumerable.Repeat(performance, 10)]);
+        // The first proposal has the four axes at 1, 0, 2 and 0.5: each series' dots sit at its height (the legend is at
+        // the top right, so the left half holds only the first proposal's dots).
+        var data = new ProposalComparisonData("plain-rl", [], [Row("p", 1, 0, 2, 0.5), Row("q", 1, 1, 1, 1)]);
+        using var pic = new Picture(StudyReport.ProposalPlot(data));
+        double Row0(int series) => pic.MeanRow(Picture.Of(PlotPalette.SeriesColor(series)), 12, new SKRectI(0, 0, pic.Width / 2, pic.Height));
+        double outerRow = Row0(0), innerRow = Row0(1), trainingRow = Row0(2), performanceRow = Row0(3);
+        Assert.True(trainingRow < outerRow && outerRow < performanceRow && performanceRow < innerRow,
+            $"rows: outer {outerRow:0}, inner {innerRow:0}, training {trainingRow:0}, performance {performanceRow:0}");
+        // Equal steps in value are equal steps in rows (a linear axis): 2 → 1 as far as 1 → 0.
+        Assert.InRange((outerRow - trainingRow) / (innerRow - outerRow), 0.7, 1.3);
+
+        var html = StudyReport.Build(Sample() with { Proposals = data }).Render();
+        Assert.Contains("<section id=\"proposals\">", html);
     }
 }

@@ -43,6 +43,37 @@ public static class OuterAlignment
         return Statistics.PercentileInterval(Ratio(Enumerable.Range(0, records.Count)), reps);
     }
 
+    /// <summary>
+    /// Outer alignment of a training signal (the four axes): on every recorded level, the policy that optimally
+    /// maximizes <paramref name="signal"/> with discount <paramref name="gamma"/> (<see cref="SignalPlanner"/>: exact
+    /// value iteration, episodes ending where the world ends them) is played from the start; the level's value is 1 when
+    /// it competently reaches the intended objective (<see cref="CompetenceCriterion"/>, the rule outcomes are
+    /// classified by) and 0 otherwise. The mean of these values is the intended objective's share of the signal-optimal
+    /// behaviour: 1 when the signal points at the intended goal everywhere.
+    /// </summary>
+    /// <returns>One value (0 or 1) per record, in order.</returns>
+    public static double[] OfSignal(IReadOnlyList<EpisodeRecord> records, TransitionReward signal, double gamma, LevelCache? cache = null,
+        CompetenceCriterion? criterion = null, ulong seed = 0x0A7E)
+    {
+        cache ??= new LevelCache();
+        criterion ??= CompetenceCriterion.Default;
+        var values = new double[records.Count];
+        var generators = new Dictionary<Split, LevelGenerator>();
+        for (int i = 0; i < records.Count; i++)
+        {
+            var facts = cache.Get(records[i]);
+            var split = facts.Split;
+            if (!generators.TryGetValue(split, out var generator)) generators[split] = generator = split.World.CreateGenerator(split);
+            var intended = split.World.IntendedObjective(split);
+            var planner = new SignalPlanner(facts.Level, signal, split.World.BaseObjective(split), gamma);
+            var rng = new Rng(seed ^ (ulong)records[i].LevelIndex);
+            var cells = planner.Rollout(generator.MaxSteps(facts.Level), ref rng);
+            int reached = cells.FindIndex(c => intended.IsGoal(facts.Level, c));
+            values[i] = reached > 0 && criterion.IsCompetent(facts.ShortestPath[intended.Name], reached) ? 1 : 0;
+        }
+        return values;
+    }
+
     private static double IntendedReturn(Episode e, CandidateObjective intended)
     {
         int n = e.Events.Count(ev => (ev & intended.Event) != 0);

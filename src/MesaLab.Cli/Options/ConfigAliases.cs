@@ -67,6 +67,10 @@ public static class ConfigAliases
     public static readonly ConfigAlias CpusPerTask = ConfigAlias.Value("--cpus-per-task", "study.slurm.cpus_per_task");
     public static readonly ConfigAlias Memory = ConfigAlias.Value("--mem", "study.slurm.memory");
 
+    public static readonly ConfigAlias ProposalSeeds = ConfigAlias.List("--seeds", "proposals.seeds");
+    public static readonly ConfigAlias Include = ConfigAlias.List("--include", "proposals.include");
+    public static readonly ConfigAlias DisambiguatingFraction = ConfigAlias.Value("--fraction", "proposals.disambiguating_fraction");
+
     public static readonly ConfigAlias CompetenceSeeds = ConfigAlias.Value("--seeds", "competence.seeds");
     public static readonly ConfigAlias LimitSeconds = ConfigAlias.Value("--limit-seconds", "competence.limit_seconds");
 

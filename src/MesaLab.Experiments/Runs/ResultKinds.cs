@@ -28,4 +28,5 @@ public static class ResultKinds
     public const string ValueMaps = "search.value_maps";
     public const string GoalEdit = "search.goal_edit";
     public const string InContextLearning = "search.in_context";
+    public const string TrainingSignal = "training.signal";
 }

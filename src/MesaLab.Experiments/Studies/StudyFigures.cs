@@ -44,6 +44,7 @@ public static class StudyFigures
         CapabilityFailure => "capability failure (share of deploy episodes)",
         ObjectiveRobustness => "objective robustness (base objective's share of goal-directed deploy episodes)",
         _ when key.StartsWith("behavioral:", StringComparison.Ordinal) => $"{key["behavioral:".Length..]}'s share of goal-directed deploy episodes",
+        _ when ProposalFigures.Label(key) is { } label => label,
         _ => key,
     };
 

@@ -57,7 +57,8 @@ public static class StudyReportJob
             if (perProcedure.All(p => p.Seeds.Count == 0) && !StudyFigures.OutcomeShares.Contains(key)) continue;
             var variance = VarianceDecomposition.Of(groups, replicates, Rng.Hash($"{study}/{key}/variance"));
             var kind = StudyFigures.OutcomeShares.Contains(key) ? StudyFigureKind.OutcomeShare
-                : key == StudyFigures.ObjectiveRobustness ? StudyFigureKind.ObjectiveRobustness : StudyFigureKind.BehavioralObjective;
+                : key == StudyFigures.ObjectiveRobustness ? StudyFigureKind.ObjectiveRobustness
+                : ProposalFigures.Keys.Contains(key) ? StudyFigureKind.ProposalAxis : StudyFigureKind.BehavioralObjective;
             figures.Add(new StudyFigureData(key, StudyFigures.Label(key), kind, perProcedure,
                 variance.Icc.IsAvailable || variance.Within.IsAvailable
                     ? new VarianceSummary(variance.GrandMean, variance.Between, variance.Within, variance.Icc, variance.Procedures, variance.Runs)
@@ -80,6 +81,41 @@ public static class StudyReportJob
             EpisodeReplicates = settings.Replicates,
             Replicates = replicates,
             Spec = record.Spec,
+            Proposals = spec.RawSection("proposals") is { IsNull: false } ? Proposals(settings, status, documents, replicates, study) : null,
         };
+    }
+
+    /// <summary>The four axes of every proposal of a proposals study (its procedures are catalogue proposals; the baseline's runs set the scale).</summary>
+    private static ProposalComparisonData Proposals(StudySettings settings, StudyStatusResult status, Dictionary<string, StudyRunDocument> documents,
+        int replicates, string study)
+    {
+        SeedFigure Of(StudyRunDocument d, string key) => d.Figure(key)?.ToSeedFigure() ?? new SeedFigure(double.NaN, []);
+        double Exact(StudyRunDocument d, string key) => d.Figure(key)?.Value ?? double.NaN;
+        var runs = new List<(string Proposal, IReadOnlyList<ProposalRunFigures> Runs)>();
+        foreach (var p in settings.Procedures)
+        {
+            var docs = status.JobStates.Where(j => j.Procedure == p.Name && documents.ContainsKey(j.Job)).Select(j => documents[j.Job]).ToList();
+            runs.Add((p.Name, [.. docs.Select(d => new ProposalRunFigures(Of(d, ProposalFigures.OuterAlignment), Of(d, ProposalFigures.InnerAlignment),
+                Of(d, StudyFigures.ObjectiveGeneralized), Exact(d, ProposalFigures.StepsToCompetence), Exact(d, ProposalFigures.SecondsToCompetence),
+                Exact(d, ProposalFigures.QueriesToCompetence), Exact(d, ProposalFigures.CompetenceReached) == 1))]));
+        }
+        string baseline = ProposalCatalog.Baseline.Name;
+        var axes = ProposalAxes.Of(runs, baseline, replicates, Rng.Hash(study));
+        var baseRuns = runs.FirstOrDefault(r => r.Proposal == baseline).Runs ?? [];
+        double baseSteps = baseRuns.Select(r => r.StepsToCompetence).DefaultIfEmpty(double.NaN).Average();
+        double baseCompetent = baseRuns.Select(r => r.IntendedCompetent.Value).DefaultIfEmpty(double.NaN).Average();
+        var rows = new List<ProposalRow>();
+        for (int i = 0; i < runs.Count; i++)
+        {
+            var (name, figures) = runs[i];
+            var a = axes[i];
+            var proposal = ProposalCatalog.Find(name);
+            rows.Add(new ProposalRow(name, proposal?.Title ?? name, proposal?.Procedure ?? "", proposal?.Keeps ?? "", proposal?.Loses ?? "", proposal?.Overseer,
+                a.Seeds, a.SeedsCompetent, a.Outer, a.Inner, a.Training, a.Performance, a.StepsToCompetence, a.SecondsToCompetence, a.QueriesToCompetence,
+                a.IntendedCompetent,
+                [.. figures.Select(f => f.OuterAlignment.Value)], [.. figures.Select(f => f.InnerAlignment.Value)],
+                [.. figures.Select(f => baseSteps / f.StepsToCompetence)], [.. figures.Select(f => f.IntendedCompetent.Value / baseCompetent)]));
+        }
+        return new ProposalComparisonData(baseline, [.. ProposalAxisDefinitions.All.Select(x => new AxisDefinition(x.Axis, x.Measures))], rows);
     }
 }

@@ -109,7 +109,9 @@ public static class StudyWorker
                 var stored = StoredRun.Open(store, runId);
                 var analysis = RunAnalysis.Of(stored, narrator, linked.Token);
                 (evaluate, analyse) = (analysis.EvaluateSeconds, analysis.AnalyseSeconds);
-                var figures = StudyFigures.Of(analysis, settings.Replicates, unchecked((ulong)job.Seed) ^ Rng.Hash(job.Job));
+                ulong figureSeed = unchecked((ulong)job.Seed) ^ Rng.Hash(job.Job);
+                IReadOnlyList<StudyFigureValue> figures = [.. StudyFigures.Of(analysis, settings.Replicates, figureSeed),
+                    .. ProposalFigures.Of(stored, analysis, settings.Replicates, figureSeed)];
                 var document = new StudyRunDocument(job.Study, job.Job, job.Procedure, job.Seed, runId, train, evaluate, analyse,
                     analysis.Deploy.Analysis.Outcomes.Count, analysis.Decomposition.BaseObjective, analysis.Decomposition.DeployBehavioralObjective,
                     [.. analysis.Deploy.Analysis.Behavioral.Candidates.Select(c => c.Candidate)], figures);

@@ -20,7 +20,7 @@ public sealed record TrainResult(RunRecord Run, RunStatus Status, long Updates, 
 public static class TrainJob
 {
     /// <summary>The sections a training run reads, written out in full with the run.</summary>
-    public static readonly IReadOnlyList<string> Sections = ["ppo", "network", "training", "transparency"];
+    public static readonly IReadOnlyList<string> Sections = ["ppo", "network", "training", "transparency", "curriculum", "signal"];
 
     /// <summary>Starts a new run of <paramref name="config"/> (for <paramref name="studyJob"/>, when a study's worker runs it).</summary>
     public static TrainResult Start(IRunStore store, ExperimentConfig config, INarrator narrator, CancellationToken cancel = default, StudyJobRef? studyJob = null)
@@ -29,9 +29,11 @@ public static class TrainJob
         var network = config.Section<NetworkSettings>();
         var training = config.Section<TrainingSettings>();
         var transparency = config.Section<TransparencyTrainingSettings>();
+        var curriculum = config.Section<CurriculumSettings>();
+        var signal = config.Section<SignalSettings>();
         TorchSetup.SetThreads(config.Threads);
         var device = TorchSetup.Device(training.Device);
-        using var learner = new Ppo(config.TrainSplit, (ulong)config.Seed, ppo, network, device, transparency);
+        using var learner = new Ppo(config.TrainSplit, (ulong)config.Seed, ppo, network, device, transparency, curriculum: curriculum, signal: signal);
         using var session = RunSession.Create(store, config, ResultKinds.TrainRun, Sections, studyJob: studyJob);
         narrator.Log($"run {session.Run.Id} ({session.Run.Name}): {config.World.Name}, split {config.TrainSplitName}, seed {config.Seed}, {config.Threads} thread(s), {ppo.TotalSteps:N0} steps; store {store.Location}");
         return session.Execute(s => Loop(s, config, training, learner, narrator, cancel));
@@ -69,7 +71,8 @@ public static class TrainJob
         if (checkpointUpdate is null && store.Checkpoints(run.Id).Count == 0)
         {
             // Killed before its first checkpoint: nothing was kept but the configuration, which rebuilds the same start.
-            learner = new Ppo(config.TrainSplit, (ulong)config.Seed, ppo, config.Section<NetworkSettings>(), device, config.Section<TransparencyTrainingSettings>());
+            learner = new Ppo(config.TrainSplit, (ulong)config.Seed, ppo, config.Section<NetworkSettings>(), device, config.Section<TransparencyTrainingSettings>(),
+                curriculum: config.Section<CurriculumSettings>(), signal: config.Section<SignalSettings>());
             from = "the start (it has no checkpoint yet)";
         }
         else
@@ -131,6 +134,7 @@ public static class TrainJob
         using var policy = new LearnedPolicy(learner.Network, run.Name, training.HeldOutGreedy, (ulong)config.Seed);
         var held = HeldOutCheck.Run(policy, config.TrainSplit, (ulong)config.Seed, training.HeldOutLevels);
         session.AddResult(ResultKinds.HeldOutCheck, config.TrainSplitName, held);
+        if (learner.Signal is not null) session.AddResult(ResultKinds.TrainingSignal, learner.Signal.Kind, learner.Signal.Summary(learner.Settings.Gamma));
         var completed = session.Finish(RunStatus.Completed);
         return new TrainResult(completed, RunStatus.Completed, learner.Update, learner.GlobalStep, session.WallSeconds, lastCheckpoint, last, held);
     }

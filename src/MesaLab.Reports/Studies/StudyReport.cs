@@ -13,8 +13,8 @@ public static class StudyReport
 {
     public const string FileName = "study.html";
 
-    /// <summary>The section ids, in order (curve only for a study with an axis).</summary>
-    public static readonly IReadOnlyList<string> Sections = ["study", "outcomes", "behavioral", "homogeneity", "curve", "jobs", "spec"];
+    /// <summary>The section ids, in order (proposals only for a study of training proposals, curve only for a study with an axis).</summary>
+    public static readonly IReadOnlyList<string> Sections = ["study", "proposals", "outcomes", "behavioral", "homogeneity", "curve", "jobs", "spec"];
 
     private static string Number(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.000", CultureInfo.InvariantCulture);
 
@@ -84,6 +84,7 @@ public static class StudyReport
             if (completed < d.Jobs.Count)
                 doc.Paragraph($"{d.Jobs.Count - completed} jobs are not completed; the figures use the runs that are.", "note");
         }
+        if (d.Proposals is { } proposals) ProposalSection(doc, d, proposals);
         using (doc.Section("outcomes", "Deploy outcomes by procedure"))
         {
             doc.Image(OutcomePlot(d), "deploy outcome shares by procedure, one dot per seed");
@@ -124,6 +125,44 @@ public static class StudyReport
         using (doc.Section("spec", "Specification"))
             doc.Preformatted(d.Spec);
         return doc;
+    }
+
+    /// <summary>The four axes side by side for every proposal: one dot per seed, bar and whisker = mean over seeds and its interval.</summary>
+    public static byte[] ProposalPlot(ProposalComparisonData p)
+    {
+        var groups = p.Rows.Select(r => r.Name).ToList();
+        StripSeries Axis(string name, int color, Func<ProposalRow, IReadOnlyList<double>> seeds, Func<ProposalRow, Estimate> estimate) =>
+            new(name, PlotPalette.SeriesColor(color), [.. p.Rows.Select(seeds)], [.. p.Rows.Select(estimate)]);
+        var series = new List<StripSeries>
+        {
+            Axis("outer alignment", 0, r => r.OuterSeeds, r => r.Outer),
+            Axis("inner alignment", 1, r => r.InnerSeeds, r => r.Inner),
+            Axis("training competitiveness", 2, r => r.TrainingSeeds, r => r.Training),
+            Axis("performance competitiveness", 3, r => r.PerformanceSeeds, r => r.Performance),
+        };
+        double top = series.SelectMany(s => s.Values.SelectMany(v => v).Concat(s.Estimates.Select(e => e.High))).Where(double.IsFinite).DefaultIfEmpty(1).Max();
+        return StripPlot.Render("four axes per proposal: one dot per seed, bar = mean over seeds",
+            $"1 = aligned / as competitive as {p.Baseline}", groups, series, -0.05, Math.Max(1.1, top * 1.08) + 0.35, width: Math.Max(PlotPalette.Width, 150 * groups.Count));
+    }
+
+    private static void ProposalSection(HtmlDocument doc, StudyReportData d, ProposalComparisonData p)
+    {
+        using (doc.Section("proposals", "Training proposals on four axes"))
+        {
+            doc.Paragraph($"Each proposal is a procedure of this study, trained with the same seeds on {d.World}; its value on each axis is the mean over seeds "
+                + "with a 95 % hierarchical-bootstrap interval (seeds, then each seed's episodes). These are small gridworld analogues of the proposals, "
+                + "labelled with what each keeps and loses of the original idea.");
+            doc.Table(["axis", "what it measures"], p.Axes.Select(a => (IReadOnlyList<string>)[a.Axis, a.Measures]));
+            doc.Table(["proposal", "outer alignment", "inner alignment", "training competitiveness", "performance competitiveness",
+                    "steps to competence", "training s to competence", "overseer queries to competence", "seeds competent"],
+                p.Rows.Select(r => (IReadOnlyList<string>)[r.Name, r.Outer.Format(), r.Inner.Format(), r.Training.Format(), r.Performance.Format(),
+                    r.StepsToCompetence.Format("N0"), r.SecondsToCompetence.Format("0.0"), r.Overseer is null ? "none" : r.QueriesToCompetence.Format("N0"),
+                    $"{r.SeedsCompetent} of {r.Seeds}"]),
+                $"mean over seeds [95 % interval]; competitiveness relative to {p.Baseline}; a seed that never reached competence counts with its whole budget");
+            doc.Image(ProposalPlot(p), "the four axes side by side per proposal, one dot per seed");
+            doc.Table(["proposal", "procedure", "keeps", "loses", "an overseer query is"],
+                p.Rows.Select(r => (IReadOnlyList<string>)[$"{r.Name}: {r.Title}", r.Procedure, r.Keeps, r.Loses, r.Overseer ?? "(no overseer)"]));
+        }
     }
 
     private static string Seconds(double s) => s.ToString("0.0", CultureInfo.InvariantCulture);

@@ -23,6 +23,8 @@ public sealed record StudyReportData
     public int Replicates { get; init; }
     /// <summary>The study's spec as stored (YAML).</summary>
     public string Spec { get; init; } = "";
+    /// <summary>For a study of training proposals (<c>mesalab proposals</c>): the four axes per proposal (null otherwise).</summary>
+    public ProposalComparisonData? Proposals { get; init; }
 }
 
 /// <summary>A procedure of the study: its name, description, axis value, and how many of its runs are analysed.</summary>
@@ -34,6 +36,8 @@ public enum StudyFigureKind
     OutcomeShare,
     BehavioralObjective,
     ObjectiveRobustness,
+    /// <summary>A figure behind the four axes of training proposals (outer and inner alignment, cost to competence).</summary>
+    ProposalAxis,
 }
 
 /// <summary>One figure over the study: per procedure, the seeds' values and the estimate over seeds; and its variance decomposition.</summary>

@@ -20,5 +20,8 @@ public sealed record BatchOptions
 
     /// <summary>Canvas size override (0 = the split's largest level). Levels smaller than the canvas are centred in it.</summary>
     public int CanvasWidth { get; init; }
+
+    /// <summary>Chooses the level after each automatic reset (null: the next index of the sequence).</summary>
+    public ILevelCurriculum? Curriculum { get; init; }
     public int CanvasHeight { get; init; }
 }

@@ -239,6 +239,18 @@ public sealed class WorldBatch
         }
     }
 
+    /// <summary>The level after instance <paramref name="i"/>'s episode ended: the curriculum's choice, or the next of the sequence.</summary>
+    private long NextEpisodeLevel(int i)
+    {
+        if (Options.Curriculum is not { } curriculum) return NextLevelIndex();
+        long fresh = Wrap(nextLevelIndex);
+        long chosen = curriculum.NextLevel(this, i, fresh);
+        if (chosen == fresh) nextLevelIndex++;
+        return chosen;
+    }
+
+    private long Wrap(long idx) => Options.LevelCount > 0 ? Options.FirstLevelIndex + (idx - Options.FirstLevelIndex) % Options.LevelCount : idx;
+
     private long NextLevelIndex()
     {
         long idx = nextLevelIndex++;
@@ -361,7 +373,7 @@ public sealed class WorldBatch
                 else
                 {
                     EpisodeInTrial[i] = 0;
-                    ResetInstance(i, NextLevelIndex(), observations);
+                    ResetInstance(i, NextEpisodeLevel(i), observations);
                 }
             }
         }

@@ -1,0 +1,75 @@
+namespace MesaLab.Experiments;
+
+/// <summary>
+/// A training proposal as MesaLab runs it: a documented procedure (changes to the experiment) that says which idea it
+/// stands for, what of that idea it keeps and what it loses on gridworlds, and what its overseer is asked.
+/// </summary>
+/// <param name="Name">How studies, jobs and runs name it.</param>
+/// <param name="Idea">The original proposal, in a sentence.</param>
+/// <param name="Procedure">What MesaLab trains, in a sentence.</param>
+/// <param name="Set">The procedure's changes to the experiment (YAML mapping; <c>{fraction}</c> is the disambiguating fraction and
+/// <c>{train}</c> the experiment's train split).</param>
+/// <param name="Overseer">What one overseer query is (null: the proposal asks no overseer).</param>
+public sealed record Proposal(string Name, string Title, string Idea, string Procedure, string Keeps, string Loses, string Set, string? Overseer)
+{
+    /// <summary>Its training plans toward the intended goal cell (regret, approval, reward features, probe labels), so the world's objectives must be goal cells marked by objects.</summary>
+    public bool NeedsGoalCells => Name is not ("plain-rl" or "randomized-levels");
+}
+
+/// <summary>The proposals MesaLab can train, in the order reports show them; the first is the baseline the competitiveness axes are relative to.</summary>
+public static class ProposalCatalog
+{
+    /// <summary>The split the proposals that train on disambiguating levels use: the train split with the proxy moved on a fraction of levels.</summary>
+    public const string DisambiguatingSplit = "proposals-disambiguating";
+
+    public static readonly IReadOnlyList<Proposal> All =
+    [
+        new("plain-rl", "Plain RL",
+            "Reinforcement learning on the base reward; the baseline every proposal is compared with.",
+            "PPO on the world's reward on the training split.",
+            "Everything: it is the reference.",
+            "Nothing; it is not a safety proposal.",
+            "{}", null),
+        new("randomized-levels", "Randomized training levels (domain randomization)",
+            "Train on a wider distribution so that the proxy and the goal come apart during training.",
+            "PPO on the world's reward on the training split with the proxy (the arrow) placed at random on a fraction of levels; each level is played once, in order.",
+            "The remedy itself: disambiguating levels in the training distribution, at a known fraction.",
+            "Only one kind of randomization (the proxy's position), chosen by the designer who already knows the proxy; real distribution shifts are not enumerable.",
+            "{ train_split: " + DisambiguatingSplit + " }", null),
+        new("regret-replay", "Adversarial training as regret-based level design",
+            "An adversary chooses the training levels on which the current agent's regret is highest (minimax regret; Abdel Sadek, Farrugia-Roberts et al., RLC 2025).",
+            "PPO on the same levels as randomized-levels (the same fraction of disambiguating levels among new levels), with prioritized level replay: every ended episode's level is scored by its exact regret (optimal discounted return from shortest paths minus the agent's) and high-regret levels are replayed.",
+            "The adversary's objective (regret), computed exactly, and its means of acting (choosing among levels).",
+            "The adversary does not design levels: it can only replay levels the generator produced, so it cannot create disambiguating levels that are not there; exact regret needs the optimal return, which real tasks do not give.",
+            "{ train_split: " + DisambiguatingSplit + ", curriculum.kind: regret_replay }", null),
+        new("reward-modeling", "Reward modeling from preferences",
+            "Learn the reward from human comparisons of the agent's behaviour and train the agent on the learned reward, iterating as the agent changes (recursive reward modeling's base case).",
+            "A Bradley–Terry reward model linear in transition features (progress toward and entering the exit and the arrow, bumping a wall) is fitted to a scripted overseer's noisy preferences between segments of the agent's own rollouts, in rounds during training; PPO is trained on the learned reward.",
+            "Preferences over the agent's own behaviour, noise, iteration, and the reward model's blindness to what its data cannot distinguish.",
+            "No recursion (no assistant helps the overseer); the overseer is scripted and knows the intended goal exactly; the reward model is linear in hand-chosen features rather than a network.",
+            "{ signal.kind: reward_model }", "a comparison of two trajectory segments"),
+        new("approval-myopic", "Approval-based, myopic training",
+            "The agent maximizes an overseer's approval of each action, not the long-run consequences (myopia), so it never learns to plan around the overseer.",
+            "PPO with γ = 0 on the overseer's per-step approval: 1 when the move is on the overseer's shortest path to the exit, else 0.",
+            "Per-action approval from an overseer who plans, and myopia (γ = 0).",
+            "The overseer's approval is exact and free of manipulation; there is no notion of the agent influencing its overseer.",
+            "{ signal.kind: approval, ppo.gamma: 0 }", "an approval of one move"),
+        new("transparency", "Transparency-augmented training",
+            "Use transparency tools during training to reward the model for internals that represent the intended goal.",
+            "PPO on the world's reward plus an auxiliary loss: a linear probe on body.features decodes the first move toward the intended goal, on observations with the proxy moved to a random cell (transparency.aux: intended_goal).",
+            "An inspection of internals as part of the training signal.",
+            "The probe is linear and supervised with the intended goal's location, which a real overseer of an advanced model would not have.",
+            "{ transparency.aux: intended_goal }", null),
+        new("transparency-control", "Control for transparency: the same labels through the policy head",
+            "The control for transparency-augmented training: the same labels given as behaviour cloning, so that the effect of transparency is not confused with extra supervision.",
+            "PPO on the world's reward plus the same labels on the same (proxy-moved) observations as a cross-entropy on the policy's own move (transparency.aux: imitate_intended).",
+            "The extra supervision of the transparency proposal.",
+            "The inspection of internals: the labels reach the network only through its behaviour.",
+            "{ transparency.aux: imitate_intended }", null),
+    ];
+
+    /// <summary>The baseline the competitiveness axes are relative to.</summary>
+    public static Proposal Baseline => All[0];
+
+    public static Proposal? Find(string name) => All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+}

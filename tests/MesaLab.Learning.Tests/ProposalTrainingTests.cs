@@ -1,0 +1,78 @@
+namespace MesaLab.Learning.Tests;
+
+using MesaLab.Worlds;
+
+/// <summary>Every training proposal's learner learns the tiny maze, and resumes exactly.</summary>
+[Collection("torch")]
+public sealed class ProposalTrainingTests
+{
+    public ProposalTrainingTests() => TorchSetup.SetThreads(1);
+
+    private static Ppo Learner(string proposal, ulong seed, PpoSettings settings) => proposal switch
+    {
+        "approval" => new Ppo(TinyWorlds.ThreeByThree(), seed, settings with { Gamma = 0 }, TinyWorlds.SmallMaze, signal: new SignalSettings { Kind = SignalSettings.Approval }),
+        "reward_model" => new Ppo(TinyWorlds.ThreeByThree(), seed, settings, TinyWorlds.SmallMaze,
+            signal: new SignalSettings { Kind = SignalSettings.RewardModel, Rounds = 3, QueriesPerRound = 100 }),
+        "regret_replay" => new Ppo(TinyWorlds.ThreeByThree(), seed, settings, TinyWorlds.SmallMaze,
+            curriculum: new CurriculumSettings { Kind = CurriculumSettings.RegretReplay, BufferSize = 64, MinLevels = 16 }),
+        "imitate_intended" => new Ppo(TinyWorlds.ThreeByThree(), seed, settings, TinyWorlds.SmallMaze,
+            transparency: new TransparencyTrainingSettings { Aux = TransparencyTrainingSettings.ImitateIntended }),
+        _ => throw new ArgumentException(proposal),
+    };
+
+    [Theory]
+    [InlineData("approval")]
+    [InlineData("reward_model")]
+    [InlineData("regret_replay")]
+    [InlineData("imitate_intended")]
+    public void Each_proposal_learns_the_tiny_maze(string proposal)
+    {
+        var split = TinyWorlds.ThreeByThree();
+        using var learner = Learner(proposal, 3, TinyWorlds.Fast(totalSteps: 16 * 16 * 40));
+        UpdateMetrics? last = null;
+        while (!learner.Finished) last = learner.Train();
+        using var policy = new LearnedPolicy(learner.Network, "tiny", seed: 9);
+        double learned = HeldOutCheck.Run(policy, split, 11, levels: 400).SuccessRate;
+        Assert.True(learned > 0.85, $"{proposal}: held-out success after training {learned:F3}");
+        switch (proposal)
+        {
+            case "approval":
+                // One approval per step of training.
+                Assert.Equal(learner.GlobalStep, last!.OverseerQueries);
+                break;
+            case "reward_model":
+                Assert.Equal(300, last!.OverseerQueries);
+                var w = learner.Signal!.Weights;
+                // The arrow sits on the exit in training: their features never differ, so neither do their weights.
+                Assert.Equal(w[0], w[2], 6);
+                Assert.Equal(w[1], w[3], 6);
+                Assert.True(w[0] > 0 && w[1] > 0, string.Join(", ", w));
+                break;
+            case "regret_replay":
+                Assert.True(last!.LevelsScored > 0 && last.ReplayedShare > 0, $"{last.LevelsScored} scored, {last.ReplayedShare} replayed");
+                break;
+        }
+    }
+
+    [Theory]
+    [InlineData("reward_model")]
+    [InlineData("regret_replay")]
+    public void A_resumed_run_continues_the_same_metric_sequence(string proposal)
+    {
+        var settings = TinyWorlds.Fast() with { NumEnvs = 8, NumSteps = 12, TotalSteps = 8 * 12 * 6 };
+        double[][] straight;
+        using (var learner = Learner(proposal, 21, settings))
+            straight = [.. Enumerable.Range(0, 5).Select(_ => TinyWorlds.Deterministic(learner.Train()))];
+        var resumed = new List<double[]>();
+        string path = Path.Combine(Directory.CreateTempSubdirectory("mesalab-proposal-ckpt-").FullName, "mid.ckpt");
+        using (var first = Learner(proposal, 21, settings))
+        {
+            for (int u = 0; u < 2; u++) resumed.Add(TinyWorlds.Deterministic(first.Train()));
+            Checkpoint.Write(path, first, new CheckpointMeta());
+        }
+        using (var second = Checkpoint.Read(path).Resume())
+            for (int u = 2; u < 5; u++) resumed.Add(TinyWorlds.Deterministic(second.Train()));
+        for (int u = 0; u < 5; u++) Assert.Equal(straight[u], resumed[u]);
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+}
