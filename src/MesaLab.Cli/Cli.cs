@@ -40,6 +40,7 @@ public static class Cli
         RetargetVerb.Create(cli),
         AttributeVerb.Create(cli),
         CompareTransparencyVerb.Create(cli),
+        ServeVerb.Create(cli),
         BenchVerb.Create(cli),
         ConfigVerb.Create(cli),
     ];
