@@ -100,7 +100,8 @@ public static class Dashboard
         e.MapGet("/assets/{**name}", (string name) => Assets.Find(name) is { } a
             ? Results.Bytes(a.Bytes, a.ContentType)
             : throw new NotFound($"no asset named '{name}'."));
-        e.MapFallback((HttpContext c) => Results.Json(new { error = $"nothing at {c.Request.Path}.", status = 404 }, MesaLabJson.Compact, statusCode: 404));
+        // Any other path (with or without a file extension, which MapFallback would leave unmatched).
+        e.Map("/{**path}", (HttpContext c) => Results.Json(new { error = $"nothing at {c.Request.Path}.", status = 404 }, MesaLabJson.Compact, statusCode: 404));
     }
 
     private static IResult Page() => Results.Bytes(Assets.Find("index.html")!.Value.Bytes, "text/html; charset=utf-8");
