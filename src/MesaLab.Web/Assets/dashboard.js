@@ -244,7 +244,7 @@ function episodePlayer(a, where) {
   const splitSelect = el("select", { id: "player-split", "aria-label": "split" }, a.splits.map((s, i) => el("option", { value: i, text: `${s.split} (evaluation ${s.evaluation_id})` })));
   const episodeSelect = el("select", { id: "player-episode", "aria-label": "episode" });
   const canvas = el("canvas", { id: "player-canvas", width: 10, height: 10 });
-  const first = el("button", { id: "player-first", title: "first step", text: "⏮" });
+  const first = el("button", { id: "player-first", title: "first step", text: "|◀" });
   const back = el("button", { id: "player-back", title: "step back", text: "◀" });
   const play = el("button", { id: "player-play", title: "play / pause", text: "▶" });
   const forward = el("button", { id: "player-forward", title: "step forward", text: "▶|" });
