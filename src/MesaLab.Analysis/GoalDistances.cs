@@ -3,15 +3,11 @@ namespace MesaLab.Analysis;
 using MesaLab.Worlds;
 
 /// <summary>
-/// Breadth-first distances on a level in the shape analysis needs them (goal cells as a mask, a fresh array
-/// back). A thin layer over <see cref="Bfs"/>, the one search every layer uses: walls are symmetric, so one
-/// search from the goals gives every cell's distance to the nearest one, never passing through lava unless
-/// lava is the goal — the same rules as the scripted agents.
+/// A candidate's goal cells as analysis sees them (a mask over the live objects, with the keys as the subgoal of a
+/// chest when no key is held) and the distance to them, by <see cref="Bfs"/>, the one search every layer uses.
 /// </summary>
 public static class GoalDistances
 {
-    public const int Unreachable = Bfs.Unreachable;
-
     /// <summary>Distance from every cell to the nearest cell where <paramref name="goal"/> is true.</summary>
     public static int[] To(Level level, ReadOnlySpan<bool> goal, ReadOnlySpan<CellObject> objects, CellObject avoid)
     {
@@ -33,11 +29,11 @@ public static class GoalDistances
         return g;
     }
 
-    public static CellObject AvoidFor(CandidateObjective candidate) => Bfs.AvoidFor(candidate);
-
     /// <summary>
-    /// Fewest moves from the start to first achieve <paramref name="candidate"/> on the initial level; for chests,
-    /// through a key to a chest. <see cref="Unreachable"/> if impossible.
+    /// The hazards of a world that stay where the level puts them and end the episode on entry (lava): planning
+    /// treats their cells as the worst outcome and shortest paths never pass them. Hazards that move (monsters) are
+    /// left out of these static models.
     /// </summary>
-    public static int ShortestPathLength(Level level, CandidateObjective candidate) => Bfs.ShortestPathLength(level, candidate);
+    public static CellObject StaticHazards(World world) =>
+        world.Hazards.Aggregate(CellObject.None, (acc, h) => acc | (h.Object & CellObject.Lava));
 }

@@ -6,6 +6,7 @@ using MesaLab.Worlds.Recording;
 /// <summary>
 /// Regenerated levels of recorded episodes, with each candidate's distance map, computed once per level.
 /// Analysis of old evaluations needs only the records: levels are pure functions of (world, split, seed, index).
+/// Safe to share between threads.
 /// </summary>
 public sealed class LevelCache
 {
@@ -16,20 +17,26 @@ public sealed class LevelCache
     public Split SplitOf(EpisodeRecord r)
     {
         string key = r.World + "|" + r.Split + "|" + r.SplitFingerprint;
-        if (!splits.TryGetValue(key, out var s)) splits[key] = s = Replay.SplitOf(r);
-        return s;
+        lock (splits)
+        {
+            if (!splits.TryGetValue(key, out var s)) splits[key] = s = Replay.SplitOf(r);
+            return s;
+        }
     }
 
     public LevelFacts Get(EpisodeRecord r)
     {
         var split = SplitOf(r);
         var key = (r.World + "|" + r.Split + "|" + r.SplitFingerprint, r.LevelSeed, r.LevelIndex);
-        if (!levels.TryGetValue(key, out var facts))
+        lock (levels)
         {
-            var level = Replay.LevelOf(r, split).Clone();
-            levels[key] = facts = new LevelFacts(level, split);
+            if (!levels.TryGetValue(key, out var facts))
+            {
+                var level = Replay.LevelOf(r, split).Clone();
+                levels[key] = facts = new LevelFacts(level, split);
+            }
+            return facts;
         }
-        return facts;
     }
 }
 
@@ -41,13 +48,13 @@ public sealed class LevelFacts
         Level = level;
         Split = split;
         foreach (var c in split.World.Candidates)
-            ShortestPath[c.Name] = GoalDistances.ShortestPathLength(level, c);
+            ShortestPath[c.Name] = Bfs.ShortestPathLength(level, c);
     }
 
     public Level Level { get; }
     public Split Split { get; }
 
-    /// <summary>Fewest moves from the start to first achieve each candidate (<see cref="GoalDistances.Unreachable"/> if impossible).</summary>
+    /// <summary>Fewest moves from the start to first achieve each candidate (<see cref="Bfs.Unreachable"/> if impossible).</summary>
     public Dictionary<string, int> ShortestPath { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Reuse key for per-level computations (soft value iteration tables).</summary>

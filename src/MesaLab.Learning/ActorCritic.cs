@@ -23,34 +23,49 @@ public sealed class ActorCritic : nn.Module
     private readonly Sequential policy;
     private readonly Sequential value;
 
-    public ActorCritic(NetworkSettings settings, int channels, int height, int width) : base("actor_critic")
+    /// <summary>Stream of the generator that initializes a network from its seed (see <see cref="ParameterInit"/>).</summary>
+    private const ulong InitStream = 0x1417_5EED_0000_0003UL;
+
+    /// <summary>
+    /// A network for observations of <paramref name="channels"/> × <paramref name="height"/> × <paramref name="width"/>, with every
+    /// parameter drawn from its own generator seeded by <paramref name="seed"/>: the same settings and seed give the same
+    /// weights, whatever else uses torch's global generator.
+    /// </summary>
+    public ActorCritic(NetworkSettings settings, int channels, int height, int width, ulong seed) : base("actor_critic")
     {
         settings.Validate("network settings");
         Settings = settings;
         InputChannels = channels;
         InputHeight = height;
         InputWidth = width;
-        body = settings.Kind == "mlp"
-            ? new MlpBody(channels * height * width, settings.Hidden)
-            : new MazeBody(channels, settings);
+        body = settings.Kind switch
+        {
+            "mlp" => new MlpBody(channels * height * width, settings.Hidden),
+            "impala" => new ImpalaBody(channels),
+            _ => new MazeBody(channels, settings),
+        };
+        var rng = new Rng(seed ^ InitStream);
+        body.Initialize(ref rng);
         long features = body.FeatureSize;
         if (settings.Recurrent)
         {
             core = nn.GRUCell(features, settings.CoreSize);
+            ParameterInit.Default(core, settings.CoreSize, ref rng);
             features = settings.CoreSize;
         }
         // CleanRL's initialisation: orthogonal weights, small policy output (near-uniform start), unit value output.
-        if (settings.Kind == "mlp")
+        // The mlp and impala bodies end in their own dense layer, so their heads are single linear layers (as in CleanRL and Procgen).
+        if (settings.Kind is "mlp" or "impala")
         {
-            policy = nn.Sequential(("out", Orthogonal(nn.Linear(features, Moves.Count), 0.01)));
-            value = nn.Sequential(("out", Orthogonal(nn.Linear(features, 1), 1.0)));
+            policy = nn.Sequential(("out", ParameterInit.Orthogonal(nn.Linear(features, Moves.Count), 0.01, ref rng)));
+            value = nn.Sequential(("out", ParameterInit.Orthogonal(nn.Linear(features, 1), 1.0, ref rng)));
         }
         else
         {
-            policy = nn.Sequential(("hidden", Orthogonal(nn.Linear(features, settings.Hidden), Math.Sqrt(2))), ("act", nn.Tanh()),
-                ("out", Orthogonal(nn.Linear(settings.Hidden, Moves.Count), 0.01)));
-            value = nn.Sequential(("hidden", Orthogonal(nn.Linear(features, settings.Hidden), Math.Sqrt(2))), ("act", nn.Tanh()),
-                ("out", Orthogonal(nn.Linear(settings.Hidden, 1), 1.0)));
+            policy = nn.Sequential(("hidden", ParameterInit.Orthogonal(nn.Linear(features, settings.Hidden), Math.Sqrt(2), ref rng)), ("act", nn.Tanh()),
+                ("out", ParameterInit.Orthogonal(nn.Linear(settings.Hidden, Moves.Count), 0.01, ref rng)));
+            value = nn.Sequential(("hidden", ParameterInit.Orthogonal(nn.Linear(features, settings.Hidden), Math.Sqrt(2), ref rng)), ("act", nn.Tanh()),
+                ("out", ParameterInit.Orthogonal(nn.Linear(settings.Hidden, 1), 1.0, ref rng)));
         }
         RegisterComponents();
     }
@@ -88,7 +103,7 @@ public sealed class ActorCritic : nn.Module
         if (core is not null)
         {
             state ??= zeros(observations.shape[0], Settings.CoreSize, device: observations.device);
-            if (episodeStart is not null) state = state * (1 - episodeStart).unsqueeze(1);
+            if (episodeStart is not null) state = state * TorchScalars.OneMinus(episodeStart).unsqueeze(1);
             state = Named("core", core.call(f, state));
             f = state;
         }
@@ -116,7 +131,7 @@ public sealed class ActorCritic : nn.Module
         var outs = new Tensor[steps];
         for (long t = 0; t < steps; t++)
         {
-            state = core.call(f[t], state * (1 - episodeStarts[t]).unsqueeze(1));
+            state = core.call(f[t], state * TorchScalars.OneMinus(episodeStarts[t]).unsqueeze(1));
             outs[t] = state;
         }
         var h = Named("core", stack(outs, 0).view(steps * batch, -1));
@@ -133,21 +148,15 @@ public sealed class ActorCritic : nn.Module
             throw new UserError($"this mlp network reads {InputHeight}×{InputWidth} canvases only, but got {observations.shape[2]}×{observations.shape[3]}; use network.kind: maze to run one checkpoint on any level size.");
     }
 
-    private static Linear Orthogonal(Linear layer, double gain)
-    {
-        using (no_grad())
-        {
-            nn.init.orthogonal_(layer.weight, gain);
-            if (layer.bias is not null) nn.init.constant_(layer.bias, 0);
-        }
-        return layer;
-    }
 }
 
 /// <summary>Turns observations (B × C × H × W) into one feature vector per agent (B × <see cref="FeatureSize"/>).</summary>
 public abstract class PolicyBody(string name) : nn.Module<Tensor, Tensor>(name)
 {
     public abstract long FeatureSize { get; }
+
+    /// <summary>Draws every parameter of the body from <paramref name="rng"/> (the network's own generator).</summary>
+    public abstract void Initialize(ref Rng rng);
 
     public ActivationHook? Hook { get; set; }
 

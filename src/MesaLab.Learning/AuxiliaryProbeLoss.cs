@@ -51,7 +51,9 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
     private readonly CandidateObjective? proxy;
     private readonly int proxyChannel;
     private readonly Linear head;
-    private readonly Adam optimizer;
+    private readonly ScalarSafeAdam optimizer;
+    // Long-lived Scalars: an implicit conversion would make a temporary a concurrent garbage collection may free mid-call.
+    private readonly Scalar zeroS, oneS, twoS, ignoreS, weightS;
     private readonly long[] labels, proxyPositions;
     private readonly Tensor tLabels, tPositions;
     private int[] distance, queue;
@@ -104,7 +106,8 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
             nn.init.zeros_(head.bias!);
         }
         head.to(device);
-        optimizer = optim.Adam(head.parameters(), settings.ProbeLearningRate);
+        optimizer = new ScalarSafeAdam(head.parameters(), settings.ProbeLearningRate);
+        zeroS = 0L.ToScalar(); oneS = 1.0.ToScalar(); twoS = 2.0.ToScalar(); ignoreS = Ignore.ToScalar(); weightS = settings.Weight.ToScalar();
         labels = new long[transitions];
         proxyPositions = new long[transitions];
         tLabels = zeros(transitions, dtype: ScalarType.Int64).DetachFromDisposeScope();
@@ -172,15 +175,15 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
             MemoryMarshal.AsBytes(proxyPositions.AsSpan()).CopyTo(tPositions.bytes);
             uploaded = true;
         }
-        optimizer.zero_grad();
+        head.zero_grad();
         long b = observations.shape[0], h = observations.shape[2], w = observations.shape[3];
         var x = observations;
         if (settings.CounterfactualProxy)
         {
             // The same observation with the proxy's channel holding one cell: the counterfactual position.
             var pos = tPositions.index_select(0, transitions.cpu()).to(device);
-            var plane = zeros(b, h * w, device: device).scatter_(1, pos.clamp_min(0).unsqueeze(1), ones(b, 1, device: device));
-            plane = plane * (pos >= 0).to(ScalarType.Float32).unsqueeze(1);
+            var plane = zeros(b, h * w, device: device).scatter_(1, pos.clamp_min(zeroS).unsqueeze(1), ones(b, 1, device: device));
+            plane = plane * (pos >= zeroS).to(ScalarType.Float32).unsqueeze(1);
             x = observations.clone();
             x.select(1, proxyChannel).copy_(plane.view(b, h, w));
         }
@@ -198,12 +201,12 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
         finally { network.Hook = previous; }
         var features = captured!.reshape(b, -1);
         // Gradient reversal: the same values forward, the negated gradient into the network.
-        if (penalize) features = 2 * features.detach() - features;
+        if (penalize) features = features.detach() * twoS - features;
         var target = tLabels.index_select(0, transitions.cpu()).to(device);
-        var valid = (target != Ignore).to(ScalarType.Float32);
+        var valid = (target != ignoreS).to(ScalarType.Float32);
         var logits = head.call(features);
         var perSample = nn.functional.cross_entropy(logits, target, ignore_index: Ignore, reduction: nn.Reduction.None);
-        var count = valid.sum().clamp_min(1);
+        var count = valid.sum().clamp_min(oneS);
         var ce = (perSample * valid).sum() / count;
         using (no_grad())
         {
@@ -212,10 +215,11 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
             accuracySum += right.item<float>();
             minibatches++;
         }
-        return settings.Weight * ce;
+        GC.KeepAlive(this);   // the Scalar fields must outlive the native calls that read them
+        return ce * weightS;
     }
 
-    public void AfterStep() => optimizer.step();
+    public void AfterStep() => optimizer.Step();
 
     public (double Loss, double Accuracy) TakeMetrics()
     {
@@ -232,7 +236,7 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
         {
             w.Write(MemoryMarshal.AsBytes(MemoryMarshal.CreateReadOnlySpan(ref rng, 1)));
             head.save(w);
-            optimizer.save_state_dict(w);
+            optimizer.Save(w);
         }
         return s.ToArray();
     }
@@ -242,7 +246,7 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
         using var r = new BinaryReader(new MemoryStream(state), Encoding.UTF8);
         rng = MemoryMarshal.Read<Rng>(r.ReadBytes(Marshal.SizeOf<Rng>()));
         head.load(r);
-        optimizer.load_state_dict(r);
+        optimizer.Load(r, "the checkpoint's auxiliary section");
     }
 
     public void Dispose()
@@ -251,5 +255,6 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
         tPositions.Dispose();
         optimizer.Dispose();
         head.Dispose();
+        foreach (var x in new[] { zeroS, oneS, twoS, ignoreS, weightS }) x.Dispose();
     }
 }

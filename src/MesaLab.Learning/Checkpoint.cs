@@ -42,7 +42,13 @@ public sealed record CheckpointMeta
 /// </summary>
 public sealed class Checkpoint
 {
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// The version this MesaLab writes. Version 1 held TorchSharp's Adam state; version 2 holds <see cref="ScalarSafeAdam"/>'s.
+    /// Both are read: a version-1 checkpoint gives its network for evaluation but cannot be resumed.
+    /// </summary>
+    public const int FormatVersion = 2;
+
+    private const int OldestReadableVersion = 1;
     private static readonly byte[] Magic = "MESALAB1"u8.ToArray();
 
     private Checkpoint(string path, CheckpointMeta meta, byte[] model, byte[] optimizer, byte[]? auxiliary)
@@ -83,17 +89,17 @@ public sealed class Checkpoint
         using var model = new MemoryStream();
         using (var w = new BinaryWriter(model, Encoding.UTF8, leaveOpen: true)) learner.Network.save(w);
         using var opt = new MemoryStream();
-        using (var w = new BinaryWriter(opt, Encoding.UTF8, leaveOpen: true)) learner.Optimizer.save_state_dict(w);
+        using (var w = new BinaryWriter(opt, Encoding.UTF8, leaveOpen: true)) learner.Optimizer.Save(w);
         WriteFile(path, full, model.ToArray(), opt.ToArray(), learner.Auxiliary?.SaveState());
     }
 
-    internal static void WriteFile(string path, CheckpointMeta meta, byte[] model, byte[] optimizer, byte[]? auxiliary = null)
+    internal static void WriteFile(string path, CheckpointMeta meta, byte[] model, byte[] optimizer, byte[]? auxiliary = null, int formatVersion = FormatVersion)
     {
         var body = new MemoryStream();
         using (var w = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(Magic);
-            w.Write(FormatVersion);
+            w.Write(formatVersion);
             var sections = new List<(string, byte[])> { ("meta", JsonSerializer.SerializeToUtf8Bytes(meta, MesaLabJson.Compact)), ("model", model), ("optimizer", optimizer) };
             if (auxiliary is not null) sections.Add(("auxiliary", auxiliary));
             w.Write(sections.Count);
@@ -129,8 +135,8 @@ public sealed class Checkpoint
             using var r = new BinaryReader(new MemoryStream(all, 0, all.Length - 32), Encoding.UTF8);
             r.ReadBytes(Magic.Length);
             int version = r.ReadInt32();
-            if (version != FormatVersion)
-                throw new UserError($"checkpoint '{path}' has format version {version}; this MesaLab reads version {FormatVersion}.");
+            if (version < OldestReadableVersion || version > FormatVersion)
+                throw new UserError($"checkpoint '{path}' has format version {version}; this MesaLab reads versions {OldestReadableVersion} to {FormatVersion}.");
             int count = r.ReadInt32();
             var sections = new Dictionary<string, byte[]>();
             for (int i = 0; i < count; i++)
@@ -141,7 +147,7 @@ public sealed class Checkpoint
             }
             var meta = JsonSerializer.Deserialize<CheckpointMeta>(sections["meta"], MesaLabJson.Compact)
                 ?? throw new UserError($"checkpoint '{path}' has an empty meta section.");
-            return new Checkpoint(path, meta, sections["model"], sections["optimizer"], sections.GetValueOrDefault("auxiliary"));
+            return new Checkpoint(path, meta with { FormatVersion = version }, sections["model"], sections["optimizer"], sections.GetValueOrDefault("auxiliary"));
         }
         catch (Exception e) when (e is EndOfStreamException or KeyNotFoundException or JsonException or OverflowException)
         {
@@ -160,7 +166,7 @@ public sealed class Checkpoint
     /// <summary>A fresh network with this checkpoint's weights (on the CPU, in evaluation mode).</summary>
     public ActorCritic BuildNetwork()
     {
-        var net = new ActorCritic(Meta.Network, Meta.InputChannels, Meta.InputHeight, Meta.InputWidth);
+        var net = new ActorCritic(Meta.Network, Meta.InputChannels, Meta.InputHeight, Meta.InputWidth, Meta.Seed);
         LoadModel(net);
         net.eval();
         return net;
@@ -172,10 +178,12 @@ public sealed class Checkpoint
         net.load(r);
     }
 
-    public void LoadOptimizer(OptimizerHelper optimizer)
+    public void LoadOptimizer(ScalarSafeAdam optimizer)
     {
+        if (Meta.FormatVersion < 2)
+            throw new UserError($"checkpoint '{Path}' was written by an earlier MesaLab (format {Meta.FormatVersion}, with another optimizer); it can be evaluated but not resumed.");
         using var r = new BinaryReader(new MemoryStream(OptimizerBytes), Encoding.UTF8);
-        optimizer.load_state_dict(r);
+        optimizer.Load(r, $"checkpoint '{Path}'");
     }
 
     /// <summary>
@@ -186,8 +194,16 @@ public sealed class Checkpoint
     public Ppo Resume(TorchSharp.torch.Device? device = null, PpoSettings? settings = null)
     {
         var learner = new Ppo(TrainSplit(), Meta.Seed, settings ?? Meta.Ppo, Meta.Network, device, Meta.Transparency);
-        LoadModel(learner.Network);
-        LoadOptimizer(learner.Optimizer);
+        try
+        {
+            LoadModel(learner.Network);
+            LoadOptimizer(learner.Optimizer);
+        }
+        catch
+        {
+            learner.Dispose();
+            throw;
+        }
         if (learner.Auxiliary is not null)
         {
             if (AuxiliaryBytes is null)

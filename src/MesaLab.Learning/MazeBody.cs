@@ -37,6 +37,16 @@ public sealed class MazeBody : PolicyBody
 
     public override long FeatureSize => 6L * channels;
 
+    public override void Initialize(ref Rng rng)
+    {
+        ParameterInit.Default(stem, ref rng);
+        ParameterInit.Default(inject, ref rng);
+        ParameterInit.Default(step, ref rng);
+    }
+
+    /// <summary>The per-cell layers, for the fused C# passes (<see cref="FusedMazeNetwork"/>).</summary>
+    internal (Linear Stem, Linear Inject, Linear Step) Layers => (stem, inject, step);
+
     /// <summary>The propagation steps this body runs on a canvas of the given size.</summary>
     public int Iterations(long height, long width) => settings.IterationsFor(height, width);
 
@@ -46,13 +56,13 @@ public sealed class MazeBody : PolicyBody
         long h = x.shape[2], w = x.shape[3];
         var grid = x.permute(0, 2, 3, 1);                                              // B × H × W × Cin
         // 1 where the move out of the cell in that direction is open (Up, Down, Left, Right): B × H × W × 4 × 1.
-        var open = (1 - grid.narrow(3, World.FirstWallChannel, 4)).unsqueeze(4);
+        var open = TorchScalars.OneMinus(grid.narrow(3, World.FirstWallChannel, 4)).unsqueeze(4);
         var e = Named("body.stem", nn.functional.relu(stem.call(grid)));
         var recall = inject.call(e);
         var s = e;
         int k = Iterations(h, w);
         for (int i = 0; i < k; i++)
-            s = Named($"body.step.{i}", nn.functional.relu(recall + step.call(WithNeighbours(s, open, h, w))));
+            s = Named($"body.step.{i}", nn.functional.relu(TorchScalars.Plus(recall, step.call(WithNeighbours(s, open, h, w)))));
         var full = WithNeighbours(s, open, h, w);                                      // B × H × W × 5C
         var agent = grid.narrow(3, World.AgentChannel, 1);
         var atAgent = (full * agent).sum([1, 2]);
@@ -84,22 +94,17 @@ public sealed class MlpBody : PolicyBody
     {
         this.hidden = hidden;
         layers = nn.Sequential(
-            ("fc1", Init(nn.Linear(inputs, hidden))), ("act1", nn.Tanh()),
-            ("fc2", Init(nn.Linear(hidden, hidden))), ("act2", nn.Tanh()));
+            ("fc1", nn.Linear(inputs, hidden)), ("act1", nn.Tanh()),
+            ("fc2", nn.Linear(hidden, hidden)), ("act2", nn.Tanh()));
         RegisterComponents();
     }
 
     public override long FeatureSize => hidden;
 
-    public override Tensor forward(Tensor x) => Named("body.features", layers.call(x.flatten(1)));
-
-    private static Linear Init(Linear l)
+    public override void Initialize(ref Rng rng)
     {
-        using (no_grad())
-        {
-            nn.init.orthogonal_(l.weight, Math.Sqrt(2));
-            if (l.bias is not null) nn.init.constant_(l.bias, 0);
-        }
-        return l;
+        foreach (var layer in layers.children().OfType<Linear>()) ParameterInit.Orthogonal(layer, Math.Sqrt(2), ref rng);
     }
+
+    public override Tensor forward(Tensor x) => Named("body.features", layers.call(x.flatten(1)));
 }

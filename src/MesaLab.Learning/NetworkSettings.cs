@@ -10,7 +10,8 @@ public sealed record NetworkSettings : ICheckedSettings
 {
     /// <summary>
     /// <c>maze</c>: the size-agnostic wall-gated propagation network (one checkpoint runs on any level size);
-    /// <c>mlp</c>: two tanh layers over the flattened observation (fixed size; for the throughput benchmark).
+    /// <c>mlp</c>: two tanh layers over the flattened observation (fixed size; for the throughput benchmark);
+    /// <c>impala</c>: the IMPALA CNN of the Procgen experiments with a global max-pool (any canvas; no built-in propagation).
     /// </summary>
     public string Kind { get; init; } = "maze";
 
@@ -29,7 +30,7 @@ public sealed record NetworkSettings : ICheckedSettings
     /// <summary>Fixed propagation steps when positive (overrides the two settings above).</summary>
     public int Iterations { get; init; }
 
-    /// <summary>Width of the hidden layer of the policy and value heads (maze) or of both MLP layers (mlp).</summary>
+    /// <summary>Width of the hidden layer of the policy and value heads (maze) or of both MLP layers (mlp); impala's dense layer is 256.</summary>
     public int Hidden { get; init; } = 64;
 
     /// <summary>Adds a GRU core between the features and the heads, for agents that adapt within an episode.</summary>
@@ -51,7 +52,7 @@ public sealed record NetworkSettings : ICheckedSettings
     /// <summary>Every problem with these settings, as (YAML field, what is wrong and what is allowed).</summary>
     public IEnumerable<(string Field, string Problem)> Check()
     {
-        if (Kind is not ("maze" or "mlp")) yield return ("kind", $"is '{Kind}', but it must be one of maze, mlp");
+        if (Kind is not ("maze" or "mlp" or "impala")) yield return ("kind", $"is '{Kind}', but it must be one of maze, mlp, impala");
         if (Channels < 1) yield return ("channels", $"is {Channels}, but it must be at least 1");
         if (Hidden < 1) yield return ("hidden", $"is {Hidden}, but it must be at least 1");
         if (MinIterations < 1) yield return ("min_iterations", $"is {MinIterations}, but it must be at least 1");

@@ -144,7 +144,9 @@ public sealed class Ppo : IDisposable
     public ulong Seed { get; }
     public Device Device { get; }
     public ActorCritic Network { get; }
-    public Adam Optimizer { get; }
+
+    /// <summary>Adam over the network's parameters (every scalar operand kept alive across its native calls; see <see cref="ScalarSafeAdam"/>).</summary>
+    public ScalarSafeAdam Optimizer { get; }
     public WorldBatch Batch { get; }
 
     /// <summary>Training with transparency (<c>transparency.aux</c>); none unless configured.</summary>
@@ -164,6 +166,12 @@ public sealed class Ppo : IDisposable
 
     public bool Finished => Update >= TotalUpdates;
 
+    /// <summary>
+    /// True when rollouts and updates run the fused C# passes of <see cref="FusedMazeNetwork"/> instead of libtorch's
+    /// autograd (the maze network without a recurrent core or an auxiliary loss, on the CPU).
+    /// </summary>
+    public bool UsesFusedPath => fusedNetwork is not null;
+
     /// <summary>Wall-clock seconds the last update spent collecting experience and optimizing (for benchmarks).</summary>
     public double RolloutSeconds { get; private set; }
     public double OptimizeSeconds { get; private set; }
@@ -172,7 +180,8 @@ public sealed class Ppo : IDisposable
     private readonly int n, t;                     // instances, steps per rollout
     private readonly CandidateObjective baseObjective;
     private readonly Tensor envObs;                // N×C×H×W on the CPU; the worlds write into its memory
-    private readonly Tensor obsStore;              // T×N×C×H×W on the device
+    private readonly Tensor? obsStore;             // T×N×C×H×W on the device (libtorch path)
+    private readonly float[] rolloutObs;           // T×N×C×H×W in C# memory (fused path)
     private readonly Tensor stepStarts;            // N: episode-start flags of the current observation (recurrent)
     private readonly long[] actions;
     private readonly float[] logprobs, values, rewards, dones, starts, advantages, returns, nextStart, stepLogp, stepValues;
@@ -184,9 +193,15 @@ public sealed class Ppo : IDisposable
     private Tensor? state;                         // recurrent state N×core
     private Tensor? rolloutState;                  // recurrent state at the start of the current rollout
     private Rng sampler;
+    private readonly FusedMazeNetwork? fusedNetwork;
+    // Long-lived Scalars for the libtorch loss, and no tensor '+' (see TorchScalars): a temporary Scalar can be finalized by a
+    // garbage collection on another thread while libtorch still reads it.
+    private readonly Scalar one, half, clipS, negClipS, lowS, highS, entCoefS, vfCoefS, advEpsS;
 
+    /// <param name="fused">Use the fused C# forward and backward passes where they apply (see <see cref="UsesFusedPath"/>);
+    /// false forces libtorch's autograd everywhere (the reference implementation).</param>
     public Ppo(Split split, ulong seed, PpoSettings settings, NetworkSettings network, Device? device = null,
-        TransparencyTrainingSettings? transparency = null)
+        TransparencyTrainingSettings? transparency = null, bool fused = true)
     {
         settings.Validate("ppo settings");
         transparency ??= new TransparencyTrainingSettings();
@@ -202,17 +217,23 @@ public sealed class Ppo : IDisposable
             throw new UserError($"ppo settings: a recurrent network splits whole instances into minibatches, so ppo.minibatches ({settings.Minibatches}) must divide ppo.num_envs ({n}).");
 
         // ── network ──
-        random.manual_seed((long)(seed & 0x7FFF_FFFF_FFFF_FFFF));
         Batch = new WorldBatch(split, n, seed);
         baseObjective = split.World.BaseObjective(split);
         int c = Batch.Channels, h = Batch.CanvasHeight, w = Batch.CanvasWidth;
-        Network = new ActorCritic(network, c, h, w);
+        Network = new ActorCritic(network, c, h, w, seed);
         Network.to(Device);
-        Optimizer = optim.Adam(Network.parameters(), settings.LearningRate, eps: 1e-5);
+        Optimizer = new ScalarSafeAdam(Network.parameters(), settings.LearningRate, eps: 1e-5);
         sampler = new Rng(seed ^ SamplerStream);
+        if (fused && FusedMazeNetwork.Supports(network, Device, transparency.Enabled))
+            fusedNetwork = new FusedMazeNetwork(Network, h, w, get_num_threads());
+        one = 1.0.ToScalar(); half = 0.5.ToScalar();
+        clipS = settings.ClipCoef.ToScalar(); negClipS = (-settings.ClipCoef).ToScalar();
+        lowS = (1 - settings.ClipCoef).ToScalar(); highS = (1 + settings.ClipCoef).ToScalar();
+        entCoefS = settings.EntCoef.ToScalar(); vfCoefS = settings.VfCoef.ToScalar(); advEpsS = 1e-8.ToScalar();
 
         envObs = zeros(n, c, h, w);
-        obsStore = zeros(new long[] { t, n, c, h, w }, device: Device);
+        obsStore = fusedNetwork is null ? zeros(new long[] { t, n, c, h, w }, device: Device) : null;
+        rolloutObs = fusedNetwork is null ? [] : new float[t * n * c * h * w];
         stepStarts = zeros(n);
         int b = n * t;
         actions = new long[b];
@@ -228,7 +249,7 @@ public sealed class Ppo : IDisposable
         historyLength = new int[n];
         for (int i = 0; i < n; i++) history[i] = new Move[64];
         Array.Fill(nextStart, 1f);
-        foreach (var x in new[] { envObs, obsStore, stepStarts, tActions, tLogprobs, tValues, tAdvantages, tReturns, tStarts, tIndex }) x.DetachFromDisposeScope();
+        foreach (var x in new[] { envObs, obsStore, stepStarts, tActions, tLogprobs, tValues, tAdvantages, tReturns, tStarts, tIndex }) x?.DetachFromDisposeScope();
         Batch.Reset(EnvObservations);
         state = Network.InitialState(n, Device)?.DetachFromDisposeScope();
         // Built last, so plain PPO draws from torch's generator exactly as it would without this option.
@@ -244,7 +265,7 @@ public sealed class Ppo : IDisposable
         var clock = Stopwatch.StartNew();
         RolloutSeconds = 0;
         double lr = Settings.AnnealLr ? Settings.LearningRate * (1.0 - (double)Update / TotalUpdates) : Settings.LearningRate;
-        foreach (var g in Optimizer.ParamGroups) g.LearningRate = lr;
+        Optimizer.LearningRate = lr;
 
         var episodes = Rollout();
         double explained = ComputeAdvantages();
@@ -286,23 +307,33 @@ public sealed class Ppo : IDisposable
         Network.eval();
         if (state is not null) Replace(ref rolloutState, state.clone().DetachFromDisposeScope());
         using var noGrad = no_grad();
+        fusedNetwork?.Refresh();
         for (int step = 0; step < t; step++)
         {
             using var scope = NewDisposeScope();
             int row = step * n;
-            obsStore[step].copy_(envObs);
             nextStart.AsSpan().CopyTo(starts.AsSpan(row, n));
-            Tensor input = Device.type == DeviceType.CPU ? envObs : envObs.to(Device);
-            Tensor? startFlags = null;
-            if (state is not null)
+            if (fusedNetwork is not null)
             {
-                MemoryMarshal.AsBytes(nextStart.AsSpan()).CopyTo(stepStarts.bytes);
-                startFlags = Device.type == DeviceType.CPU ? stepStarts : stepStarts.to(Device);
+                var observations = rolloutObs.AsSpan(row * Batch.ObservationSize, n * Batch.ObservationSize);
+                EnvObservations.CopyTo(observations);
+                fusedNetwork.Forward(observations, n, stepLogp, stepValues);
             }
-            var (logits, v, next) = Network.Forward(input, state, startFlags);
-            if (next is not null) { next.DetachFromDisposeScope(); Replace(ref state, next); }
-            ReadFloats(nn.functional.log_softmax(logits, 1), stepLogp);
-            ReadFloats(v, stepValues);
+            else
+            {
+                obsStore![step].copy_(envObs);
+                Tensor input = Device.type == DeviceType.CPU ? envObs : envObs.to(Device);
+                Tensor? startFlags = null;
+                if (state is not null)
+                {
+                    MemoryMarshal.AsBytes(nextStart.AsSpan()).CopyTo(stepStarts.bytes);
+                    startFlags = Device.type == DeviceType.CPU ? stepStarts : stepStarts.to(Device);
+                }
+                var (logits, v, next) = Network.Forward(input, state, startFlags);
+                if (next is not null) { next.DetachFromDisposeScope(); Replace(ref state, next); }
+                ReadFloats(nn.functional.log_softmax(logits, 1), stepLogp);
+                ReadFloats(v, stepValues);
+            }
 
             for (int i = 0; i < n; i++)
             {
@@ -355,6 +386,8 @@ public sealed class Ppo : IDisposable
 
     private double ComputeAdvantages()
     {
+        if (fusedNetwork is not null) fusedNetwork.Forward(EnvObservations, n, stepLogp, stepValues);
+        else
         using (no_grad())
         using (NewDisposeScope())
         {
@@ -417,6 +450,7 @@ public sealed class Ppo : IDisposable
 
     private Losses Optimize()
     {
+        if (fusedNetwork is not null) return OptimizeFused();
         Network.train();
         Write(actions, tActions); Write(logprobs, tLogprobs); Write(values, tValues);
         Write(advantages, tAdvantages); Write(returns, tReturns); Write(starts, tStarts);
@@ -425,8 +459,7 @@ public sealed class Ppo : IDisposable
         int perMb = units / Settings.Minibatches;
         double pg = 0, vl = 0, ent = 0, kl = 0, cf = 0;
         int count = 0;
-        var shape = obsStore.shape;
-        float clip = (float)Settings.ClipCoef;
+        var shape = obsStore!.shape;
         for (int epoch = 0; epoch < Settings.Epochs; epoch++)
         {
             for (int i = 0; i < units; i++) perm[i] = i;
@@ -464,26 +497,33 @@ public sealed class Ppo : IDisposable
                 Tensor approxKl, clipfrac;
                 using (no_grad())
                 {
-                    approxKl = ((ratio - 1) - logRatio).mean();
-                    clipfrac = ((ratio - 1).abs() > clip).to(ScalarType.Float32).mean();
+                    approxKl = ((ratio - one) - logRatio).mean();
+                    clipfrac = ((ratio - one).abs() > clipS).to(ScalarType.Float32).mean();
                 }
-                if (Settings.NormalizeAdvantages) adv = (adv - adv.mean()) / (adv.std() + 1e-8);
-                var policyLoss = max(-adv * ratio, -adv * ratio.clamp(1 - clip, 1 + clip)).mean();
+                if (Settings.NormalizeAdvantages) adv = (adv - adv.mean()) / TorchScalars.Plus(adv.std(), advEpsS);
+                var policyLoss = max(-adv * ratio, -adv * ratio.clamp(lowS, highS)).mean();
                 Tensor valueLoss;
                 if (Settings.ClipValueLoss)
                 {
-                    var clipped = oldValue + (newValue - oldValue).clamp(-clip, clip);
-                    valueLoss = 0.5 * max((newValue - ret).square(), (clipped - ret).square()).mean();
+                    var clipped = TorchScalars.Plus(oldValue, (newValue - oldValue).clamp(negClipS, clipS));
+                    // d · d rather than square(): TorchSharp's square() is pow with a temporary Scalar 2.
+                    var d = newValue - ret;
+                    var dc = clipped - ret;
+                    valueLoss = max(d * d, dc * dc).mean() * half;
                 }
-                else valueLoss = 0.5 * (newValue - ret).square().mean();
-                var loss = policyLoss - Settings.EntCoef * entropy + Settings.VfCoef * valueLoss;
+                else
+                {
+                    var d = newValue - ret;
+                    valueLoss = (d * d).mean() * half;
+                }
+                var loss = TorchScalars.Plus(policyLoss - entropy * entCoefS, valueLoss * vfCoefS);
                 // Training with transparency: the probe's term joins the loss (the network is feed-forward, see AuxiliaryProbeLoss).
-                if (Auxiliary is not null) loss = loss + Auxiliary.Loss(Network, minibatchObs!, idx);
+                if (Auxiliary is not null) loss = TorchScalars.Plus(loss, Auxiliary.Loss(Network, minibatchObs!, idx));
 
-                Optimizer.zero_grad();
+                Network.zero_grad();
                 loss.backward();
                 nn.utils.clip_grad_norm_(Network.parameters(), Settings.MaxGradNorm);
-                Optimizer.step();
+                Optimizer.Step();
                 Auxiliary?.AfterStep();
 
                 pg += policyLoss.item<float>(); vl += valueLoss.item<float>(); ent += entropy.item<float>();
@@ -495,7 +535,37 @@ public sealed class Ppo : IDisposable
             if (stop) break;
         }
         var (auxLoss, auxAccuracy) = Auxiliary?.TakeMetrics() ?? (double.NaN, double.NaN);
+        GC.KeepAlive(this);   // the Scalar fields above must outlive the last native call that reads them
         return new Losses(pg / count, vl / count, ent / count, kl / count, cf / count, auxLoss, auxAccuracy);
+    }
+
+    /// <summary>The same update through <see cref="FusedMazeNetwork"/>: loss and gradient in C#, the step by the same Adam.</summary>
+    private Losses OptimizeFused()
+    {
+        int units = n * t, perMb = units / Settings.Minibatches;
+        double pg = 0, vl = 0, ent = 0, kl = 0, cf = 0;
+        int count = 0;
+        for (int epoch = 0; epoch < Settings.Epochs; epoch++)
+        {
+            for (int i = 0; i < units; i++) perm[i] = i;
+            for (int i = units - 1; i > 0; i--) { int j = sampler.Next(i + 1); (perm[i], perm[j]) = (perm[j], perm[i]); }
+            bool stop = false;
+            for (int m = 0; m < Settings.Minibatches; m++)
+            {
+                fusedNetwork!.Refresh();
+                var l = fusedNetwork.Backward(new FusedMazeNetwork.Minibatch
+                {
+                    Observations = rolloutObs, Indices = perm.AsSpan(m * perMb, perMb), Actions = actions,
+                    OldLogProbs = logprobs, OldValues = values, Advantages = advantages, Returns = returns,
+                }, Settings);
+                Optimizer.Step(fusedNetwork.Gradients);
+                pg += l.Policy; vl += l.Value; ent += l.Entropy; kl += l.ApproxKl; cf += l.Clipfrac;
+                count++;
+                if (Settings.TargetKl is { } target && l.ApproxKl > target) { stop = true; break; }
+            }
+            if (stop) break;
+        }
+        return new Losses(pg / count, vl / count, ent / count, kl / count, cf / count, double.NaN, double.NaN);
     }
 
     // ── state for checkpoints ────────────────────────────────────────────────────────────────────────
@@ -577,7 +647,9 @@ public sealed class Ppo : IDisposable
 
     public void Dispose()
     {
-        foreach (var x in new[] { envObs, obsStore, stepStarts, tActions, tLogprobs, tValues, tAdvantages, tReturns, tStarts, tIndex }) x.Dispose();
+        foreach (var x in new[] { envObs, obsStore, stepStarts, tActions, tLogprobs, tValues, tAdvantages, tReturns, tStarts, tIndex }) x?.Dispose();
+        foreach (var x in new[] { one, half, clipS, negClipS, lowS, highS, entCoefS, vfCoefS, advEpsS }) x.Dispose();
+        fusedNetwork?.Dispose();
         state?.Dispose();
         rolloutState?.Dispose();
         Auxiliary?.Dispose();

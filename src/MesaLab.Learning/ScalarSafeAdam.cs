@@ -49,7 +49,17 @@ public sealed class ScalarSafeAdam : IDisposable
     public double LearningRate { get; set; }
 
     /// <summary>One Adam update of every parameter that has a gradient.</summary>
-    public void Step()
+    public void Step() => Step(i => parameters[i].grad);
+
+    /// <summary>One Adam update with the given gradients (one per parameter, in the constructor's order; null skips one).</summary>
+    public void Step(IReadOnlyList<Tensor?> gradients)
+    {
+        if (gradients.Count != parameters.Length)
+            throw new ArgumentException($"{gradients.Count} gradients for {parameters.Length} parameters.", nameof(gradients));
+        Step(i => gradients[i]);
+    }
+
+    private void Step(Func<int, Tensor?> gradientOf)
     {
         step++;
         double biasCorrection1 = 1 - Math.Pow(beta1, step);
@@ -60,7 +70,7 @@ public sealed class ScalarSafeAdam : IDisposable
         using var scope = NewDisposeScope();
         for (int i = 0; i < parameters.Length; i++)
         {
-            var grad = parameters[i].grad;
+            var grad = gradientOf(i);
             if (grad is null) continue;
             expAvg[i].mul_(beta1S).add_(grad, oneMinusBeta1S);
             expAvgSq[i].mul_(beta2S).addcmul_(grad, grad, oneMinusBeta2S);
@@ -69,6 +79,52 @@ public sealed class ScalarSafeAdam : IDisposable
         }
         // The Scalar fields are reachable only through this object; keep it alive past the last native call.
         GC.KeepAlive(this);
+    }
+
+    /// <summary>Updates taken so far (Adam's bias correction depends on it).</summary>
+    public long Steps => step;
+
+    private const string StateHeader = "ScalarSafeAdam/1";
+
+    /// <summary>Writes the step count and both moment estimates of every parameter (for checkpoints).</summary>
+    public void Save(BinaryWriter w)
+    {
+        w.Write(StateHeader);
+        w.Write(step);
+        w.Write(parameters.Length);
+        for (int i = 0; i < parameters.Length; i++)
+            foreach (var moment in new[] { expAvg[i], expAvgSq[i] })
+            {
+                using var cpu = moment.cpu().contiguous();
+                var bytes = cpu.bytes;
+                w.Write((long)bytes.Length);
+                w.Write(bytes);
+            }
+    }
+
+    /// <summary>Restores what <see cref="Save"/> wrote; refuses (with <see cref="UserError"/>) state of another shape.</summary>
+    public void Load(BinaryReader r, string source)
+    {
+        string header;
+        try { header = r.ReadString(); }
+        catch (Exception e) when (e is EndOfStreamException or IOException) { header = ""; }
+        if (header != StateHeader)
+            throw new UserError($"{source} holds optimizer state in a format this MesaLab does not read (written by an earlier version); it can be evaluated but not resumed.");
+        long steps = r.ReadInt64();
+        int count = r.ReadInt32();
+        if (count != parameters.Length)
+            throw new UserError($"{source} holds optimizer state for {count} parameters, but the network has {parameters.Length}; it belongs to another network shape.");
+        for (int i = 0; i < parameters.Length; i++)
+            foreach (var moment in new[] { expAvg[i], expAvgSq[i] })
+            {
+                long length = r.ReadInt64();
+                if (length != moment.NumberOfElements * sizeof(float))
+                    throw new UserError($"{source} holds optimizer state of another size for parameter {i}; it belongs to another network shape.");
+                using var loaded = TorchSharp.torch.empty(moment.shape);
+                r.ReadBytes((int)length).CopyTo(loaded.bytes);
+                using (no_grad()) moment.copy_(loaded);
+            }
+        step = steps;
     }
 
     public void Dispose()

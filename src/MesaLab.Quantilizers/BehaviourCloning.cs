@@ -2,6 +2,7 @@ namespace MesaLab.Quantilizers;
 
 using MesaLab.Worlds;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 /// <summary>Settings of behaviour cloning from the demonstrator.</summary>
@@ -29,9 +30,13 @@ public sealed class ClonedPolicyNetwork : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> body;
 
-    public ClonedPolicyNetwork(int inputs, int hidden) : base("cloned-policy")
+    /// <summary>An MLP whose weights are drawn from its own generator seeded by <paramref name="seed"/> (torch's default initialisation).</summary>
+    public ClonedPolicyNetwork(int inputs, int hidden, ulong seed) : base("cloned-policy")
     {
-        body = nn.Sequential(nn.Linear(inputs, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, Moves.Count));
+        var rng = new Rng(seed ^ 0xC10E_DB0D_1E5UL);
+        Linear[] layers = [nn.Linear(inputs, hidden), nn.Linear(hidden, hidden), nn.Linear(hidden, Moves.Count)];
+        foreach (var layer in layers) MesaLab.Learning.ParameterInit.Default(layer, ref rng);
+        body = nn.Sequential(layers[0], nn.ReLU(), layers[1], nn.ReLU(), layers[2]);
         RegisterComponents();
     }
 
@@ -133,8 +138,7 @@ public sealed class ClonedPolicy : IPolicy, IDisposable
         var x = xs.ToArray();
         var y = ys.ToArray();
 
-        torch.manual_seed((long)(seed & 0x7FFFFFFF));
-        var network = new ClonedPolicyNetwork(size, settings.Hidden);
+        var network = new ClonedPolicyNetwork(size, settings.Hidden, seed);
         // Not torch.optim.Adam: its temporary Scalars can be freed by the GC mid-step (see ScalarSafeAdam).
         using var optimizer = new MesaLab.Learning.ScalarSafeAdam(network.parameters(), settings.LearningRate);
         var order = Enumerable.Range(0, count).ToArray();

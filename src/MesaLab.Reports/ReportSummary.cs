@@ -14,7 +14,8 @@ public sealed record ReportSummary(
 {
     public sealed record RunLine(string Id, string World, string Agent, string BaseObjective, string IntendedObjective, ulong Seed, long EnvSteps);
     public sealed record OutcomeLine(string Split, int Episodes, Estimate CapabilityFailure, Estimate ObjectiveGeneralized, Estimate ObjectiveMisgeneralized);
-    public sealed record BehavioralObjectiveLine(string Split, string BehavioralObjective, bool Coherent, Estimate? Posterior, Estimate? Beta, int Episodes);
+    public sealed record BehavioralObjectiveLine(string Split, string BehavioralObjective, bool Coherent, Estimate? Posterior, Estimate? Beta, int Episodes,
+        string? Mixture = null);
     public sealed record DecompositionLine(string TrainSplit, string DeploySplit, bool OuterAligned, Estimate Robustness, Estimate ObjectiveRobustness,
         Estimate CapabilityRobustness, string DeployBehavioralObjective, string InnerAlignment, string Reading);
 
@@ -28,7 +29,7 @@ public sealed record ReportSummary(
             [.. data.BehavioralObjectives.Select(b =>
             {
                 var best = b.Candidates.FirstOrDefault(c => c.Candidate == b.Verdict);
-                return new BehavioralObjectiveLine(b.Split, b.Verdict, best is not null, best?.Posterior, best?.Beta, b.Episodes);
+                return new BehavioralObjectiveLine(b.Split, b.Verdict, best is not null, best?.Posterior, best?.Beta, b.Episodes, b.Mixture?.Summary);
             })],
             data.Decomposition is { } d
                 ? new DecompositionLine(d.TrainSplit, d.DeploySplit, d.OuterAligned, d.Robustness, d.ObjectiveRobustness, d.CapabilityRobustness,
@@ -49,8 +50,11 @@ public sealed record ReportSummary(
             yield return ($"{o.Split}: capability failure", o.CapabilityFailure.Format());
         }
         foreach (var b in BehavioralObjectives)
-            yield return ($"{b.Split}: behavioral objective", b.Coherent && b.Posterior is { } p && b.Beta is { } beta
+        {
+            if (b.Mixture is { } mixture) yield return ($"{b.Split}: behavioral objective mixture", mixture.Replace("behavioral objective mixture: ", "", StringComparison.Ordinal));
+            yield return ($"{b.Split}: behavioral objective{(b.Mixture is null ? "" : " (single goal)")}", b.Coherent && b.Posterior is { } p && b.Beta is { } beta
                 ? $"{b.BehavioralObjective} (posterior {p.Format()}, β = {beta.Format("0.0")})" : b.BehavioralObjective);
+        }
         if (Decomposition is { } d)
         {
             yield return ("outer alignment", d.OuterAligned ? "aligned" : "misaligned");

@@ -25,7 +25,7 @@ public static class SweepReport
         var xs = points.Select(p => p.Value).ToList();
         return ConfidenceBandPlot.Render($"objective robustness against {label}", label, "probability / ratio",
         [
-            new BandSeries("objective robustness (P(behavioral objective = base objective))", PlotPalette.ObjectiveGeneralized, xs, [.. points.Select(p => p.ObjectiveRobustness)]),
+            new BandSeries("objective robustness (mixture weight of the base objective)", PlotPalette.ObjectiveGeneralized, xs, [.. points.Select(p => p.ObjectiveRobustness)]),
             new BandSeries("objective generalized (share of deploy episodes)", PlotPalette.SeriesColor(2), xs, [.. points.Select(p => p.ObjectiveGeneralized)]),
             new BandSeries("capability robustness", PlotPalette.CapabilityFailure, xs, [.. points.Select(p => p.CapabilityRobustness)]),
         ], [.. points.Select(p => ValueText(p.Value, percent))], yMin: 0, yMax: 1.1);

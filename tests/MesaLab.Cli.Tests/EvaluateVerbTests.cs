@@ -102,7 +102,34 @@ public sealed class EvaluateVerbTests() : CliWorkspaceTests("mesalab-cli-evaluat
         Assert.Equal(0, StoredEvaluations());
     }
 
+    [Fact]
+    public void A_scripted_mixture_is_reported_as_a_mixture_with_per_episode_goals()
+    {
+        var (exit, stdout, stderr) = Run("evaluate", "--world", "green-arrow-maze", "--agent", "mixture:exit=0.5,arrow=0.5", "--split", "deploy",
+            "--episodes", "40", "--evaluation-seed", "6", "--no-store", "--json");
+        Assert.True(exit == 0, stderr);
+        var doc = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("mixture:exit=0.5,arrow=0.5", doc.GetProperty("agent").GetString());
+        var mixture = doc.GetProperty("behavioral_objective_mixture");
+        Assert.True(mixture.GetProperty("coherent").GetBoolean());
+        var weights = mixture.GetProperty("components").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("weight"));
+        Assert.Equal(["exit", "arrow", "none"], weights.Keys);
+        Assert.InRange(weights["exit"].GetProperty("value").GetDouble(), 0.3, 0.7);
+        Assert.True(weights["exit"].GetProperty("low").GetDouble() < weights["exit"].GetProperty("high").GetDouble());
+        var episodes = mixture.GetProperty("episodes").EnumerateArray().ToList();
+        Assert.Equal(40, episodes.Count);
+        Assert.All(episodes, e => Assert.Equal(1.0, e.GetProperty("posterior").EnumerateObject().Sum(p => p.Value.GetDouble()), 6));
+        Assert.Equal(40, mixture.GetProperty("episodes_by_goal").EnumerateObject().Sum(p => p.Value.GetInt32()));
+
+        (exit, stdout, stderr) = Run("evaluate", "--world", "green-arrow-maze", "--agent", "mixture:exit=0.5,arrow=0.5", "--split", "deploy", "--episodes", "40", "--evaluation-seed", "6", "--no-store");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("behavioral objective mixture: ", stdout);
+        Assert.Contains("episodes by goal pursued: ", stdout);
+        Assert.Contains("single goal: behavioral objective", stdout);
+    }
+
     [Theory]
+    [InlineData("mixture weights sum to 0.9, but they must sum to 1", "evaluate", "--world", "green-arrow-maze", "--agent", "mixture:exit=0.3,arrow=0.6")]
     [InlineData("no split 'sideways'", "evaluate", "--world", "green-arrow-maze", "--agent", "random", "--split", "sideways")]
     [InlineData("unknown world", "evaluate", "--world", "moon-maze", "--agent", "random")]
     [InlineData("no candidate objective 'cheese'", "evaluate", "--world", "green-arrow-maze", "--agent", "shortest-path:cheese")]

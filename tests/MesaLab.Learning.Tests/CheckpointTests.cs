@@ -112,13 +112,50 @@ public sealed class CheckpointTests : IDisposable
     public void OneMazeCheckpointRunsOnAnyLevelSize()
     {
         using var learner = new Ppo(TinyWorlds.ThreeByThree(), 7, TinyWorlds.Fast(), TinyWorlds.SmallMaze);
-        using var policy = new LearnedPolicy(learner.Network, "any-size", greedy: true);
+        learner.Train();
+        var path = PathOf("any-size.ckpt");
+        Checkpoint.Write(path, learner, new CheckpointMeta { RunName = "any-size" });
+        using var loaded = LearnedPolicy.Load(path, greedy: true);
+        using var live = new LearnedPolicy(learner.Network, "live");
+        Assert.Equal(3, loaded.Network.InputHeight);
         foreach (int size in new[] { 3, 9, 16 })
         {
             var split = TinyWorlds.Maze.Split("deploy", new Dictionary<string, object> { ["min_size"] = size, ["max_size"] = size });
-            var r = HeldOutCheck.Run(policy, split, 1, levels: 4, instances: 4);
+            var r = HeldOutCheck.Run(loaded, split, 1, levels: 4, instances: 4);
             Assert.Equal(4, r.Levels);
+            // The checkpoint trained on 3×3 reads a size × size canvas and gives the live network's probabilities there.
+            var batch = new WorldBatch(split, 2, 3);
+            var obs = new float[2 * batch.ObservationSize];
+            batch.Reset(obs);
+            Assert.Equal(size, batch.CanvasHeight);
+            var (p1, v1) = live.Evaluate(obs, 2, batch.Channels, size, size);
+            var (p2, v2) = loaded.Evaluate(obs, 2, batch.Channels, size, size);
+            Assert.Equal(p1, p2);
+            Assert.Equal(v1, v2);
         }
+    }
+
+    [Fact]
+    public void ACheckpointRestoresTheOptimizersMomentsAndAnOldFormatOneSaysItCannotBeResumed()
+    {
+        using var learner = new Ppo(TinyWorlds.ThreeByThree(), 7, TinyWorlds.Fast(), TinyWorlds.SmallMaze);
+        learner.Train();
+        var path = PathOf("adam.ckpt");
+        Checkpoint.Write(path, learner, new CheckpointMeta());
+        var checkpoint = Checkpoint.Read(path);
+        using (var resumed = checkpoint.Resume())
+        {
+            Assert.Equal(learner.Optimizer.Steps, resumed.Optimizer.Steps);
+            Assert.True(resumed.Optimizer.Steps > 0);
+        }
+        // A version-1 file (TorchSharp's Adam state) still gives its network, but resuming it is refused in one sentence.
+        var old = PathOf("v1.ckpt");
+        Checkpoint.WriteFile(old, checkpoint.Meta with { FormatVersion = 1 }, checkpoint.ModelBytes, [1, 2, 3], formatVersion: 1);
+        var v1 = Checkpoint.Read(old);
+        using (var net = v1.BuildNetwork()) Assert.Equal(learner.Network.Settings, net.Settings);
+        var e = Assert.Throws<UserError>(() => v1.Resume());
+        Assert.Contains("v1.ckpt", e.Message);
+        Assert.Contains("can be evaluated but not resumed", e.Message);
     }
 
     [Fact]

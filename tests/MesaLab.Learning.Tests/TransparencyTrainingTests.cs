@@ -18,9 +18,10 @@ public sealed class TransparencyTrainingTests : IDisposable
 
     private static TransparencyTrainingSettings Aux(string mode, double weight = 0.5) => new() { Aux = mode, Weight = weight, ProbeLearningRate = 3e-3 };
 
+    /// <remarks>On libtorch's path in every case: a run with an auxiliary loss always takes it, so plain PPO is compared on it too.</remarks>
     private static (double[][] Metrics, float[] Weights) Train(TransparencyTrainingSettings? transparency, int updates = 3, ulong seed = 42)
     {
-        using var learner = new Ppo(TinyWorlds.ThreeByThree(), seed, TinyWorlds.Fast(), TinyWorlds.SmallMaze, transparency: transparency);
+        using var learner = new Ppo(TinyWorlds.ThreeByThree(), seed, TinyWorlds.Fast(), TinyWorlds.SmallMaze, transparency: transparency, fused: false);
         var metrics = Enumerable.Range(0, updates).Select(_ => TinyWorlds.Deterministic(learner.Train())).ToArray();
         var weights = learner.Network.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
         return (metrics, weights);

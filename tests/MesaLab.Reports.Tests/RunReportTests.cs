@@ -64,7 +64,7 @@ public sealed partial class RunReportTests
             at = i;
         }
         Assert.Contains("not measured behaviourally", tree);
-        Assert.Contains("0.02 [0.00, 0.05]", tree);  // objective robustness with its interval
+        Assert.Contains("0.33 [0.26, 0.40]", tree);  // objective robustness with its interval
         Assert.Contains("0.93 [0.88, 0.97]", tree);  // capability robustness
         Assert.Equal(CountOf(tree, "<ul"), CountOf(tree, "</ul>"));
         Assert.Equal(CountOf(tree, "<li"), CountOf(tree, "</li>"));

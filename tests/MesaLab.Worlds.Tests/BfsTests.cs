@@ -26,7 +26,9 @@ public class BfsTests
         Bfs.DistancesToObject(l, l.Objects, CellObject.Exit, d, q, CellObject.Lava);
         Assert.Equal([Bfs.Unreachable, Bfs.Unreachable, 1, 0], d);
         Assert.Equal(Bfs.Unreachable, Bfs.ShortestPathLength(l, CandidateObjective.Exit));
-        Assert.Equal(1, Bfs.ShortestPathLength(l, CandidateObjective.Lava));
+        // A goal that is itself lava is reached through lava (no world offers one: hazards are not candidates).
+        var intoLava = new CandidateObjective("lava", "enter lava", ObjectiveKind.Reach, CellObject.Lava, StepEvents.EnteredLava);
+        Assert.Equal(1, Bfs.ShortestPathLength(l, intoLava));
     }
 
     [Fact]

@@ -81,13 +81,15 @@ public class ScriptedAgentTests
     }
 
     [Fact]
-    public void Random_agent_and_lava_seeker_fall_into_lava_while_the_exit_seeker_never_does()
+    public void Lava_seeker_falls_into_lava_while_the_exit_seeker_never_does()
     {
         var s = WorldCatalog.Get("lava-shift").Split("deploy");
+        Assert.Equal(["exit"], s.World.Candidates.Select(c => c.Name));
+        Assert.Equal(["lava"], s.World.Hazards.Select(h => h.Name));
         var exit = Playthrough.Run(s, new ShortestPathAgent(CandidateObjective.Exit), 20, 1);
-        Assert.Equal(0.0, exit.Candidates.Single(c => c.Candidate == "lava").ReachedShare);
-        var lava = Playthrough.Run(s, new ShortestPathAgent(CandidateObjective.Lava), 20, 1);
-        Assert.Equal(1.0, lava.Candidates.Single(c => c.Candidate == "lava").ReachedShare);
+        Assert.Equal(1.0, exit.MeanReturn, 9);
+        var intoLava = new CandidateObjective("lava", "enter lava", ObjectiveKind.Reach, CellObject.Lava, StepEvents.EnteredLava);
+        var lava = Playthrough.Run(s, new ShortestPathAgent(intoLava), 20, 1);
         Assert.Equal(-1.0, lava.MeanReturn, 9);
     }
 
@@ -126,10 +128,45 @@ public class ScriptedAgentTests
         Assert.Contains("shortest-path:arrow", candidate.Message);
         var eps = Assert.Throws<UserError>(() => AgentSpec.Parse("random", 1.5, 1, w));
         Assert.Contains("--epsilon", eps.Message);
+        Assert.Equal("mixture:exit=0.3,arrow=0.7 (ε=0.1)", AgentSpec.Parse("mixture: exit=0.3, arrow=0.7", 0.1, 1, w).Name);
+        Assert.Equal("mixture:exit=0.5,random=0.5", AgentSpec.Parse("mixture:exit=0.5,random=0.5", 0, 1, w).Name);
         Assert.DoesNotContain(PartnerFollower.AgentName, AgentSpec.Allowed(w));
         Assert.Throws<UserError>(() => AgentSpec.Parse("follow-partner", 0, 1, w));
         var leader = WorldCatalog.Get("follow-the-leader");
         Assert.Contains(PartnerFollower.AgentName, AgentSpec.Allowed(leader));
         Assert.IsType<PartnerFollower>(AgentSpec.Parse("follow-partner", 0, 1, leader));
+    }
+
+    [Theory]
+    [InlineData("mixture:exit=0.3,arrow=0.6", "sum to 0.9, but they must sum to 1")]
+    [InlineData("mixture:exit=0.3,cheese=0.7", "no candidate objective 'cheese'")]
+    [InlineData("mixture:exit=x", "NAME=WEIGHT")]
+    [InlineData("mixture:exit=-0.5,arrow=1.5", "NAME=WEIGHT")]
+    [InlineData("mixture:exit=0.5,exit=0.5", "given twice")]
+    [InlineData("mixture:", "at least one")]
+    public void Mixture_spec_errors_name_the_field_and_the_allowed_values(string spec, string expected)
+    {
+        var e = Assert.Throws<UserError>(() => AgentSpec.Parse(spec, 0, 1, WorldCatalog.Get("green-arrow-maze")));
+        Assert.Contains(expected, e.Message);
+        Assert.Contains("--agent", e.Message);
+    }
+
+    [Fact]
+    public void Mixture_agent_draws_goals_by_weight_per_level_whatever_the_batch_and_pursues_the_drawn_goal()
+    {
+        var w = WorldCatalog.Get("green-arrow-maze");
+        var s = w.Split("deploy");
+        var agent = (MixtureAgent)AgentSpec.Parse("mixture:exit=0.3,arrow=0.7", 0, 9, w);
+        int arrows = Enumerable.Range(0, 2000).Count(i => agent.GoalOf(5, i) == "arrow");
+        Assert.InRange(arrows / 2000.0, 0.67, 0.73);
+        Assert.Equal(agent.GoalOf(5, 17), ((MixtureAgent)AgentSpec.Parse("mixture:exit=0.3,arrow=0.7", 0, 9, w)).GoalOf(5, 17));
+        Assert.NotEqual(Enumerable.Range(0, 50).Select(i => agent.GoalOf(5, i)), Enumerable.Range(0, 50).Select(i => agent.GoalOf(6, i)));
+        for (long index = 0; index < 20; index++)
+        {
+            // One instance after another, as a batch of 1 would play them: the drawn goal is reached in exactly its BFS distance.
+            var e = Episode.Record(s, 5, index, (MixtureAgent)AgentSpec.Parse("mixture:exit=0.3,arrow=0.7", 0, 9, w));
+            var goal = w.RequireCandidate(agent.GoalOf(5, index), "test");
+            Assert.Equal(Bfs.ShortestPathLength(e.Level, goal), e.Events.FindIndex(ev => (ev & goal.Event) != 0) + 1);
+        }
     }
 }

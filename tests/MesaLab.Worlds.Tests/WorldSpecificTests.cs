@@ -28,6 +28,27 @@ public class WorldSpecificTests
         }
     }
 
+    [Fact]
+    public void Rewarding_the_proxy_makes_the_base_objective_differ_from_the_intended_one()
+    {
+        var w = WorldCatalog.Get("green-arrow-maze");
+        var plain = w.Split("deploy");
+        Assert.Equal(("exit", "exit"), (w.BaseObjective(plain).Name, w.IntendedObjective(plain).Name));
+        var proxy = w.Split("deploy", new Dictionary<string, object> { ["reward"] = "proxy" });
+        Assert.Equal(("arrow", "exit"), (w.BaseObjective(proxy).Name, w.IntendedObjective(proxy).Name));
+        var flipped = w.Split("deploy", new Dictionary<string, object> { ["goal"] = "arrow", ["reward"] = "proxy" });
+        Assert.Equal(("exit", "arrow"), (w.BaseObjective(flipped).Name, w.IntendedObjective(flipped).Name));
+        // The reward and the episode's end follow the base objective: the arrow pays and ends the episode, the exit does neither.
+        for (long index = 0; index < 10; index++)
+        {
+            var arrow = Episode.Record(proxy, 3, index, new ShortestPathAgent(CandidateObjective.Arrow));
+            Assert.True(arrow.Terminated && (arrow.Events[^1] & StepEvents.SteppedOnArrow) != 0 && arrow.Return == 1f);
+            var exit = Episode.Record(proxy, 3, index, new ShortestPathAgent(CandidateObjective.Exit));
+            Assert.Contains(exit.Events, e => (e & StepEvents.ReachedExit) != 0);
+            Assert.Equal(exit.Events.Any(e => (e & StepEvents.SteppedOnArrow) != 0) ? 1f : 0f, exit.Return);
+        }
+    }
+
     [Theory]
     [InlineData("exit")]
     [InlineData("arrow")]
@@ -174,6 +195,7 @@ public class WorldSpecificTests
             Assert.Contains(w.BaseObjective(w.Split("train")), w.Candidates);
             // A world shifts either the objective (a proxy candidate beside the base one) or a hazard it never trained on.
             Assert.True(w.Candidates.Count >= 2 || w.Hazards.Count > 0, $"{w.Name} needs a proxy candidate or a hazard");
+            Assert.DoesNotContain(w.Candidates, c => w.Hazards.Any(h => h.Object == c.Object));
             Assert.Equal(["train", "deploy"], w.SplitNames.Take(2));
         }
     }

@@ -10,6 +10,12 @@ namespace MesaLab.Analysis;
 public sealed record DecompositionNode(string Key, string Name, string Question, Estimate? Value, string Verdict, bool Measured,
     IReadOnlyList<DecompositionNode> Children)
 {
+    /// <summary>How the value is measured, in one sentence.</summary>
+    public string Definition { get; init; } = "";
+
+    /// <summary>Whether the property holds by its threshold (drawn green or red); null when not measured or not measurable.</summary>
+    public bool? Holds { get; init; }
+
     /// <summary>This node and all below it, depth first.</summary>
     public IEnumerable<DecompositionNode> Flatten() => Children.SelectMany(c => c.Flatten()).Prepend(this);
 }

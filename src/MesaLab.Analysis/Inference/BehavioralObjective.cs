@@ -5,13 +5,15 @@ using System.Text.Json.Serialization;
 
 /// <summary>One candidate's share of the behavioral-objective posterior.</summary>
 /// <param name="Posterior">Posterior probability with a 95 % bootstrap interval over episodes.</param>
-/// <param name="LogMarginalLikelihood">log p(actions | candidate), β marginalized over the grid.</param>
+/// <param name="LogMarginalLikelihood">log p(actions | candidate), β integrated out under its prior (uniform in ln β).</param>
 /// <param name="Beta">Maximum-likelihood rationality for this candidate with its profile-likelihood 95 % interval.</param>
 public sealed record CandidatePosterior(string Candidate, Estimate Posterior, double LogMarginalLikelihood, Estimate Beta);
 
 /// <summary>Log-likelihood of one episode's actions under every candidate and β, and under the random policy.</summary>
-/// <param name="LogLikelihood">[candidate, β index].</param>
-public sealed record EpisodeLikelihoods(double[,] LogLikelihood, double RandomLogLikelihood, int Steps);
+/// <param name="LogLikelihood">[candidate, β index] on the β grid (the knots of <see cref="InferenceSettings.BetaGrid"/>).</param>
+/// <param name="AnyCell">Per β: ln p(actions | the episode pursues one cell of the level, each cell equally likely a priori); null unless "any cell" goals are on.</param>
+/// <param name="AnyCellCompetence">Per β: the probability, under the "any cell" posterior over cells, that the cell pursued was reached competently.</param>
+public sealed record EpisodeLikelihoods(double[,] LogLikelihood, double RandomLogLikelihood, int Steps, double[]? AnyCell = null, double[]? AnyCellCompetence = null);
 
 /// <summary>
 /// The objective that best explains what an agent did, inferred from its trajectories by inverse RL: a posterior
@@ -45,7 +47,7 @@ public sealed record BehavioralObjective
     public int Episodes { get; init; }
     public int Steps { get; init; }
 
-    /// <summary>The β grid the likelihoods were evaluated on.</summary>
+    /// <summary>The β grid (spline knots) the per-episode likelihoods were evaluated on.</summary>
     public required double[] BetaGrid { get; init; }
 
     /// <summary>Per-episode likelihood tables (kept for bootstrap in the robustness decomposition; not serialized).</summary>
@@ -61,8 +63,8 @@ public sealed record BehavioralObjective
                 return string.Create(inv, $"no coherent objective (best candidate {Best} explains the actions no better than a random policy: ln Bayes factor {LogBayesFactorVsRandom:0.0})");
             if (Indistinguishable.Count > 1)
                 return $"behavioral objective indistinguishable on this split: {string.Join(" ≈ ", Indistinguishable)} (posterior {string.Join(" / ", Indistinguishable.Select(c => Candidates.First(p => p.Candidate == c).Posterior.Value.ToString("0.00", inv)))}, β = {Beta.Format("0.0")})";
-            string weak = BetaGrid.Length > 1 && Beta.Value <= BetaGrid[0] * (1 + 1e-9)
-                ? "; β at the lowest grid value: the objective explains the actions only weakly — a mix of objectives across episodes? see the outcome shares and --reward-weights"
+            string weak = BetaGrid.Length > 1 && Beta.Value <= BetaGrid[0] * (1 + 1e-6)
+                ? "; β at the lowest grid value: one objective explains the actions only weakly — a mix of objectives across episodes? see the mixture"
                 : "";
             return $"behavioral objective = {Objective} (posterior {Posterior.Format()}, β = {Beta.Format("0.0")}{weak})";
         }

@@ -4,16 +4,17 @@ using MesaLab.Worlds;
 using MesaLab.Worlds.Recording;
 
 /// <summary>
-/// Infers the behavioral objective of recorded episodes by Bayesian inverse RL (DESIGN.md §5). The agent is
-/// modelled as Boltzmann-rational for one candidate objective with one rationality β shared by all episodes;
-/// for each candidate the soft-optimal policy is computed exactly on every recorded level and the actions'
-/// log-likelihood Σ log π(aₜ|sₜ) summed. β is marginalized over a log grid (uniform prior) for the posterior
-/// over candidates (uniform prior), and its maximum-likelihood value reported with a profile interval.
-/// Reach candidates plan over cells toward their static goal cells; once a candidate's goal has been entered
-/// its later actions are scored as uniform (the objective is achieved; nothing more is revealed). Collect
-/// candidates (keys, chests) use the next-object approximation: at each step the agent plans to enter any
-/// remaining object cell (for chests while holding no key: a key, valued by the chest stage from there),
-/// with the live objects replayed from the recorded events.
+/// Infers the behavioral objective of recorded episodes by Bayesian inverse RL (DESIGN.md §5). For each candidate
+/// objective the Boltzmann-rational policy is computed exactly on every recorded level (soft value iteration) at the
+/// β grid, and each episode's log-likelihood Σ log π(aₜ|sₜ) recorded per candidate and β. Two models read these
+/// tables: the single-goal model (<see cref="Infer(IReadOnlyList{EpisodeRecord})"/>: one candidate and one β for all episodes, β integrated out
+/// under a prior uniform in ln β) and the mixture of goals (<see cref="InferMixture(IReadOnlyList{EpisodeRecord})"/>: each episode pursues one
+/// latent goal; see <see cref="MixtureFit"/>).
+/// Reach candidates plan over cells toward their static goal cells; once a candidate's goal has been entered its
+/// later actions are scored as uniform (the objective is achieved; nothing more is revealed). Collect candidates
+/// (keys, chests) use the next-object approximation: at each step the agent plans to enter any remaining object
+/// cell (for chests while holding no key: a key, valued by the chest stage from there), with the live objects
+/// replayed from the recorded events. Hazards (lava) end everything with the worst value for every candidate.
 /// </summary>
 public sealed class BehavioralObjectiveInference(InferenceSettings? settings = null, LevelCache? cache = null)
 {
@@ -22,31 +23,65 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
 
     public InferenceSettings Settings { get; } = settings ?? new InferenceSettings();
 
-    public BehavioralObjective Infer(IReadOnlyList<EpisodeRecord> records)
+    /// <summary>The single-goal posterior: one candidate and one β explain all episodes.</summary>
+    public BehavioralObjective Infer(IReadOnlyList<EpisodeRecord> records) => Infer(records, Tables(records));
+
+    /// <summary>The single-goal posterior from likelihood tables of <paramref name="records"/> (<see cref="Tables"/>).</summary>
+    public BehavioralObjective Infer(IReadOnlyList<EpisodeRecord> records, IReadOnlyList<EpisodeLikelihoods> tables)
     {
-        if (records.Count == 0) throw new ArgumentException("no episodes to analyse.", nameof(records));
-        var split = cache.SplitOf(records[0]);
-        var candidates = split.World.Candidates;
-        var per = records.Select(r => Likelihoods(r, Settings.BetaGrid)).ToList();
-        return Summarize(candidates.Select(c => c.Name).ToList(), per, Settings, betaRefine: (c, betas) =>
+        var candidates = cache.SplitOf(records[0]).World.Candidates;
+        return Summarize(candidates.Select(c => c.Name).ToList(), tables, Settings, exact: (c, betas) =>
         {
-            var cand = candidates[c];
             var ll = new double[betas.Length];
             foreach (var r in records)
             {
-                var one = Likelihoods(r, betas, cand);
+                var one = Likelihoods(r, betas, candidates[c], anyCell: false);
                 for (int b = 0; b < betas.Length; b++) ll[b] += one.LogLikelihood[0, b];
             }
             return ll;
         });
     }
 
+    /// <summary>The mixture of goals: each episode pursues one candidate (or, optionally, any cell) or nothing coherent.</summary>
+    public MixtureObjective InferMixture(IReadOnlyList<EpisodeRecord> records) => InferMixture(records, Tables(records));
+
+    /// <summary>The mixture of goals from likelihood tables of <paramref name="records"/> (<see cref="Tables"/>).</summary>
+    public MixtureObjective InferMixture(IReadOnlyList<EpisodeRecord> records, IReadOnlyList<EpisodeLikelihoods> tables) =>
+        MixtureFit.Fit(cache.SplitOf(records[0]).World.Candidates.Select(c => c.Name).ToList(), tables, Settings,
+            [.. records.Select(r => r.LevelIndex)]);
+
+    /// <summary>
+    /// Every episode's likelihood table on the β grid (with "any cell" goals when the settings ask for them). Levels
+    /// are solved in parallel, the episodes of one level in order on one thread, so the result does not depend on
+    /// the number of threads.
+    /// </summary>
+    public IReadOnlyList<EpisodeLikelihoods> Tables(IReadOnlyList<EpisodeRecord> records)
+    {
+        if (records.Count == 0) throw new ArgumentException("no episodes to analyse.", nameof(records));
+        var result = new EpisodeLikelihoods[records.Count];
+        var byLevel = new Dictionary<LevelFacts, List<int>>();
+        for (int i = 0; i < records.Count; i++)
+        {
+            var facts = cache.Get(records[i]);
+            if (!models.ContainsKey(facts)) models[facts] = new LevelModel(facts.Level, facts.Split.World.Hazards);
+            if (!byLevel.TryGetValue(facts, out var list)) byLevel[facts] = list = [];
+            list.Add(i);
+        }
+        Parallel.ForEach(byLevel.Values, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, episodes =>
+        {
+            foreach (int i in episodes) result[i] = Likelihoods(records[i], Settings.BetaGrid);
+        });
+        return result;
+    }
+
     /// <summary>Log-likelihood table of one episode for every candidate (or just <paramref name="only"/>) and β.</summary>
-    public EpisodeLikelihoods Likelihoods(EpisodeRecord r, double[] betas, CandidateObjective? only = null)
+    public EpisodeLikelihoods Likelihoods(EpisodeRecord r, double[] betas, CandidateObjective? only = null, bool? anyCell = null)
     {
         var facts = cache.Get(r);
-        if (!models.TryGetValue(facts, out var model)) models[facts] = model = new LevelModel(facts.Level);
         var world = facts.Split.World;
+        LevelModel? model;
+        lock (models)
+            if (!models.TryGetValue(facts, out model)) models[facts] = model = new LevelModel(facts.Level, world.Hazards);
         IReadOnlyList<CandidateObjective> cands = only is null ? world.Candidates : [only];
         var ll = new double[cands.Count, betas.Length];
         double uniform = -Math.Log(Moves.Count);
@@ -65,14 +100,13 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
             ulong sig = Combine(Signature(goal), subgoalOf);
             bool any = sig != 0;
             if (cand.Kind == ObjectiveKind.Reach && goal[r.Start]) achieved = true;
-            bool avoidLava = cand.Object != CellObject.Lava;
             for (int t = 0; t < r.Length; t++)
             {
                 int s = r.CellBefore(t), a = (int)r.Actions[t];
                 if (achieved || !any)
                     for (int b = 0; b < betas.Length; b++) ll[c, b] += uniform;
                 else
-                    for (int b = 0; b < betas.Length; b++) ll[c, b] += model.Table(goal, sig, avoidLava, betas[b], Settings.Gamma, Settings.Lapse, subgoalOf)[s * 4 + a];
+                    for (int b = 0; b < betas.Length; b++) ll[c, b] += model.Table(goal, sig, betas[b], Settings.Gamma, Settings.Lapse, subgoalOf)[s * 4 + a];
 
                 int p = r.Positions[t];
                 var ev = r.Events[t];
@@ -94,7 +128,73 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
                 }
             }
         }
-        return new EpisodeLikelihoods(ll, r.Length * uniform, r.Length);
+        double[]? anyCellLl = null, anyCellCompetence = null;
+        if (anyCell ?? (only is null && Settings.AnyCellGoals))
+            (anyCellLl, anyCellCompetence) = AnyCell(r, facts, model, betas);
+        return new EpisodeLikelihoods(ll, r.Length * uniform, r.Length, anyCellLl, anyCellCompetence);
+    }
+
+    /// <summary>
+    /// The "any cell" likelihood: ln((1/n)·Σₓ p(actions | reach cell x)) over the level's n cells, each cell a Reach
+    /// goal that is achieved on entry. Exact terms are computed for the start and for the cells where the episode
+    /// ended or the agent stayed put for two steps running (where an agent that pursues a cell ends up, pushing
+    /// against a wall; a single bump of a noisy move does not count); every other cell
+    /// contributes its least possible likelihood, (λ/4) per step under the lapse, so the sum is a lower bound of the
+    /// full one that loses only cells the agent never reached or lingered on. Also the posterior probability, at each
+    /// β, that the cell pursued was reached competently.
+    /// </summary>
+    private (double[] LogLikelihood, double[] Competence) AnyCell(EpisodeRecord r, LevelFacts facts, LevelModel model, double[] betas)
+    {
+        var level = facts.Level;
+        int n = level.CellCount, B = betas.Length;
+        double uniform = -Math.Log(Moves.Count);
+        var cells = new SortedSet<int>();
+        int end = r.Length > 0 ? r.Positions[^1] : r.Start;
+        cells.Add(end);
+        for (int t = 2; t < r.Length; t++) if (r.Positions[t] == r.Positions[t - 1] && r.Positions[t] == r.Positions[t - 2]) cells.Add(r.Positions[t]);
+        cells.Remove(r.Start);
+        cells.RemoveWhere(model.IsHazard);
+        var fromStart = GoalDistances.To(level, model.Mask([r.Start]), level.Objects.AsSpan(0, n), model.HazardObjects);
+        var terms = new List<double[]>(cells.Count + 2);
+        var competent = new List<bool>(cells.Count + 2);
+        // The start: achieved before the first move, every action uniform.
+        terms.Add([.. Enumerable.Repeat(r.Length * uniform, B)]);
+        competent.Add(false);
+        foreach (int x in cells)
+        {
+            var goal = model.Mask([x]);
+            ulong sig = Signature(goal);
+            var ll = new double[B];
+            bool achieved = false;
+            int first = -1;
+            for (int t = 0; t < r.Length; t++)
+            {
+                int s = r.CellBefore(t), a = (int)r.Actions[t];
+                if (achieved)
+                    for (int b = 0; b < B; b++) ll[b] += uniform;
+                else
+                    for (int b = 0; b < B; b++) ll[b] += model.Table(goal, sig, betas[b], Settings.Gamma, Settings.Lapse)[s * 4 + a];
+                if (!achieved && r.Positions[t] == x) { achieved = true; first = t + 1; }
+            }
+            terms.Add(ll);
+            competent.Add(Settings.Competence.IsCompetent(fromStart[x], first));
+        }
+        int rest = n - cells.Count - 1;
+        double floor = r.Length * Math.Log(Settings.Lapse / Moves.Count);
+        var result = new double[B];
+        var competence = new double[B];
+        Span<double> row = stackalloc double[terms.Count + 1];
+        for (int b = 0; b < B; b++)
+        {
+            for (int k = 0; k < terms.Count; k++) row[k] = terms[k][b];
+            row[terms.Count] = rest > 0 ? Math.Log(rest) + floor : double.NegativeInfinity;
+            double z = Statistics.LogSumExp(row);
+            result[b] = z - Math.Log(n);
+            double c = 0;
+            for (int k = 0; k < terms.Count; k++) if (competent[k]) c += Math.Exp(row[k] - z);
+            competence[b] = c;
+        }
+        return (result, competence);
     }
 
     private static bool AnyOf(CellObject[] live, CellObject o)
@@ -117,13 +217,18 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
     }
 
     /// <summary>
-    /// Posterior, β estimate, coherence and indistinguishability from per-episode likelihood tables.
-    /// <paramref name="betaRefine"/> (optional) gives the total log-likelihood of candidate c at arbitrary β values.
+    /// Posterior, β estimate, coherence and indistinguishability from per-episode likelihood tables. Each candidate's
+    /// marginal likelihood is ln ∫ p(actions | c, β) p(β) dβ with p uniform in ln β over the grid's range, integrated on
+    /// the spline through the grid (<see cref="BetaCurve"/>). <paramref name="exact"/> (optional) gives the total
+    /// log-likelihood of candidate c at arbitrary β; with it, a peak narrower than the grid spacing is resolved by
+    /// exact evaluations around it before integrating (see <see cref="RefinedCurve"/>).
     /// </summary>
     public static BehavioralObjective Summarize(IReadOnlyList<string> candidates, IReadOnlyList<EpisodeLikelihoods> per,
-        InferenceSettings settings, Func<int, double[], double[]>? betaRefine = null)
+        InferenceSettings settings, Func<int, double[], double[]>? exact = null)
     {
         int C = candidates.Count, B = settings.BetaGrid.Length;
+        var knots = settings.BetaGrid.Select(x => Math.Log(x)).ToArray();
+        double logPriorWidth = Math.Log(knots[^1] - knots[0]);
         var total = new double[C, B];
         double random = 0;
         int steps = 0;
@@ -133,15 +238,34 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
             random += e.RandomLogLikelihood;
             steps += e.Steps;
         }
-        var logMl = MarginalLikelihoods(total);
+        var curves = new BetaCurve[C];
+        var logMl = new double[C];
+        for (int c = 0; c < C; c++)
+        {
+            curves[c] = new BetaCurve(knots, Row(total, c));
+            logMl[c] = curves[c].LogIntegral() - logPriorWidth;
+        }
+        if (exact is not null)
+        {
+            // Refine the candidates that matter for the posterior (within 50 nats of the best).
+            double top = logMl.Max();
+            for (int c = 0; c < C; c++)
+            {
+                if (logMl[c] < top - 50) continue;
+                int cc = c;
+                curves[c] = RefinedCurve(curves[c], us => exact(cc, [.. us.Select(Math.Exp)]));
+                logMl[c] = curves[c].LogIntegral() - logPriorWidth;
+            }
+        }
         var post = Posterior(logMl);
         int best = ArgMax(post);
 
-        // Bootstrap over episodes for the posterior's interval.
+        // Bootstrap over episodes for the posterior's interval (on the grid's spline).
         var rng = new Rng(settings.BootstrapSeed);
         var reps = new double[C][];
         for (int c = 0; c < C; c++) reps[c] = new double[settings.BootstrapSamples];
         var t = new double[C, B];
+        var ml = new double[C];
         for (int k = 0; k < settings.BootstrapSamples; k++)
         {
             Array.Clear(t);
@@ -150,18 +274,14 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
                 var e = per[rng.Next(per.Count)];
                 for (int c = 0; c < C; c++) for (int b = 0; b < B; b++) t[c, b] += e.LogLikelihood[c, b];
             }
-            var p = Posterior(MarginalLikelihoods(t));
+            for (int c = 0; c < C; c++) ml[c] = new BetaCurve(knots, Row(t, c)).LogIntegral();
+            var p = Posterior(ml);
             for (int c = 0; c < C; c++) reps[c][k] = p[c];
         }
 
         var results = new List<CandidatePosterior>(C);
         for (int c = 0; c < C; c++)
-        {
-            var curve = new double[B];
-            for (int b = 0; b < B; b++) curve[b] = total[c, b];
-            var beta = BetaEstimate(settings.BetaGrid, curve, c == best && betaRefine is not null ? bs => betaRefine(c, bs) : null);
-            results.Add(new CandidatePosterior(candidates[c], Statistics.PercentileInterval(post[c], reps[c]), logMl[c], beta));
-        }
+            results.Add(new CandidatePosterior(candidates[c], Statistics.PercentileInterval(post[c], reps[c]), logMl[c], curves[c].BetaEstimate()));
         double logBf = logMl[best] - random;
         bool coherent = logBf >= settings.CoherenceLogBayesFactor;
         var indist = Enumerable.Range(0, C).Where(c => c == best || post[c] >= settings.IndistinguishableMass)
@@ -183,18 +303,38 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
         };
     }
 
-    /// <summary>log p(D | c) with β marginalized over the grid (uniform prior).</summary>
-    public static double[] MarginalLikelihoods(double[,] total)
+    /// <summary>
+    /// The curve with exact evaluations added where its peak is narrower than the knot spacing around it: at the
+    /// peak and at ±¼, ½, 1, 2 and 4 peak widths (inward only, at an edge of the range), twice, so that the spline
+    /// follows the exact log-likelihood across the region that carries the integral.
+    /// </summary>
+    public static BetaCurve RefinedCurve(BetaCurve curve, Func<double[], double[]> exactAtLnBeta)
     {
-        int C = total.GetLength(0), B = total.GetLength(1);
-        var ml = new double[C];
-        Span<double> row = stackalloc double[B];
-        for (int c = 0; c < C; c++)
+        double[] offsets = [-4, -2, -1, -0.5, -0.25, 0, 0.25, 0.5, 1, 2, 4];
+        for (int round = 0; round < 2; round++)
         {
-            for (int b = 0; b < B; b++) row[b] = total[c, b];
-            ml[c] = Statistics.LogSumExp(row) - Math.Log(B);
+            var (peak, _) = curve.Maximum();
+            double width = curve.PeakWidth(peak);
+            var knots = curve.Knots;
+            int i = 0;
+            while (i < knots.Count - 2 && knots[i + 1] < peak) i++;
+            double gap = knots[i + 1] - knots[i];
+            if (width >= gap / 2) break;
+            var points = offsets.Select(o => Math.Clamp(peak + o * width, curve.Low, curve.High))
+                .Where(x => knots.All(k => Math.Abs(k - x) > width / 16)).Distinct().ToArray();
+            if (points.Length == 0) break;
+            var values = exactAtLnBeta(points);
+            var merged = knots.Zip(curve.Values).Concat(points.Zip(values)).OrderBy(p => p.First).ToArray();
+            curve = new BetaCurve([.. merged.Select(p => p.First)], [.. merged.Select(p => p.Second)]);
         }
-        return ml;
+        return curve;
+    }
+
+    private static double[] Row(double[,] x, int row)
+    {
+        var r = new double[x.GetLength(1)];
+        for (int b = 0; b < r.Length; b++) r[b] = x[row, b];
+        return r;
     }
 
     /// <summary>Posterior over candidates from log marginal likelihoods (uniform prior).</summary>
@@ -211,77 +351,55 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
         return k;
     }
 
-    /// <summary>
-    /// Maximum-likelihood β with its profile-likelihood 95 % interval (where the log-likelihood is within
-    /// χ²₁(0.95)/2 = 1.92 of its maximum), interpolated on the log-β grid; when <paramref name="refine"/> is
-    /// given, the maximum and the interval ends are refined on a finer grid around them.
-    /// </summary>
-    public static Estimate BetaEstimate(double[] grid, double[] ll, Func<double[], double[]>? refine = null)
+    /// <summary>Move table, hazard cells and soft-VI log-policy tables of one level, cached by goal set and β.</summary>
+    private sealed class LevelModel
     {
-        const double drop = 1.920729410347062;
-        int B = grid.Length;
-        int k = 0;
-        for (int b = 1; b < B; b++) if (ll[b] > ll[k]) k = b;
-        if (refine is not null && B >= 3)
-        {
-            // A finer grid between the neighbours of the grid maximum and out to where the interval ends.
-            int lo = k, hi = k;
-            while (lo > 0 && ll[lo] > ll[k] - drop) lo--;
-            while (hi < B - 1 && ll[hi] > ll[k] - drop) hi++;
-            var fine = InferenceSettings.LogSpace(grid[lo], grid[hi], Math.Min(9, 2 * (hi - lo) + 1));
-            var fineLl = refine(fine);
-            return BetaEstimate(fine, fineLl, null);
-        }
-        double lx(int i) => Math.Log(grid[i]);
-        double mle = grid[k];
-        if (k > 0 && k < B - 1)
-        {
-            // Parabola through the three points around the maximum, in log β.
-            double x0 = lx(k - 1), x1 = lx(k), x2 = lx(k + 1), y0 = ll[k - 1], y1 = ll[k], y2 = ll[k + 1];
-            double denom = (x0 - x1) * (x0 - x2) * (x1 - x2);
-            double a = (x2 * (y1 - y0) + x1 * (y0 - y2) + x0 * (y2 - y1)) / denom;
-            double bq = (x2 * x2 * (y0 - y1) + x1 * x1 * (y2 - y0) + x0 * x0 * (y1 - y2)) / denom;
-            if (a < 0) mle = Math.Exp(Math.Clamp(-bq / (2 * a), x0, x2));
-        }
-        double target = ll[k] - drop;
-        double low = grid[0], high = grid[B - 1];
-        for (int b = k; b > 0; b--)
-            if (ll[b - 1] < target) { low = Math.Exp(Lerp(lx(b - 1), lx(b), ll[b - 1], ll[b], target)); break; }
-        for (int b = k; b < B - 1; b++)
-            if (ll[b + 1] < target) { high = Math.Exp(Lerp(lx(b), lx(b + 1), ll[b], ll[b + 1], target)); break; }
-        return new Estimate(mle, Math.Min(low, mle), Math.Max(high, mle));
-    }
+        private readonly int[] next;
+        private readonly bool[] hazard;
+        private readonly bool hasHazard;
+        private readonly int n;
+        private readonly Dictionary<(ulong, double), double[]> tables = [];
+        private readonly Dictionary<(ulong, double), double[]> values = [];
+        private readonly Dictionary<ulong, List<(double Beta, double[] V)>> solved = [];
 
-    private static double Lerp(double x0, double x1, double y0, double y1, double y) =>
-        y1 == y0 ? x0 : x0 + (y - y0) * (x1 - x0) / (y1 - y0);
+        public LevelModel(Level level, IReadOnlyList<Hazard> hazards)
+        {
+            n = level.CellCount;
+            next = SoftValueIteration.MoveTable(level);
+            HazardObjects = hazards.Aggregate(CellObject.None, (acc, h) => acc | (h.Object & CellObject.Lava));
+            hazard = new bool[n];
+            for (int c = 0; c < n; c++) hazard[c] = (level.Objects[c] & HazardObjects) != 0;
+            hasHazard = hazard.Any(h => h);
+        }
 
-    /// <summary>Move table and soft-VI log-policy tables of one level, cached by goal set and β.</summary>
-    private sealed class LevelModel(Level level)
-    {
-        private readonly int[] next = SoftValueIteration.MoveTable(level);
-        private readonly bool[] lava = LavaCells(level);
-        private readonly bool hasLava = level.Count(CellObject.Lava) > 0;
-        private readonly Dictionary<(ulong, bool, double), double[]> tables = [];
-        private readonly Dictionary<(ulong, bool, double), double[]> values = [];
-        private readonly Dictionary<(ulong, bool), List<(double Beta, double[] V)>> solved = [];
+        /// <summary>The objects of the world's static, episode-ending hazards (lava; <see cref="GoalDistances.StaticHazards"/>), which every candidate avoids.</summary>
+        public CellObject HazardObjects { get; }
+
+        public bool IsHazard(int cell) => hazard[cell];
+
+        public bool[] Mask(IEnumerable<int> cells)
+        {
+            var m = new bool[n];
+            foreach (int c in cells) m[c] = true;
+            return m;
+        }
 
         /// <param name="nextStage">When the goal cells are subgoals (keys on the way to chests), the goal cells of the next stage.</param>
-        public double[] Table(bool[] goal, ulong signature, bool avoidLava, double beta, double gamma, double lapse, bool[]? nextStage = null)
+        public double[] Table(bool[] goal, ulong signature, double beta, double gamma, double lapse, bool[]? nextStage = null)
         {
-            bool avoid = avoidLava && hasLava;
-            var key = (signature, avoid, beta);
+            var key = (signature, beta);
             if (tables.TryGetValue(key, out var t)) return t;
             double[]? goalValues = null;
             if (nextStage is not null)
             {
                 // Solve the next stage first; entering a subgoal cell is worth that stage's value there.
                 ulong nextSig = Signature(nextStage);
-                Table(nextStage, nextSig, avoidLava, beta, gamma, lapse);
-                goalValues = values[(nextSig, avoid, beta)];
+                Table(nextStage, nextSig, beta, gamma, lapse);
+                goalValues = values[(nextSig, beta)];
             }
-            if (!solved.TryGetValue((signature, avoid), out var done)) solved[(signature, avoid)] = done = [];
+            if (!solved.TryGetValue(signature, out var done)) solved[signature] = done = [];
             var v = new double[goal.Length];
-            tables[key] = t = SoftValueIteration.LogPolicy(next, goal, avoid ? lava : null, beta, gamma,
+            tables[key] = t = SoftValueIteration.LogPolicy(next, goal, hasHazard ? hazard : null, beta, gamma,
                 initial: WarmStart(done, beta), values: v, goalValues: goalValues);
             values[key] = v;
             done.Add((beta, v));
@@ -304,13 +422,6 @@ public sealed class BehavioralObjectiveInference(InferenceSettings? settings = n
             var v = new double[near[0].V.Length];
             for (int s = 0; s < v.Length; s++) v[s] = near[0].V[s] + w * (near[1].V[s] - near[0].V[s]);
             return v;
-        }
-
-        private static bool[] LavaCells(Level level)
-        {
-            var l = new bool[level.CellCount];
-            for (int c = 0; c < l.Length; c++) l[c] = (level.Objects[c] & CellObject.Lava) != 0;
-            return l;
         }
     }
 }

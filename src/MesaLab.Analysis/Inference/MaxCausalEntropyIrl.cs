@@ -10,24 +10,24 @@ using MesaLab.Worlds.Recording;
 public sealed record RewardWeights(IReadOnlyDictionary<string, double> Weights, double LogLikelihood, double RandomLogLikelihood, int Episodes, int Steps, int Iterations);
 
 /// <summary>
-/// Maximum-causal-entropy inverse RL (Ziebart 2010) for agents that may mix objectives. The reward is linear
-/// over one feature per candidate — its progress, the decrease of the shortest-path distance to the candidate's
-/// nearest goal cell in the level's initial state (+1 for a step toward it, −1 away, 0 for a bump) — so a
-/// weight is "reward per step of approach". For weights w the soft-optimal policy (soft value iteration over
-/// cells, β absorbed into w, discount <see cref="Gamma"/>) is computed on every level; the gradient of the
-/// causal log-likelihood is the empirical minus the expected feature counts, the latter propagated forward
-/// from each episode's start for as many steps as it lasted. Gradient ascent with step halving.
+/// Maximum-causal-entropy inverse RL (Ziebart 2010) for agents that may mix objectives. The reward is linear over
+/// one feature per candidate — its progress, the decrease of the shortest-path distance to the candidate's nearest
+/// goal cell in the level's initial state (+1 for a step toward it, −1 away, 0 for a bump); for chests the goal
+/// cells are the chests themselves, so the chests and keys features differ — and a weight is "reward per step of
+/// approach". Undiscounted and finite-horizon, like the feature counts: for weights w and an episode of T steps,
+/// backward soft value iteration over cells gives Q_t(s,a) = r_w(s,a) + V_{t+1}(s′), V_t(s) = log Σₐ exp Q_t(s,a),
+/// V_T = 0, and the policy π_t(a|s) = exp(Q_t(s,a) − V_t(s)). The causal log-likelihood Σₜ log π_t(aₜ|sₜ) is then
+/// concave in w with gradient exactly the empirical minus the expected feature counts (the latter propagated
+/// forward from the episode's start with π_t). Gradient ascent with step halving on a drop.
 /// </summary>
 public sealed class MaxCausalEntropyIrl(LevelCache? cache = null)
 {
     private readonly LevelCache cache = cache ?? new LevelCache();
 
-    public double Gamma { get; init; } = 0.9;
-
     /// <summary>At most this many episodes (the first ones) enter the fit.</summary>
     public int MaxEpisodes { get; init; } = 20;
 
-    /// <summary>Only the first this many steps of each episode enter the fit (empirical and expected counts alike).</summary>
+    /// <summary>Only the first this many steps of each episode enter the fit (the horizon of its soft value iteration).</summary>
     public int MaxSteps { get; init; } = 200;
 
     public int Iterations { get; init; } = 40;
@@ -35,17 +35,13 @@ public sealed class MaxCausalEntropyIrl(LevelCache? cache = null)
     public RewardWeights Fit(IReadOnlyList<EpisodeRecord> records)
     {
         if (records.Count == 0) throw new ArgumentException("no episodes to analyse.", nameof(records));
-        var split = cache.SplitOf(records[0]);
-        var candidates = split.World.Candidates;
+        var candidates = cache.SplitOf(records[0]).World.Candidates;
         int K = candidates.Count;
-        var eps = records.Take(MaxEpisodes).Select(r => new Episode(r, cache.Get(r), candidates, MaxSteps)).ToList();
+        var eps = Episodes(records);
         int steps = eps.Sum(e => e.Steps);
-        var emp = new double[K];
-        foreach (var e in eps) for (int k = 0; k < K; k++) emp[k] += e.Empirical[k];
-
         var w = new double[K];
         double lr = 1.0;
-        var (ll, grad) = Evaluate(eps, w, emp, K);
+        var (ll, grad) = Evaluate(eps, w);
         double llRandom = steps * -Math.Log(Moves.Count);
         int it = 0;
         for (; it < Iterations; it++)
@@ -53,7 +49,7 @@ public sealed class MaxCausalEntropyIrl(LevelCache? cache = null)
             double norm = Math.Sqrt(grad.Sum(g => g * g)) / Math.Max(1, steps);
             if (norm < 1e-4) break;
             var trial = w.Select((x, k) => x + lr * grad[k] / Math.Max(1, steps)).ToArray();
-            var (llT, gradT) = Evaluate(eps, trial, emp, K);
+            var (llT, gradT) = Evaluate(eps, trial);
             if (llT >= ll) { w = trial; ll = llT; grad = gradT; lr *= 1.5; }
             else lr *= 0.5;
         }
@@ -62,18 +58,27 @@ public sealed class MaxCausalEntropyIrl(LevelCache? cache = null)
         return new RewardWeights(weights, ll, llRandom, eps.Count, steps, it);
     }
 
-    private (double LogLikelihood, double[] Gradient) Evaluate(List<Episode> eps, double[] w, double[] emp, int K)
+    /// <summary>The causal log-likelihood of <paramref name="records"/> at weights <paramref name="w"/> (one per candidate) and its gradient.</summary>
+    public (double LogLikelihood, double[] Gradient) LogLikelihood(IReadOnlyList<EpisodeRecord> records, double[] w) => Evaluate(Episodes(records), w);
+
+    /// <summary>Each candidate's progress feature for every cell and move of a recorded episode's level: [candidate][cell * 4 + move].</summary>
+    public double[][] Features(EpisodeRecord r)
     {
-        var expected = new double[K];
+        var facts = cache.Get(r);
+        return Episode.FeaturesOf(facts.Level, facts.Split.World);
+    }
+
+    private List<Episode> Episodes(IReadOnlyList<EpisodeRecord> records)
+    {
+        var world = cache.SplitOf(records[0]).World;
+        return [.. records.Take(MaxEpisodes).Select(r => new Episode(r, cache.Get(r).Level, world, MaxSteps))];
+    }
+
+    private static (double LogLikelihood, double[] Gradient) Evaluate(List<Episode> eps, double[] w)
+    {
+        var grad = new double[w.Length];
         double ll = 0;
-        foreach (var e in eps)
-        {
-            var logPi = e.SoftPolicy(w, Gamma);
-            ll += e.LogLikelihood(logPi);
-            e.AddExpectedCounts(logPi, expected);
-        }
-        var grad = new double[K];
-        for (int k = 0; k < K; k++) grad[k] = emp[k] - expected[k];
+        foreach (var e in eps) ll += e.Accumulate(w, grad);
         return (ll, grad);
     }
 
@@ -83,111 +88,108 @@ public sealed class MaxCausalEntropyIrl(LevelCache? cache = null)
         private readonly int[] next;
         private readonly double[][] feature; // [k][s*4+a]
         private readonly int[] cells, actions;
-        private double[] v;
 
-        public Episode(EpisodeRecord r, LevelFacts facts, IReadOnlyList<CandidateObjective> candidates, int maxSteps)
+        public Episode(EpisodeRecord r, Level level, World world, int maxSteps)
         {
-            var level = facts.Level;
             n = level.CellCount;
             start = r.Start;
             next = SoftValueIteration.MoveTable(level);
-            v = new double[n];
-            int K = candidates.Count;
-            feature = new double[K][];
-            var objects = level.Objects.AsSpan(0, n);
-            for (int k = 0; k < K; k++)
-            {
-                var d = GoalDistances.To(level, GoalDistances.GoalCells(level, candidates[k], objects), objects, GoalDistances.AvoidFor(candidates[k]));
-                var f = feature[k] = new double[n * 4];
-                for (int s = 0; s < n; s++)
-                    for (int a = 0; a < 4; a++)
-                    {
-                        int t = next[s * 4 + a];
-                        f[s * 4 + a] = d[s] == GoalDistances.Unreachable || d[t] == GoalDistances.Unreachable ? 0 : d[s] - d[t];
-                    }
-            }
+            feature = FeaturesOf(level, world);
             Steps = Math.Min(r.Length, maxSteps);
             cells = new int[Steps];
             actions = new int[Steps];
-            Empirical = new double[K];
             for (int t = 0; t < Steps; t++)
             {
                 cells[t] = r.CellBefore(t);
                 actions[t] = (int)r.Actions[t];
-                for (int k = 0; k < K; k++) Empirical[k] += feature[k][cells[t] * 4 + actions[t]];
             }
         }
 
         public int Steps { get; }
-        public double[] Empirical { get; }
 
-        public double[] SoftPolicy(double[] w, double gamma)
+        public static double[][] FeaturesOf(Level level, World world)
         {
+            int n = level.CellCount;
+            var next = SoftValueIteration.MoveTable(level);
+            var objects = level.Objects.AsSpan(0, n);
+            var hazards = GoalDistances.StaticHazards(world);
+            var features = new double[world.Candidates.Count][];
+            for (int k = 0; k < features.Length; k++)
+            {
+                // keysHeld: 1, so that the goal cells of chests are chests (not the keys an empty-handed agent needs first).
+                var goal = GoalDistances.GoalCells(level, world.Candidates[k], objects, keysHeld: 1);
+                var d = GoalDistances.To(level, goal, objects, hazards);
+                var f = features[k] = new double[n * 4];
+                for (int s = 0; s < n; s++)
+                    for (int a = 0; a < 4; a++)
+                    {
+                        int t = next[s * 4 + a];
+                        f[s * 4 + a] = d[s] == Bfs.Unreachable || d[t] == Bfs.Unreachable ? 0 : d[s] - d[t];
+                    }
+            }
+            return features;
+        }
+
+        /// <summary>Adds this episode's empirical minus expected feature counts to <paramref name="grad"/>; returns its causal log-likelihood.</summary>
+        public double Accumulate(double[] w, double[] grad)
+        {
+            int T = Steps;
             var r = new double[n * 4];
             for (int k = 0; k < w.Length; k++)
                 if (w[k] != 0) for (int i = 0; i < r.Length; i++) r[i] += w[k] * feature[k][i];
+            // Backward: log π_t for t = T−1 … 0, with V_T = 0.
+            var logPi = new double[T][];
+            var v = new double[n];
+            var vPrev = new double[n];
             Span<double> q = stackalloc double[4];
-            for (int sweep = 0; sweep < 2000; sweep++)
+            for (int t = T - 1; t >= 0; t--)
             {
-                double change = 0;
+                var lp = logPi[t] = new double[n * 4];
                 for (int s = 0; s < n; s++)
                 {
-                    double vs = SoftMax(s, r, gamma, q);
-                    change = Math.Max(change, Math.Abs(vs - v[s]));
-                    v[s] = vs;
+                    double m = double.NegativeInfinity;
+                    for (int a = 0; a < 4; a++)
+                    {
+                        q[a] = r[s * 4 + a] + v[next[s * 4 + a]];
+                        if (q[a] > m) m = q[a];
+                    }
+                    double sum = 0;
+                    for (int a = 0; a < 4; a++) sum += Math.Exp(q[a] - m);
+                    double vs = m + Math.Log(sum);
+                    for (int a = 0; a < 4; a++) lp[s * 4 + a] = q[a] - vs;
+                    vPrev[s] = vs;
                 }
-                if (change < 1e-6) break;
+                (v, vPrev) = (vPrev, v);
             }
-            var logPi = new double[n * 4];
-            for (int s = 0; s < n; s++)
-            {
-                double vs = SoftMax(s, r, gamma, q);
-                for (int a = 0; a < 4; a++) logPi[s * 4 + a] = q[a] - vs;
-            }
-            return logPi;
-        }
-
-        private double SoftMax(int s, double[] r, double gamma, Span<double> q)
-        {
-            double m = double.NegativeInfinity;
-            for (int a = 0; a < 4; a++)
-            {
-                q[a] = r[s * 4 + a] + gamma * v[next[s * 4 + a]];
-                if (q[a] > m) m = q[a];
-            }
-            double sum = 0;
-            for (int a = 0; a < 4; a++) sum += Math.Exp(q[a] - m);
-            return m + Math.Log(sum);
-        }
-
-        public double LogLikelihood(double[] logPi)
-        {
             double ll = 0;
-            for (int t = 0; t < Steps; t++) ll += logPi[cells[t] * 4 + actions[t]];
-            return ll;
-        }
-
-        public void AddExpectedCounts(double[] logPi, double[] expected)
-        {
+            for (int t = 0; t < T; t++)
+            {
+                int sa = cells[t] * 4 + actions[t];
+                ll += logPi[t][sa];
+                for (int k = 0; k < w.Length; k++) grad[k] += feature[k][sa];
+            }
+            // Forward: expected feature counts under π_t from the start.
             var d = new double[n];
             var d2 = new double[n];
             d[start] = 1;
-            for (int t = 0; t < Steps; t++)
+            for (int t = 0; t < T; t++)
             {
                 Array.Clear(d2);
+                var lp = logPi[t];
                 for (int s = 0; s < n; s++)
                 {
                     double p = d[s];
-                    if (p < 1e-12) continue;
+                    if (p == 0) continue;
                     for (int a = 0; a < 4; a++)
                     {
-                        double pa = p * Math.Exp(logPi[s * 4 + a]);
+                        double pa = p * Math.Exp(lp[s * 4 + a]);
                         d2[next[s * 4 + a]] += pa;
-                        for (int k = 0; k < expected.Length; k++) expected[k] += pa * feature[k][s * 4 + a];
+                        for (int k = 0; k < w.Length; k++) grad[k] -= pa * feature[k][s * 4 + a];
                     }
                 }
                 (d, d2) = (d2, d);
             }
+            return ll;
         }
     }
 }

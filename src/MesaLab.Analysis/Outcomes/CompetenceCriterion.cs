@@ -1,3 +1,5 @@
+using MesaLab.Worlds;
+
 namespace MesaLab.Analysis;
 
 /// <summary>
@@ -16,5 +18,5 @@ public sealed record CompetenceCriterion(double Factor = 2.0, int Slack = 4)
     public int Budget(int shortest) => Math.Max((int)Math.Floor(Factor * shortest), shortest + Slack);
 
     public bool IsCompetent(int shortest, int stepsTaken) =>
-        shortest > 0 && shortest != GoalDistances.Unreachable && stepsTaken > 0 && stepsTaken <= Budget(shortest);
+        shortest > 0 && shortest != Bfs.Unreachable && stepsTaken > 0 && stepsTaken <= Budget(shortest);
 }

@@ -2,8 +2,9 @@ namespace MesaLab.Analysis;
 
 /// <summary>Outcome shares of one group of episodes, each with a 95 % Wilson interval.</summary>
 /// <param name="Group">What the group is: <c>all</c>, <c>side 8</c>, <c>shortest path 11–20</c>, <c>distinguishing levels</c>.</param>
+/// <param name="Detour">Share of episodes that generalized after a detour to another candidate (<see cref="EpisodeOutcome.Detour"/>).</param>
 public sealed record OutcomeShares(string Group, int Episodes, Estimate Generalized, Estimate Misgeneralized, Estimate CapabilityFailure,
-    int GeneralizedCount, int MisgeneralizedCount, int CapabilityFailureCount)
+    int GeneralizedCount, int MisgeneralizedCount, int CapabilityFailureCount, Estimate Detour = default, int DetourCount = 0)
 {
     public static OutcomeShares Of(string group, IReadOnlyCollection<EpisodeOutcome> episodes)
     {
@@ -11,7 +12,8 @@ public sealed record OutcomeShares(string Group, int Episodes, Estimate Generali
         int g = episodes.Count(e => e.Outcome == Outcome.ObjectiveGeneralized);
         int m = episodes.Count(e => e.Outcome == Outcome.ObjectiveMisgeneralized);
         int f = n - g - m;
-        return new OutcomeShares(group, n, Statistics.Wilson(g, n), Statistics.Wilson(m, n), Statistics.Wilson(f, n), g, m, f);
+        int d = episodes.Count(e => e.Outcome == Outcome.ObjectiveGeneralized && e.Detour);
+        return new OutcomeShares(group, n, Statistics.Wilson(g, n), Statistics.Wilson(m, n), Statistics.Wilson(f, n), g, m, f, Statistics.Wilson(d, n), d);
     }
 
     public Estimate Share(Outcome o) => o switch
@@ -36,6 +38,9 @@ public sealed record OutcomeTable(
     IReadOnlyList<OutcomeShares> BySide,
     IReadOnlyList<OutcomeShares> ByShortestPath)
 {
+    /// <summary>Capability failures by reason (<see cref="EpisodeOutcome.FailureReason"/>), most frequent first.</summary>
+    public IReadOnlyList<(string Reason, int Count)> FailureReasons { get; init; } = [];
+
     /// <summary>Upper ends of the shortest-path bins (the last bin is open).</summary>
     public static readonly int[] PathBins = [5, 10, 20, 40];
 
@@ -52,7 +57,11 @@ public sealed record OutcomeTable(
         return new OutcomeTable(first.World, first.Split, split.World.IntendedObjective(split).Name, criterion ?? CompetenceCriterion.Default,
             OutcomeShares.Of("all", outcomes),
             OutcomeShares.Of("distinguishing levels", outcomes.Where(o => !o.Ambiguous).ToList()),
-            bySide, byPath);
+            bySide, byPath)
+        {
+            FailureReasons = [.. outcomes.Where(o => o.FailureReason is not null).GroupBy(o => o.FailureReason!)
+                .Select(g => (g.Key, g.Count())).OrderByDescending(x => x.Item2).ThenBy(x => x.Key, StringComparer.Ordinal)],
+        };
     }
 
     private static int PathBin(int d)

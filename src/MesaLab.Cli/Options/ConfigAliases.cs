@@ -19,6 +19,7 @@ public static class ConfigAliases
     public static readonly ConfigAlias EvaluationSeed = ConfigAlias.Value("--evaluation-seed", "evaluation.seed");
     public static readonly ConfigAlias Batch = ConfigAlias.Value("--batch", "evaluation.batch");
     public static readonly ConfigAlias RewardWeights = ConfigAlias.Flag("--reward-weights", "evaluation.reward_weights");
+    public static readonly ConfigAlias AnyCellGoals = ConfigAlias.Flag("--any-cell-goals", "evaluation.any_cell_goals");
 
     public static readonly ConfigAlias InspectionSplit = ConfigAlias.Value("--split", "inspection.split");
     public static readonly ConfigAlias InspectionLevels = ConfigAlias.Value("--levels", "inspection.levels");

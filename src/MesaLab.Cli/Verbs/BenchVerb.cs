@@ -8,8 +8,9 @@ using MesaLab.Learning;
 using MesaLab.Worlds;
 
 /// <summary>
-/// <c>mesalab bench worlds|ppo|competence</c>: world steps per second, PPO throughput of the CleanRL-shaped agent, and
-/// time to competence of an experiment — medians of repetitions, with the machine's load; benchmarks, not tests.
+/// <c>mesalab bench worlds|ppo|train|competence</c>: world steps per second, PPO throughput of the CleanRL-shaped agent,
+/// training throughput of an experiment's own network, and time to competence of an experiment — medians of repetitions,
+/// with the machine's load; benchmarks, not tests.
 /// </summary>
 public static class BenchVerb
 {
@@ -18,6 +19,7 @@ public static class BenchVerb
         var bench = new Command("bench", "measure speed (medians of repetitions, with the machine's load average; not a test)");
         bench.Subcommands.Add(Worlds(cli));
         bench.Subcommands.Add(Ppo(cli));
+        bench.Subcommands.Add(Train(cli));
         bench.Subcommands.Add(Competence(cli));
         return bench;
     }
@@ -70,6 +72,36 @@ public static class BenchVerb
                 var inv = CultureInfo.InvariantCulture;
                 o.WriteLine($"PPO, 2×64 MLP, 8×8 maze, 8 envs × 128 steps, 4 epochs × 4 minibatches, {r.Threads} thread(s): {r.MedianStepsPerSecond.ToString("N0", inv)} env steps/s (median of {r.Updates} updates; {r.OverallStepsPerSecond.ToString("N0", inv)} overall)");
                 o.WriteLine($"  rollout alone {r.RolloutStepsPerSecond.ToString("N0", inv)} steps/s; one 256-sample minibatch update {r.MillisecondsPerMinibatchUpdate:F2} ms; load average {r.LoadAverage}");
+            });
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Train(CliContext cli)
+    {
+        var defaults = new TrainingThroughputSettings();
+        var cmd = new Command("train", "training throughput of an experiment's own network and PPO settings: env steps/s in total, rollout alone and update alone, per thread count");
+        var config = CommonOptions.ConfigFile();
+        var updates = new Option<int>("--updates") { Description = "timed updates per thread count (medians are over these)", DefaultValueFactory = _ => defaults.Updates };
+        var warmup = new Option<int>("--warmup") { Description = "untimed updates first", DefaultValueFactory = _ => defaults.Warmup };
+        var threads = new Option<int[]>("--threads") { Description = "thread counts to measure", DefaultValueFactory = _ => [.. defaults.Threads], AllowMultipleArgumentsPerToken = true };
+        var reference = new Option<bool>("--reference") { Description = "use libtorch's autograd even where the fused C# passes apply (the reference implementation)" };
+        cmd.Arguments.Add(config);
+        foreach (var o in new Option[] { updates, warmup, threads, reference, CommonOptions.Set }) cmd.Options.Add(o);
+        cmd.SetAction(p =>
+        {
+            var settings = new TrainingThroughputSettings { Updates = p.GetValue(updates), Warmup = p.GetValue(warmup), Threads = p.GetValue(threads) ?? [], Reference = p.GetValue(reference) };
+            settings.Validate();
+            var experiment = ExperimentConfig.Load(p.GetValue(config), CommonOptions.Sets(p));
+            var r = TrainingThroughput.Measure(experiment.TrainSplit, (ulong)experiment.Seed, experiment.Section<PpoSettings>(), experiment.Section<NetworkSettings>(), settings, cli.Output.Log);
+            cli.Output.Result(r, o =>
+            {
+                var inv = CultureInfo.InvariantCulture;
+                o.WriteLine($"{experiment}: {r.Network} network on a {r.Canvas}×{r.Canvas} canvas{(r.Iterations > 0 ? $", K = {r.Iterations}" : "")}, {r.BatchSize} transitions per update, {r.Path}");
+                foreach (var t in r.ByThreads)
+                    o.WriteLine($"  {t.Threads} thread(s): {t.MedianStepsPerSecond.ToString("N0", inv)} env steps/s (median of {settings.Updates} updates); rollout alone {t.RolloutStepsPerSecond.ToString("N0", inv)}, update alone {t.UpdateStepsPerSecond.ToString("N0", inv)}; {t.CpuStepsPerSecond.ToString("N0", inv)} per CPU-second");
+                o.WriteLine($"  load average {r.LoadAverageBefore} before, {r.LoadAverageAfter} after (other processes share these cores)");
             });
             return 0;
         });

@@ -12,13 +12,13 @@ using MesaLab.Store;
 /// </summary>
 public static class EvaluateVerb
 {
-    private static readonly ConfigAlias[] Aliases = [ConfigAliases.Episodes, ConfigAliases.EvaluationSeed, ConfigAliases.Batch, ConfigAliases.RewardWeights];
+    private static readonly ConfigAlias[] Aliases = [ConfigAliases.Episodes, ConfigAliases.EvaluationSeed, ConfigAliases.Batch, ConfigAliases.RewardWeights, ConfigAliases.AnyCellGoals];
 
     public static Command Create(CliContext cli)
     {
         var cmd = new Command("evaluate", "deploy an agent on a split: record episodes, classify outcomes, infer its behavioral objective");
         var run = new Argument<string?>("RUN") { Description = "a trained run (id, name or unique prefix); its latest checkpoint (or --checkpoint) is evaluated", Arity = ArgumentArity.ZeroOrOne };
-        var agent = new Option<string?>("--agent") { Description = "scripted agent: random or shortest-path:CANDIDATE (with --world)" };
+        var agent = new Option<string?>("--agent") { Description = "scripted agent: random, shortest-path:CANDIDATE or mixture:CANDIDATE=WEIGHT,… (one goal per episode; random may be a component) (with --world)" };
         var epsilon = new Option<double>("--epsilon") { Description = "probability that the scripted agent takes a uniformly random move instead" };
         var split = new Option<string>("--split") { Description = "split to deploy on (e.g. train, deploy)", DefaultValueFactory = _ => "deploy" };
         var noStore = new Option<bool>("--no-store") { Description = "do not store the evaluation in the run store" };
@@ -49,7 +49,7 @@ public static class EvaluateVerb
             else
             {
                 if (ConfigAliases.World.Override(p) is null || p.GetValue(agent) is null)
-                    throw new UserError("give RUN (a trained agent) or both --world and --agent (a scripted agent: random or shortest-path:CANDIDATE).");
+                    throw new UserError("give RUN (a trained agent) or both --world and --agent (a scripted agent: random, shortest-path:CANDIDATE or mixture:CANDIDATE=WEIGHT,…).");
                 var config = ExperimentConfig.Load(null, [ConfigAliases.World.Override(p)!, .. overrides]);
                 using var store = p.GetValue(noStore) ? null : RunStores.OpenWorkspace(p.GetValue(CommonOptions.Workspace));
                 result = EvaluateJob.RunScripted(store, config, p.GetValue(agent)!, p.GetValue(epsilon), p.GetValue(split)!, config.Section<EvaluationSettings>(), narrator, cli.Cancel);
@@ -71,8 +71,12 @@ public static class EvaluateVerb
         o.WriteLine($"  {"episodes",-24} {"n",4}  {"generalized",-19} {"misgeneralized",-19} {"capability failure",-19}");
         foreach (var s in a.Table.BySide.Prepend(a.Table.Distinguishing).Prepend(a.Table.All).Concat(a.Table.ByShortestPath))
             o.WriteLine($"  {s.Group,-24} {s.Episodes,4}  {s.Generalized.Format(),-19} {s.Misgeneralized.Format(),-19} {s.CapabilityFailure.Format(),-19}");
+        if (a.Table.All.DetourCount > 0) o.WriteLine($"  {a.Table.All.DetourCount} generalized episodes first visited another candidate off the way (detour)");
+        if (a.Table.FailureReasons.Count > 0) o.WriteLine("  capability failures: " + string.Join(", ", a.Table.FailureReasons.Select(x => $"{x.Reason} {x.Count}")));
         o.WriteLine();
-        o.WriteLine(a.Behavioral.Summary);
+        o.WriteLine(a.Mixture.Summary);
+        o.WriteLine("  episodes by goal pursued: " + string.Join(", ", a.Mixture.Episodes.GroupBy(e => e.Goal).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}")));
+        o.WriteLine("single goal: " + a.Behavioral.Summary);
         if (a.Weights is { } w)
             o.WriteLine("reward weights (max-causal-entropy IRL): " + string.Join(", ", w.Weights.Select(kv => $"{kv.Key} {kv.Value.ToString("0.00", inv)}")));
         if (r.EvaluationId is { } id) o.WriteLine($"evaluation {id} in the run store");

@@ -72,7 +72,7 @@ public static class StudyVerb
         string? env = Environment.GetEnvironmentVariable(RunStores.StoreVariable);
         bool postgres = env is { Length: > 0 } && RunStores.IsPostgres(env);
         string dir = Path.GetFullPath(workspace ?? RunStores.DefaultWorkspace);
-        string sbatch = SlurmExecutor.Check(postgres, postgres ? $"{RunStores.StoreVariable}" : $"sqlite:{Path.Combine(env is { Length: > 0 } ? env : dir, SqliteRunStore.FileName)}", singleNode);
+        string? sbatch = SlurmExecutor.Check(postgres, postgres ? $"{RunStores.StoreVariable}" : $"sqlite:{(env is { Length: > 0 } ? env.EndsWith(".db", StringComparison.OrdinalIgnoreCase) ? Path.GetFullPath(env) : Path.Combine(Path.GetFullPath(env), SqliteRunStore.FileName) : Path.Combine(dir, SqliteRunStore.FileName))}", singleNode, submit: !dryRun);
         var command = MesalabCommands.Current();
         int retries = settings.Retries;
         if (dryRun)
@@ -96,7 +96,7 @@ public static class StudyVerb
             int cpus = settings.Slurm.CpusPerTask > 0 ? settings.Slurm.CpusPerTask : start.Plan.Jobs.Max(j => j.Config.Threads);
             string logs = Path.Combine(store.Workspace, "studies", start.Plan.Name);
             string script = SlurmExecutor.Script(start.Plan.Name, positions, settings.Slurm, cpus, retries, command, store.Workspace, logs);
-            submission = SlurmExecutor.Submit(sbatch, start.Plan.Name, script, positions, logs);
+            submission = SlurmExecutor.Submit(sbatch!, start.Plan.Name, script, positions, logs);
             narrator.Log($"submitted Slurm array job {submission.JobId} ({positions.Count} tasks); script {submission.ScriptPath}");
             if (wait)
             {
@@ -111,6 +111,8 @@ public static class StudyVerb
                     cli.Cancel.WaitHandle.WaitOne(LocalExecutor.PollInterval);
                 }
                 narrator.EndLine();
+                if (cli.Cancel.IsCancellationRequested)
+                    narrator.Log($"stopped following the study; Slurm array job {submission.JobId} goes on (`scancel {submission.JobId}` stops it; its jobs then read as interrupted and resume when the study is run again).");
             }
         }
         else narrator.Log("every job is completed; nothing to submit.");
@@ -135,7 +137,7 @@ public static class StudyVerb
                 o.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"per job (median of {done.Count}): {Median(done.Select(j => j.Seconds)):0.0} s, of which training {Median(done.Select(j => j.TrainSeconds)):0.0} s, evaluation and analysis {Median(done.Select(j => j.EvaluateSeconds + j.AnalyseSeconds)):0.0} s, overhead {Median(done.Select(j => j.OverheadSeconds!.Value)):0.00} s"));
             foreach (var w in result.Workers)
-                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worker {w.Index} (process {w.Pid}): {w.Jobs} job(s), {w.BusySeconds:0.0} s of {w.Seconds:0.0} s busy, exit code {w.ExitCode}; log {w.Log}"));
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worker {w.Index} (process {w.Pid}): {w.Jobs.Count} job(s), {w.BusySeconds:0.0} s of {w.Seconds:0.0} s busy, exit code {w.ExitCode}; log {w.Log}"));
             string end = result.Interrupted ? "; interrupted: run the same command again to continue." : ".";
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"study {result.Study}: {result.Status.ByState["completed"]} of {result.Status.Jobs} jobs completed in {result.Seconds:0.0} s{end}"));
         });

@@ -34,7 +34,7 @@ public static class EvaluateJob
         return Evaluate(store ? run.Store : null, run.Id, split, policy, settings, narrator, cancel);
     }
 
-    /// <summary>Deploys a scripted agent (<c>random</c>, <c>shortest-path:CANDIDATE</c>) on a split of <paramref name="config"/>.</summary>
+    /// <summary>Deploys a scripted agent (<c>random</c>, <c>shortest-path:CANDIDATE</c>, <c>mixture:CANDIDATE=WEIGHT,…</c>) on a split of <paramref name="config"/>.</summary>
     public static EvaluationResult RunScripted(IRunStore? store, ExperimentConfig config, string agent, double epsilon, string splitName,
         EvaluationSettings settings, INarrator narrator, CancellationToken cancel = default)
     {
@@ -51,7 +51,7 @@ public static class EvaluateJob
         if (records.Count == 0) throw new UserError($"evaluation {evaluationId} has no episodes to analyse.");
         narrator.Log($"re-analysing evaluation {evaluationId}: {evaluation.Agent} on {evaluation.World}/{evaluation.Split}, {records.Count} episodes");
         var clock = Stopwatch.StartNew();
-        var analysis = EvaluationAnalysis.Of(records, fitRewardWeights: settings.RewardWeights);
+        var analysis = EvaluationAnalysis.Of(records, settings.Inference(), fitRewardWeights: settings.RewardWeights);
         return new EvaluationResult(evaluationId, evaluation.RunId, evaluation.Agent, Replay.SplitOf(records[0]), unchecked((ulong)evaluation.Seed),
             records, analysis, 0, clock.Elapsed.TotalSeconds);
     }
@@ -77,9 +77,9 @@ public static class EvaluateJob
         var clock = Stopwatch.StartNew();
         var records = Deploy(split, policy, settings, narrator, cancel);
         double evaluationSeconds = clock.Elapsed.TotalSeconds;
-        narrator.Stage("analyse", "outcomes and behavioral objective (inverse RL)");
+        narrator.Stage("analyse", "outcomes and behavioral objective (inverse RL: single goal and mixture of goals)");
         clock.Restart();
-        var analysis = EvaluationAnalysis.Of(records, fitRewardWeights: settings.RewardWeights);
+        var analysis = EvaluationAnalysis.Of(records, settings.Inference(), fitRewardWeights: settings.RewardWeights);
         var result = new EvaluationResult(null, runId, policy.Name, split, settings.Seed, records, analysis, evaluationSeconds, clock.Elapsed.TotalSeconds);
         if (store is null) return result;
         var stored = StoredEvaluations.Save(store, runId, split, policy.Name, settings.Seed, records);

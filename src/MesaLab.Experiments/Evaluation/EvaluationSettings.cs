@@ -23,4 +23,10 @@ public sealed record EvaluationSettings
 
     /// <summary>Also fit a linear reward over the candidates by maximum-causal-entropy IRL.</summary>
     public bool RewardWeights { get; init; }
+
+    /// <summary>Let the mixture of goals include "any cell": episodes that pursue one cell of the level no candidate names (slower).</summary>
+    public bool AnyCellGoals { get; init; }
+
+    /// <summary>The behavioral-objective inference these settings ask for.</summary>
+    public MesaLab.Analysis.InferenceSettings Inference() => new() { AnyCellGoals = AnyCellGoals };
 }

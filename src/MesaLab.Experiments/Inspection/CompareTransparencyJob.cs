@@ -177,7 +177,7 @@ public static class CompareTransparencyJob
         foreach (var (split, layers, what) in new[] { (config.DeploySplit, settings.AuditLayers, "comparison.audit_layers"), (config.TrainSplit, (IReadOnlyList<string>)[augmented.Layer], "transparency.layer") })
         {
             var generator = split.World.CreateGenerator(split);
-            using var net = new ActorCritic(network, split.World.Channels.Count, generator.MaxHeight, generator.MaxWidth);
+            using var net = new ActorCritic(network, split.World.Channels.Count, generator.MaxHeight, generator.MaxWidth, seed: 0);
             var inspectable = TransparencySubject.Inspect(net, "the configured network", split, generator.MaxWidth, generator.MaxHeight);
             foreach (var l in layers)
                 if (!inspectable.LayerNames.Contains(l))

@@ -55,7 +55,8 @@ public static class AnalysisReportData
             [.. b.Candidates.Select(c => new Reports.CandidatePosterior(c.Candidate, c.Posterior, c.Beta, c.LogMarginalLikelihood,
                 string.Equals(c.Candidate, baseObjective, StringComparison.OrdinalIgnoreCase)))],
             random,
-            a.Weights is { } w ? [.. w.Weights.Select(kv => new NamedEstimate(kv.Key, Estimate.Exact(kv.Value)))] : null);
+            a.Weights is { } w ? [.. w.Weights.Select(kv => new NamedEstimate(kv.Key, Estimate.Exact(kv.Value)))] : null,
+            AnalysisSummaries.Mixture(a, baseObjective), b.Summary);
     }
 
     private static RobustnessDecompositionSummary Decomposition(RobustnessDecomposition d, IReadOnlyList<SplitAnalysis> splits)
@@ -70,23 +71,12 @@ public static class AnalysisReportData
             Robustness = d.Robustness,
             ObjectiveRobustness = d.ObjectiveRobustness,
             CapabilityRobustness = d.CapabilityRobustness,
-            TrainBehavioralObjective = train is null ? "not evaluated" : train.Coherent ? train.Best : "no coherent objective",
+            TrainBehavioralObjective = train is null ? "not evaluated" : d.TrainBehavioralObjective,
             DeployBehavioralObjective = d.DeployBehavioralObjective,
-            Tree = Node(d.Tree),
+            CapabilityOnTrain = d.CapabilityOnTrain,
+            OuterAlignment = d.OuterAlignment,
+            Tree = AnalysisSummaries.Tree(d.Tree),
         };
-    }
-
-    private static DecompositionTreeNode Node(DecompositionNode n)
-    {
-        bool? holds = !n.Measured || n.Value is not { IsAvailable: true } v ? null : n.Key switch
-        {
-            "objective_robustness" => v.Value >= RobustnessDecomposition.PosteriorThreshold,
-            "outer_alignment" => v.Value >= 1,
-            _ => v.Value >= RobustnessDecomposition.CompetenceRatioThreshold,
-        };
-        if (n.Key == "alignment") holds = n.Verdict == "aligned";
-        return new DecompositionTreeNode(n.Name, n.Question, n.Value is { } x ? x : null, n.Verdict, n.Measured, holds,
-            [.. n.Children.Select(Node)]);
     }
 
     /// <summary>
@@ -138,8 +128,8 @@ public static class AnalysisReportData
             int[] path = [r.Start, .. r.Positions];
             var image = renderer.Render(level, level.Objects.AsSpan(0, level.CellCount), path[^1], path);
             string what = o.Pursued is { } p ? $"reached the {p} in {o.Progress(p)?.StepsTaken} steps (shortest {o.Progress(p)?.ShortestPath})"
-                : r.Truncated ? "hit the step limit without reaching any goal competently" : "reached no goal competently";
-            yield return new TrajectoryExample(s.Split, Class(cls), $"level {r.LevelIndex}, {level.Width}×{level.Height}: {what}, {r.Length} steps in all.",
+                : o.FailureReason ?? (r.Truncated ? "hit the step limit without reaching any goal competently" : "reached no goal competently");
+            yield return new TrajectoryExample(s.Split, Class(cls), $"level {r.LevelIndex}, {level.Width}×{level.Height}: {what}, {r.Length} steps in all; {AnalysisSummaries.PursuedGoal(s.Analysis, s.Analysis.Outcomes.ToList().IndexOf(o))}.",
                 PngEncoder.Encode(image));
         }
     }

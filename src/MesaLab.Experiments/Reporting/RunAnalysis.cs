@@ -74,7 +74,7 @@ public sealed record RunAnalysis(IReadOnlyList<SplitAnalysis> Splits, Robustness
         {
             var (split, records) = recordsBySplit[i];
             narrator.Progress(i, recordsBySplit.Count, split.Name);
-            analyses.Add(new SplitAnalysis(split.Name, EvaluationAnalysis.Of(records, cache: cache, fitRewardWeights: evaluation.RewardWeights)));
+            analyses.Add(new SplitAnalysis(split.Name, EvaluationAnalysis.Of(records, evaluation.Inference(), cache: cache, fitRewardWeights: evaluation.RewardWeights)));
         }
         var baseObjective = config.World.BaseObjective(config.TrainSplit);
         var intended = config.World.IntendedObjective(config.TrainSplit);

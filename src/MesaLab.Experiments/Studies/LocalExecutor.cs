@@ -6,8 +6,9 @@ using MesaLab.Store;
 
 /// <summary>One worker process of a local study run.</summary>
 /// <param name="Seconds">How long the process lived.</param>
+/// <param name="Jobs">The jobs it took, in order (empty when it printed no result: it was killed).</param>
 /// <param name="BusySeconds">Of that, the seconds it held jobs; the rest is process start-up, store opening and looking for work.</param>
-public sealed record StudyWorkerProcess(int Index, int Pid, int ExitCode, double Seconds, int Jobs, double BusySeconds, string Log);
+public sealed record StudyWorkerProcess(int Index, int Pid, int ExitCode, double Seconds, IReadOnlyList<string> Jobs, double BusySeconds, string Log);
 
 /// <summary>What running a study did: where its jobs stand afterwards, and the workers or the Slurm submission that ran them.</summary>
 /// <param name="Created">Whether this run stored the study (false: an existing study with the same spec was continued).</param>
@@ -37,11 +38,12 @@ public static class LocalExecutor
         Directory.CreateDirectory(logs);
         var before = StudyStatus.Of(store, plan.Name);
         int toDo = before.JobStates.Count(j => j.State != "completed");
-        int count = Math.Max(1, Math.Min(workers, Math.Max(1, toDo)));
+        int count = Math.Min(workers, toDo);
         int threads = plan.Jobs.Count == 0 ? 1 : plan.Jobs.Max(j => j.Config.Threads);
         if (count * threads > Environment.ProcessorCount)
             narrator.Log($"note: {count} workers × {threads} thread(s) per run is more than this machine's {Environment.ProcessorCount} cores; set threads: 1 in the study or use fewer --jobs.");
         narrator.Stage("study", $"{plan.Name}: {plan.Jobs.Count} jobs ({plan.Procedures.Count} procedures × {plan.Settings.Seeds.Count} seeds), {toDo} to do, {count} local worker(s); store {store.Location}");
+        if (count == 0) narrator.Log("every job is completed; nothing to run.");
 
         var processes = new List<(Process Process, Stopwatch Clock, Task<string> Stdout, Task Stderr, string Log)>();
         for (int i = 0; i < count; i++)
@@ -91,12 +93,12 @@ public static class LocalExecutor
             var (p, watch, stdout, stderr, log) = processes[i];
             p.WaitForExit();
             stderr.Wait();
-            int jobs = 0;
+            IReadOnlyList<string> jobs = [];
             double busy = 0;
             try
             {
                 var result = JsonSerializer.Deserialize<StudyWorkerResult>(stdout.Result, MesaLabJson.Compact);
-                jobs = result?.Jobs.Count ?? 0;
+                jobs = [.. result?.Jobs.Select(j => j.Job) ?? []];
                 busy = result?.Jobs.Sum(j => j.Seconds) ?? 0;
             }
             catch (JsonException)

@@ -17,15 +17,21 @@ public sealed record SlurmSubmission(string? JobId, string ScriptPath, string Sc
 /// </summary>
 public static class SlurmExecutor
 {
-    /// <summary>Checks that the study can go to Slurm from here: sbatch on PATH, and a store several nodes can share.</summary>
+    /// <summary>
+    /// Checks that the study can go to Slurm from here: sbatch on PATH (when submitting), and a store several nodes
+    /// can share.
+    /// </summary>
     /// <param name="sharedStore">Whether the run store is a server every node reaches (PostgreSQL), rather than a SQLite file.</param>
     /// <param name="storeLocation">The store, for the message.</param>
     /// <param name="singleNode">The user says every task runs on this machine, so a SQLite store in the workspace is shared.</param>
-    /// <returns>The path of sbatch.</returns>
-    public static string Check(bool sharedStore, string storeLocation, bool singleNode, string? path = null)
+    /// <param name="submit">False for a dry run, which prints the script and needs no sbatch.</param>
+    /// <returns>The path of sbatch (null when not submitting).</returns>
+    public static string? Check(bool sharedStore, string storeLocation, bool singleNode, bool submit = true, string? path = null)
     {
-        string sbatch = Find("sbatch", path ?? Environment.GetEnvironmentVariable("PATH") ?? "")
-            ?? throw new UserError("--executor slurm needs sbatch, and it is not on PATH; run the study on a Slurm login node, or use --executor local.");
+        string? sbatch = submit
+            ? Find("sbatch", path ?? Environment.GetEnvironmentVariable("PATH") ?? "")
+              ?? throw new UserError("--executor slurm needs sbatch, and it is not on PATH; run the study on a Slurm login node, or use --executor local.")
+            : null;
         if (!sharedStore && !singleNode)
             throw new UserError($"--executor slurm runs jobs on other nodes, which cannot share the SQLite store {storeLocation}; set {RunStores.StoreVariable} to a PostgreSQL connection string (docs/studies.md), or pass --single-node if every task runs on this machine.");
         return sbatch;

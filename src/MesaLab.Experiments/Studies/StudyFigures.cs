@@ -9,7 +9,7 @@ public sealed record StudyFigureValue(string Key, double Value, double[] Replica
 }
 
 /// <summary>What a study job stores with its run (result kind <c>study.run</c>): timings and the run's figures.</summary>
-/// <param name="DeployBehavioralObjective">The deploy split's most probable behavioral objective.</param>
+/// <param name="DeployBehavioralObjective">The deploy split's dominant goal in the behavioral-objective mixture.</param>
 /// <param name="Candidates">The world's candidate objectives, in the order of the behavioral figures.</param>
 public sealed record StudyRunDocument(string Study, string Job, string Procedure, long Seed, string RunId,
     double TrainSeconds, double EvaluateSeconds, double AnalyseSeconds, int DeployEpisodes,
@@ -20,8 +20,8 @@ public sealed record StudyRunDocument(string Study, string Job, string Procedure
 
 /// <summary>
 /// The figures a study reports for each run, measured on its deploy split: the shares of the three outcome classes,
-/// objective robustness and the behavioral-objective posterior of every candidate — each with replicates of the
-/// episode bootstrap, the second stage of the study's <see cref="HierarchicalBootstrap"/>.
+/// objective robustness and every candidate's share of the goal-directed episodes in the behavioral-objective mixture —
+/// each with replicates of the episode bootstrap, the second stage of the study's <see cref="HierarchicalBootstrap"/>.
 /// </summary>
 public static class StudyFigures
 {
@@ -30,7 +30,7 @@ public static class StudyFigures
     public const string CapabilityFailure = "capability_failure";
     public const string ObjectiveRobustness = "objective_robustness";
 
-    /// <summary>The key of a candidate's behavioral-objective posterior.</summary>
+    /// <summary>The key of a candidate's share of the goal-directed episodes (behavioral-objective mixture).</summary>
     public static string Behavioral(string candidate) => "behavioral:" + candidate;
 
     /// <summary>The outcome-share figures, in the order reports show them.</summary>
@@ -42,8 +42,8 @@ public static class StudyFigures
         ObjectiveGeneralized => "objective generalized (share of deploy episodes)",
         ObjectiveMisgeneralized => "objective misgeneralized (share of deploy episodes)",
         CapabilityFailure => "capability failure (share of deploy episodes)",
-        ObjectiveRobustness => "objective robustness (P(behavioral objective = base objective) on deploy)",
-        _ when key.StartsWith("behavioral:", StringComparison.Ordinal) => $"P(behavioral objective = {key["behavioral:".Length..]}) on deploy",
+        ObjectiveRobustness => "objective robustness (base objective's share of goal-directed deploy episodes)",
+        _ when key.StartsWith("behavioral:", StringComparison.Ordinal) => $"{key["behavioral:".Length..]}'s share of goal-directed deploy episodes",
         _ => key,
     };
 
@@ -58,36 +58,18 @@ public static class StudyFigures
             figures.Add(new StudyFigureValue(key, f.Value, [.. f.Replicates]));
         }
 
-        // The behavioral-objective posterior, recomputed on resampled episodes from each episode's likelihood table.
-        var behavioral = deploy.Behavioral;
-        var candidates = behavioral.Candidates.Select(c => c.Candidate).ToList();
-        var tables = behavioral.PerEpisode;
-        double[] PosteriorOf(int[] episodes)
-        {
-            int c = candidates.Count, b = behavioral.BetaGrid.Length;
-            var total = new double[c, b];
-            foreach (int i in episodes)
-            {
-                var ll = tables[i].LogLikelihood;
-                for (int k = 0; k < c; k++) for (int j = 0; j < b; j++) total[k, j] += ll[k, j];
-            }
-            return BehavioralObjectiveInference.Posterior(BehavioralObjectiveInference.MarginalLikelihoods(total));
-        }
-        var all = PosteriorOf([.. Enumerable.Range(0, tables.Count)]);
-        var rng = new Rng(seed ^ Rng.Hash("behavioral"));
-        var draws = new double[replicates][];
-        var indices = new int[tables.Count];
-        for (int r = 0; r < replicates; r++)
-        {
-            for (int i = 0; i < indices.Length; i++) indices[i] = rng.Next(indices.Length);
-            draws[r] = PosteriorOf(indices);
-        }
+        // The behavioral objective as the mixture of goals: each candidate's share of the goal-directed episodes, with
+        // the mixture's own episode-bootstrap replicates (each a refit on resampled episodes).
+        var mixture = deploy.Mixture;
         string baseObjective = analysis.Decomposition.BaseObjective;
-        for (int k = 0; k < candidates.Count; k++)
+        foreach (var candidate in deploy.Behavioral.Candidates.Select(c => c.Candidate))
         {
-            var figure = new StudyFigureValue(Behavioral(candidates[k]), all[k], [.. draws.Select(d => d[k])]);
+            int k = mixture.IndexOf(candidate), none = mixture.IndexOf(MixtureObjective.None);
+            double Share(IReadOnlyList<double> w) => k < 0 ? 0 : 1 - w[none] > 1e-12 ? w[k] / (1 - w[none]) : double.NaN;
+            var value = Share([.. mixture.Components.Select(c => c.Weight.Value)]);
+            var figure = new StudyFigureValue(Behavioral(candidate), value, [.. mixture.WeightReplicates.Select(Share).Where(x => !double.IsNaN(x))]);
             figures.Add(figure);
-            if (string.Equals(candidates[k], baseObjective, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(candidate, baseObjective, StringComparison.OrdinalIgnoreCase))
                 figures.Insert(3, figure with { Key = ObjectiveRobustness });
         }
         return figures;

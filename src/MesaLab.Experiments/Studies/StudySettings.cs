@@ -28,7 +28,7 @@ public sealed record StudySettings
     /// <summary>Show axis values as percentages (0.02 → 2 %).</summary>
     public bool Percent { get; init; }
 
-    /// <summary>Episode-bootstrap replicates stored per run and figure: the second stage of the study's hierarchical bootstrap.</summary>
+    /// <summary>Episode-bootstrap replicates stored per run for the outcome shares: the second stage of the study's hierarchical bootstrap (the behavioral-objective shares carry the mixture fit's own bootstrap replicates, 200 per run).</summary>
     [Range(20, 10000)]
     public int Replicates { get; init; } = 200;
 

@@ -28,7 +28,7 @@ public sealed record StudyReportData
 /// <summary>A procedure of the study: its name, description, axis value, and how many of its runs are analysed.</summary>
 public sealed record StudyProcedureRow(string Name, string? Description, double? Value, int Jobs, int Completed);
 
-/// <summary>What kind of figure: an outcome share, a behavioral-objective posterior, or objective robustness.</summary>
+/// <summary>What kind of figure: an outcome share, a candidate's share in the behavioral-objective mixture, or objective robustness.</summary>
 public enum StudyFigureKind
 {
     OutcomeShare,

@@ -60,8 +60,7 @@ public sealed class TransparencySubject : IDisposable
     /// <summary>The same architecture with fresh random weights (seeded), inspected the same way.</summary>
     public InspectableNetwork RandomInitialization(ulong seed)
     {
-        manual_seed((long)(seed & 0x7FFF_FFFF_FFFF_FFFF));
-        var fresh = new ActorCritic(meta.Network, meta.InputChannels, meta.InputHeight, meta.InputWidth);
+        var fresh = new ActorCritic(meta.Network, meta.InputChannels, meta.InputHeight, meta.InputWidth, seed);
         fresh.eval();
         return Inspect(fresh, $"randomly initialized copy of run {RunId}", Split, CanvasWidth, CanvasHeight);
     }

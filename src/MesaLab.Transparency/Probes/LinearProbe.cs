@@ -1,5 +1,6 @@
 namespace MesaLab.Transparency;
 
+using MesaLab.Learning;
 using MesaLab.Worlds;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -48,7 +49,7 @@ public sealed class LinearProbe
         return Linear(z).contiguous().data<float>().ToArray();
     }
 
-    private Tensor Linear(Tensor reducedRows) => reducedRows.matmul(tensor(weights, [Outputs, features.Reduced]).t()) + tensor(bias);
+    private Tensor Linear(Tensor reducedRows) => TorchScalars.Plus(reducedRows.matmul(tensor(weights, [Outputs, features.Reduced]).t()), tensor(bias));
 
     /// <summary>The predicted class of each held-out row of the features it was fitted on, in <see cref="ProbeFeatures.Test"/> order.</summary>
     public int[] PredictHeldOut()
@@ -132,19 +133,22 @@ public sealed class LinearProbe
             var Y = tensor(trainLabels.Select(l => (long)l).ToArray());
             var W = new TorchSharp.Modules.Parameter(zeros(classes, k));
             var B = new TorchSharp.Modules.Parameter(zeros(classes));
-            var opt = optim.Adam([W, B], settings.LearningRate);
+            // ScalarSafeAdam, no tensor '+' and a long-lived decay Scalar: no temporary Scalar a collection could free mid-call.
+            using var opt = new ScalarSafeAdam([W, B], settings.LearningRate);
+            using var decay = settings.WeightDecay.ToScalar();
             for (int it = 0; it < settings.Iterations; it++)
             {
                 using var step = NewDisposeScope();
-                opt.zero_grad();
-                var loss = nn.functional.cross_entropy(X.matmul(W.t()) + B, Y) + settings.WeightDecay * W.pow(2).sum();
+                W.grad?.zero_();
+                B.grad?.zero_();
+                var loss = TorchScalars.Plus(nn.functional.cross_entropy(TorchScalars.Plus(X.matmul(W.t()), B), Y), (W * W).sum() * decay);
                 loss.backward();
-                opt.step();
+                opt.Step();
             }
             w = W.detach().contiguous().data<float>().ToArray();
             b = B.detach().contiguous().data<float>().ToArray();
             using var _ = no_grad();
-            testLogits = (tensor(x.TestRows, [x.Test.Length, k]).matmul(W.t()) + B).contiguous().data<float>().ToArray();
+            testLogits = TorchScalars.Plus(tensor(x.TestRows, [x.Test.Length, k]).matmul(W.t()), B).contiguous().data<float>().ToArray();
         }
         var pred = ArgMaxRows(testLogits, x.Test.Length, classes);
         double acc = x.Test.Where((row, i) => pred[i] == labels[row]).Count() / (double)x.Test.Length;
@@ -168,10 +172,12 @@ public sealed class LinearProbe
         {
             var X = tensor(x.TrainRows, [x.Train.Length, k]).to(ScalarType.Float64);
             var Y = tensor(trainY.Select(v => (double)(v - yMean)).ToArray(), [x.Train.Length, 1]);
-            var A = X.t().matmul(X) + eye(k, dtype: ScalarType.Float64) * (settings.RidgeLambda * x.Train.Length);
+            using var lambda = (settings.RidgeLambda * x.Train.Length).ToScalar();
+            using var mean = ((double)yMean).ToScalar();
+            var A = TorchScalars.Plus(X.t().matmul(X), eye(k, dtype: ScalarType.Float64) * lambda);
             var sol = linalg.solve(A, X.t().matmul(Y));
             w = sol.reshape(k).to(ScalarType.Float32).contiguous().data<float>().ToArray();
-            pred = (tensor(x.TestRows, [x.Test.Length, k]).to(ScalarType.Float64).matmul(sol) + yMean).reshape(-1).to(ScalarType.Float32).data<float>().ToArray();
+            pred = TorchScalars.Plus(tensor(x.TestRows, [x.Test.Length, k]).to(ScalarType.Float64).matmul(sol), mean).reshape(-1).to(ScalarType.Float32).data<float>().ToArray();
         }
         double testMean = x.Test.Average(r => (double)targets[r]);
         double sse = 0, sst = 0;

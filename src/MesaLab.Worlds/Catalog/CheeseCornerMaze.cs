@@ -48,39 +48,24 @@ public sealed class CheeseCornerMaze : World
 
     public override LevelGenerator CreateGenerator(Split split) => new Generator(split);
 
-    private sealed class Generator(Split split) : LevelGenerator(split)
+    private sealed class Generator(Split split) : MazeGenerator(split)
     {
-        private readonly int min = split.Int("min_size"), max = split.Int("max_size"), steps = split.Int("max_steps");
         private readonly int region = split.Int("region_size");
         private readonly bool anywhere = split.Choice("cheese") == "anywhere";
         private readonly bool randomStart = split.Choice("start") == "random";
         private readonly double randomizedFraction = split.Real("randomized_fraction");
-        private readonly LevelLayout layout = new(split);
 
-        public override int MaxWidth => max;
-        public override int MaxHeight => max;
-        public override int MaxSteps(Level level) => steps > 0 ? steps : 4 * level.CellCount;
 
-        protected override void Fill(ref Rng rng, Level level)
-        {
-            for (int attempt = 0; ; attempt++)
-            {
-                layout.CheckAttempt(attempt, "the start, the top-right corner and a cheese cell are connected");
-                int size = rng.NextInclusive(min, max);
-                level.Reset(size, size);
-                layout.Draw(ref rng, level);
-                if (TryPlace(ref rng, level)) return;
-            }
-        }
+        protected override string Requirement => "the start, the top-right corner and a cheese cell are connected";
 
         /// <summary>Places the mouse and the cheese; false when the start cannot reach the corner or a cheese cell (draw again).</summary>
-        private bool TryPlace(ref Rng rng, Level level)
+        protected override bool TryPlace(ref Rng rng, Level level)
         {
             int size = level.Width;
-            var open = layout.OpenCells(level);
+            var open = Layout.OpenCells(level);
             if (open.Length < 2) return false;
             int start = randomStart ? open[rng.Next(open.Length)] : level.CellAt(0, size - 1);
-            var region = layout.Region(level, start);
+            var region = Layout.Region(level, start);
             if (region.Length < 2 || region.BinarySearch(level.Corner) < 0) return false;
             level.Start = start;
             bool randomized = rng.NextDouble() < randomizedFraction;

@@ -67,37 +67,23 @@ public sealed class FollowTheLeader : World
 
     public override LevelGenerator CreateGenerator(Split split) => new Generator(split);
 
-    private sealed class Generator(Split split) : LevelGenerator(split)
+    private sealed class Generator(Split split) : MazeGenerator(split)
     {
-        private readonly int min = split.Int("min_size"), max = split.Int("max_size"), steps = split.Int("max_steps"), beacons = split.Int("beacons");
+        private readonly int beacons = split.Int("beacons");
         private readonly string partnerOrder = split.Choice("partner_order");
         private readonly double randomizedFraction = split.Real("randomized_fraction");
-        private readonly LevelLayout layout = new(split);
         private int[] cells = [];
 
-        public override int MaxWidth => max;
-        public override int MaxHeight => max;
-        public override int MaxSteps(Level level) => steps > 0 ? steps : 4 * level.CellCount;
 
-        protected override void Fill(ref Rng rng, Level level)
-        {
-            for (int attempt = 0; ; attempt++)
-            {
-                layout.CheckAttempt(attempt, "the start's region holds the start and every beacon");
-                int size = rng.NextInclusive(min, max);
-                level.Reset(size, size);
-                layout.Draw(ref rng, level);
-                if (TryPlace(ref rng, level)) return;
-            }
-        }
+        protected override string Requirement => "the start's region holds the start and every beacon";
 
         /// <summary>Places the agent, the partner beside it and the beacons with both orders; false when the start's region is too small.</summary>
-        private bool TryPlace(ref Rng rng, Level level)
+        protected override bool TryPlace(ref Rng rng, Level level)
         {
-            var open = layout.OpenCells(level);
+            var open = Layout.OpenCells(level);
             if (open.Length < 1 + beacons) return false;
             int start = open[rng.Next(open.Length)];
-            var region = layout.Region(level, start);
+            var region = Layout.Region(level, start);
             if (region.Length < 1 + beacons) return false;
             level.Start = start;
             if (cells.Length < region.Length) cells = new int[level.Walls.Length];

@@ -65,40 +65,25 @@ public sealed class KeysAndChests : World
 
     public override LevelGenerator CreateGenerator(Split split) => new Generator(split);
 
-    private sealed class Generator(Split split) : LevelGenerator(split)
+    private sealed class Generator(Split split) : MazeGenerator(split)
     {
-        private readonly int min = split.Int("min_size"), max = split.Int("max_size"), steps = split.Int("max_steps");
         private readonly int minKeys = split.Int("min_keys"), minChests = split.Int("min_chests");
         private readonly double pChest = split.Real("chest_probability"), pKey = split.Real("key_probability");
         private readonly double randomizedFraction = split.Real("randomized_fraction");
-        private readonly LevelLayout layout = new(split);
-        private readonly string needs = $"the start's region holds the start, {split.Int("min_keys")} key(s) and {split.Int("min_chests")} chest(s)";
+        protected override string Requirement { get; } = $"the start's region holds the start, {split.Int("min_keys")} key(s) and {split.Int("min_chests")} chest(s)";
         private int[] cells = [];
 
-        public override int MaxWidth => max;
-        public override int MaxHeight => max;
-        public override int MaxSteps(Level level) => steps > 0 ? steps : 2 * level.CellCount;
+        protected override double StepsPerCell(Level level) => 2;
 
-        protected override void Fill(ref Rng rng, Level level)
-        {
-            for (int attempt = 0; ; attempt++)
-            {
-                layout.CheckAttempt(attempt, needs);
-                int size = rng.NextInclusive(min, max);
-                level.Reset(size, size);
-                layout.Draw(ref rng, level);
-                if (TryPlace(ref rng, level)) return;
-            }
-        }
 
         /// <summary>Places the start and the keys and chests within the start's region; false when it is too small (draw again).</summary>
-        private bool TryPlace(ref Rng rng, Level level)
+        protected override bool TryPlace(ref Rng rng, Level level)
         {
             int fixedCount = minKeys + minChests;
-            var open = layout.OpenCells(level);
+            var open = Layout.OpenCells(level);
             if (open.Length < 1 + fixedCount) return false;
             int start = open[rng.Next(open.Length)];
-            var region = layout.Region(level, start);
+            var region = Layout.Region(level, start);
             if (region.Length < 1 + fixedCount) return false;
             level.Start = start;
             bool randomized = rng.NextDouble() < randomizedFraction;

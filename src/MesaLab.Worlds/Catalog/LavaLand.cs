@@ -51,38 +51,23 @@ public sealed class LavaLand : World
 
     public override LevelGenerator CreateGenerator(Split split) => new Generator(split);
 
-    private sealed class Generator(Split split) : LevelGenerator(split)
+    private sealed class Generator(Split split) : MazeGenerator(split)
     {
-        private readonly int min = split.Int("min_size"), max = split.Int("max_size"), steps = split.Int("max_steps");
         private readonly double lava = split.Real("lava_probability"), randomizedLava = split.Real("randomized_lava_probability");
         private readonly double randomizedFraction = split.Real("randomized_fraction");
-        private readonly LevelLayout layout = new(split);
         private int[] distance = [], queue = [];
 
-        public override int MaxWidth => max;
-        public override int MaxHeight => max;
-        public override int MaxSteps(Level level) => steps > 0 ? steps : 4 * level.CellCount;
 
-        protected override void Fill(ref Rng rng, Level level)
-        {
-            for (int attempt = 0; ; attempt++)
-            {
-                layout.CheckAttempt(attempt, "the cheese can be reached from the start without crossing lava");
-                int size = rng.NextInclusive(min, max);
-                level.Reset(size, size);
-                layout.Draw(ref rng, level);
-                if (TryPlace(ref rng, level)) return;
-            }
-        }
+        protected override string Requirement => "the cheese can be reached from the start without crossing lava";
 
         /// <summary>Places mouse, cheese and lava; false when the cheese is out of reach (draw again).</summary>
-        private bool TryPlace(ref Rng rng, Level level)
+        protected override bool TryPlace(ref Rng rng, Level level)
         {
             int n = level.CellCount;
-            var open = layout.OpenCells(level);
+            var open = Layout.OpenCells(level);
             if (open.Length < 2) return false;
             int start = open[rng.Next(open.Length)];
-            var region = layout.Region(level, start);
+            var region = Layout.Region(level, start);
             if (region.Length < 2) return false;
             int cheese = LevelLayout.PickExcept(ref rng, region, start);
             bool randomized = rng.NextDouble() < randomizedFraction;

@@ -32,7 +32,7 @@ public sealed class LavaShift : World
         ("deploy", "both strips moved one row inwards; the short path of train now crosses lava", new Dictionary<string, object> { ["lava_shift"] = 1 }),
     ];
 
-    public override IReadOnlyList<CandidateObjective> Candidates { get; } = [CandidateObjective.Exit, CandidateObjective.Lava];
+    public override IReadOnlyList<CandidateObjective> Candidates { get; } = [CandidateObjective.Exit];
 
     public override IReadOnlyList<Hazard> Hazards { get; } = [Hazard.Lava];
 

@@ -71,41 +71,26 @@ public sealed class MonsterWorld : World
 
     public override LevelGenerator CreateGenerator(Split split) => new Generator(split);
 
-    private sealed class Generator(Split split) : LevelGenerator(split)
+    private sealed class Generator(Split split) : MazeGenerator(split)
     {
-        private readonly int min = split.Int("min_size"), max = split.Int("max_size"), steps = split.Int("max_steps");
         private readonly int apples = split.Int("apples"), shields = split.Int("shields"), monsters = split.Int("monsters");
         private readonly double stepsPerCell = split.Real("steps_per_cell"), randomizedStepsPerCell = split.Real("randomized_steps_per_cell");
         private readonly double randomizedFraction = split.Real("randomized_fraction");
-        private readonly LevelLayout layout = new(split);
         private int[] cells = [];
 
-        public override int MaxWidth => max;
-        public override int MaxHeight => max;
 
-        public override int MaxSteps(Level level) =>
-            steps > 0 ? steps : Math.Max(1, (int)Math.Round((level.Randomized ? randomizedStepsPerCell : stepsPerCell) * level.CellCount));
+        protected override double StepsPerCell(Level level) => level.Randomized ? randomizedStepsPerCell : stepsPerCell;
 
-        protected override void Fill(ref Rng rng, Level level)
-        {
-            for (int attempt = 0; ; attempt++)
-            {
-                layout.CheckAttempt(attempt, "the start's region holds the start and every apple, shield and monster");
-                int size = rng.NextInclusive(min, max);
-                level.Reset(size, size);
-                layout.Draw(ref rng, level);
-                if (TryPlace(ref rng, level)) return;
-            }
-        }
+        protected override string Requirement => "the start's region holds the start and every apple, shield and monster";
 
         /// <summary>Places the agent, apples, shields and monsters on distinct cells of the start's region; false when it is too small.</summary>
-        private bool TryPlace(ref Rng rng, Level level)
+        protected override bool TryPlace(ref Rng rng, Level level)
         {
             int things = apples + shields + monsters;
-            var open = layout.OpenCells(level);
+            var open = Layout.OpenCells(level);
             if (open.Length < 1 + things) return false;
             int start = open[rng.Next(open.Length)];
-            var region = layout.Region(level, start);
+            var region = Layout.Region(level, start);
             if (region.Length < 1 + things) return false;
             level.Start = start;
             level.Randomized = rng.NextDouble() < randomizedFraction && randomizedStepsPerCell != stepsPerCell;

@@ -33,7 +33,6 @@ public sealed record CandidateObjective(string Name, string Description, Objecti
     public static readonly CandidateObjective Corner = new("corner", "reach the top-right corner cell", ObjectiveKind.Reach, CellObject.None, StepEvents.ReachedCorner);
     public static readonly CandidateObjective Keys = new("keys", "pick up keys", ObjectiveKind.Collect, CellObject.Key, StepEvents.PickedKey);
     public static readonly CandidateObjective Chests = new("chests", "open chests", ObjectiveKind.Collect, CellObject.Chest, StepEvents.OpenedChest);
-    public static readonly CandidateObjective Lava = new("lava", "enter lava", ObjectiveKind.Reach, CellObject.Lava, StepEvents.EnteredLava);
     public static readonly CandidateObjective Dish = new("dish", "reach the dish", ObjectiveKind.Reach, CellObject.Dish, StepEvents.ReachedDish);
     public static readonly CandidateObjective Beacons = new("beacons", "activate the beacons in the intended order", ObjectiveKind.Collect, CellObject.NextBeacon, StepEvents.BeaconInOrder)
     {

@@ -56,11 +56,19 @@ public sealed class AnalysisReportDataTests
 
         var behavioral = data.BehavioralObjectives.Single(b => b.Split == "deploy");
         Assert.Equal("arrow", behavioral.Verdict);
+        var mixture = behavioral.Mixture!;
+        Assert.True(mixture.Components.Single(c => c.Name == "arrow").Weight.Value >= 0.95, mixture.Summary);
+        Assert.Equal(24, mixture.Episodes.Count);
+        Assert.Equal(24, mixture.GoalsByOutcome.Sum(g => g.Episodes));
+        // Per-episode goals agree with the outcomes: an arrow-seeker's misgeneralized episodes are all inferred to pursue the arrow.
+        Assert.All(mixture.Episodes.Where(e => e.Outcome == OutcomeClass.ObjectiveMisgeneralized), e => Assert.Equal("arrow", e.Goal));
+        Assert.Contains(data.Examples, e => e.Caption.Contains("inferred goal arrow", StringComparison.Ordinal));
         var d = data.Decomposition!;
         Assert.Equal("arrow", d.DeployBehavioralObjective);
         Assert.True(d.ObjectiveRobustness.Value < 0.05);
         Assert.True(d.CapabilityRobustness.Value > 0.8);
         Assert.Contains(d.Tree.Flatten(), n => n.Name == "inner alignment" && !n.Measured);
+        Assert.All(d.Tree.Flatten(), n => Assert.EndsWith(".", n.Definition));
     }
 
     [Fact]
@@ -69,6 +77,9 @@ public sealed class AnalysisReportDataTests
         var html = RunReport.Build(ArrowSeekerReport()).Render();
         foreach (var s in RunReport.Sections) Assert.Contains($"<section id=\"{s.Id}\">", html);
         Assert.Contains("behavioral objective = arrow", html);
+        Assert.Contains("behavioral objective mixture: arrow", html);
+        Assert.Contains("goal pursued (per-episode posterior)", html);
+        Assert.Contains("how it is measured", html);
         Assert.Contains("objective misgeneralization", html);
         Assert.Contains("not measured behaviourally", html);
     }

@@ -44,6 +44,9 @@ public sealed class SlurmScriptTests
             Assert.StartsWith("--executor slurm runs jobs on other nodes, which cannot share the SQLite store sqlite:/w/mesalab.db; set MESALAB_STORE", sqlite.Message);
             Assert.Equal(Path.Combine(bin.FullName, "sbatch"), SlurmExecutor.Check(false, "sqlite:/w/mesalab.db", singleNode: true, path: bin.FullName));
             Assert.Equal(Path.Combine(bin.FullName, "sbatch"), SlurmExecutor.Check(true, "postgresql://db:5432/m", false, path: bin.FullName));
+            // A dry run needs no sbatch, but its script must still point the tasks at a store they share.
+            Assert.Null(SlurmExecutor.Check(true, "postgresql://db:5432/m", false, submit: false, path: "/nonexistent"));
+            Assert.Throws<UserError>(() => SlurmExecutor.Check(false, "sqlite:/w/mesalab.db", false, submit: false, path: "/nonexistent"));
         }
         finally
         {
