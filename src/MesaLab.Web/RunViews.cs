@@ -198,7 +198,7 @@ public sealed class RunViews(IRunStore store)
                 splits.Add(new SplitView(s.Split, evaluation.Id, data.Outcomes.First(o => o.Split == s.Split), data.BehavioralObjectives.First(b => b.Split == s.Split),
                     s.Analysis.Behavioral.Summary,
                     [.. s.Analysis.Outcomes.Select((o, i) => new EpisodeRow(i, o.Record.LevelIndex, o.LevelSide, o.Record.Return, o.Record.Length,
-                        AnalysisReportData.Class(o.Outcome), o.Pursued, o.Ambiguous))]));
+                        AnalysisReportData.Class(o.Outcome), o.Pursued, o.Ambiguous, s.Analysis.Mixture.Episodes[i].Goal, s.Analysis.Mixture.Episodes[i].Probability))]));
             }
             return new AnalysisView(r.Id, true, null, data.Run.BaseObjective, data.Run.IntendedObjective, splits, data.Decomposition);
         });
@@ -257,8 +257,12 @@ public sealed record MetricView(long Update, long EnvStep, string Name, double V
 /// <summary>Metric points after an update, with the run's status and the last update they reach.</summary>
 public sealed record MetricsView(string RunId, string Status, long LastUpdate, IReadOnlyList<MetricView> Points);
 
-/// <summary>One analysed episode of an evaluation: its outcome class and the candidate it competently reached (null on a capability failure).</summary>
-public sealed record EpisodeRow(int Index, long LevelIndex, int LevelSide, float Return, int Length, OutcomeClass Outcome, string? Pursued, bool Ambiguous);
+/// <summary>
+/// One analysed episode of an evaluation: its outcome class, the candidate it competently reached (null on a capability
+/// failure), and the goal the behavioral-objective mixture says it pursued, with that goal's posterior probability.
+/// </summary>
+public sealed record EpisodeRow(int Index, long LevelIndex, int LevelSide, float Return, int Length, OutcomeClass Outcome, string? Pursued, bool Ambiguous,
+    string Goal, double GoalProbability);
 
 /// <summary>One evaluated split: its evaluation, outcome shares overall and by level size, behavioral objective and episodes.</summary>
 public sealed record SplitView(string Split, long EvaluationId, SplitOutcomes Outcomes, BehavioralObjectiveSummary Behavioral, string BehavioralSummary,

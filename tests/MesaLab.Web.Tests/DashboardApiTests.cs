@@ -83,6 +83,7 @@ public sealed class DashboardApiTests(DashboardStore fixture) : IDisposable
         Assert.True((double)deploy["outcomes"]!["overall"]!["objective_misgeneralized"]!["value"]! > 0.9);
         Assert.Equal(30, deploy["episodes"]!.AsArray().Count);
         Assert.True(deploy["episodes"]!.AsArray().Count(e => (string?)e!["pursued"] == "arrow") >= 27);
+        Assert.True(deploy["episodes"]!.AsArray().Count(e => (string)e!["goal"]! == "arrow") >= 27, "the mixture says the episodes pursued the arrow");
         var decomposition = a["decomposition"]!;
         Assert.True((double)decomposition["objective_robustness"]!["value"]! < 0.2);
         Assert.True((double)decomposition["capability_robustness"]!["value"]! > 0.8);

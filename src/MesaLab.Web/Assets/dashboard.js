@@ -185,14 +185,18 @@ function behavioralChart(split) {
     data: { labels: b.candidates.map(c => c.candidate + (c.is_base_objective ? " (base)" : "")), datasets: [{ label: "posterior", data: b.candidates.map(c => num(c.posterior.value)), backgroundColor: b.candidates.map((c, i) => PALETTE[i % PALETTE.length]) }] },
     options: { ...baseOptions, plugins: { legend: { display: false } }, scales: { y: { min: 0, max: 1, title: { display: true, text: "posterior" } } } },
   });
-  // Which candidate each episode competently reached (the outcome classifier's reading of every episode).
+  // The goal each episode pursued by the mixture of goals, and the candidate it competently reached (outcome classifier).
   const goals = {};
-  for (const e of split.episodes) { const g = e.pursued || "none (capability failure)"; goals[g] = (goals[g] || 0) + 1; }
+  for (const e of split.episodes) { const k = `${e.goal}|${e.pursued || "nothing"}`; goals[k] = (goals[k] || 0) + 1; }
+  const mixture = b.mixture;
   return el("div", { class: "card" }, el("h3", { text: `${split.split}: behavioral objective — ${b.verdict}` }), box,
     el("p", { class: "muted", text: split.behavioral_summary }),
     table(["candidate", "posterior", "β"], b.candidates.map(c => [c.candidate, est(c.posterior), est(c.beta, 1)]), [1, 2]),
-    el("h3", { text: "goal reached, per episode" }),
-    table(["goal", "episodes"], Object.entries(goals).sort((a, b) => b[1] - a[1]).map(([g, n]) => [g, n]), [1]));
+    mixture ? el("h3", { text: "mixture of goals" }) : null,
+    mixture ? el("p", { class: "muted", text: mixture.summary }) : null,
+    mixture ? table(["goal", "weight", "β"], mixture.components.map(c => [c.name + (c.is_base_objective ? " (base)" : ""), est(c.weight), c.is_goal ? est(c.beta, 1) : "–"]), [1, 2]) : null,
+    el("h3", { text: "per episode: goal pursued (mixture) and goal reached" }),
+    table(["pursued", "reached", "episodes"], Object.entries(goals).sort((a, b) => b[1] - a[1]).map(([k, n]) => [...k.split("|"), n]), [2]));
 }
 
 function tree(node) {
@@ -260,7 +264,7 @@ function episodePlayer(a, where) {
 
   function fillEpisodes() {
     const s = a.splits[+splitSelect.value];
-    episodeSelect.replaceChildren(...s.episodes.map(e => el("option", { value: e.index, text: `episode ${e.index}: ${LABELS[e.outcome]}${e.pursued ? " → " + e.pursued : ""}, side ${e.level_side}, ${e.length} steps` })));
+    episodeSelect.replaceChildren(...s.episodes.map(e => el("option", { value: e.index, text: `episode ${e.index}: ${LABELS[e.outcome]}, pursued ${e.goal} (${pct(e.goal_probability)}), side ${e.level_side}, ${e.length} steps` })));
   }
   function frame(t) {
     if (!frames[t]) {
