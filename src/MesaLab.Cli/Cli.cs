@@ -46,6 +46,7 @@ public static class Cli
         AttributeVerb.Create(cli),
         CompareTransparencyVerb.Create(cli),
         SearchVerb.Create(cli),
+        ServeVerb.Create(cli),
         BenchVerb.Create(cli),
         ConfigVerb.Create(cli),
     ];

@@ -91,6 +91,9 @@ public interface IRunStore : IDisposable
     /// <summary>Metrics of a run ordered by update then name; optionally one name only.</summary>
     IReadOnlyList<MetricPoint> Metrics(string runId, string? name = null);
 
+    /// <summary>Metrics logged at updates after <paramref name="update"/>, ordered by update then name (what a live view polls for).</summary>
+    IReadOnlyList<MetricPoint> MetricsAfter(string runId, long update);
+
     /// <summary>For each metric name, its value at the latest update that logged it.</summary>
     IReadOnlyList<MetricPoint> LastMetrics(string runId);
 

@@ -23,8 +23,9 @@ public sealed partial class PostgresRunStore : SqlRunStore
     }
 
     /// <param name="origin">Where the connection string came from, for messages (e.g. <c>MESALAB_STORE</c>).</param>
-    internal PostgresRunStore(string connectionString, string workspace, string? origin) : base(workspace, new PostgresDialect())
+    internal PostgresRunStore(string connectionString, string workspace, string? origin, bool readOnly = false) : base(workspace, new PostgresDialect())
     {
+        ReadOnly = readOnly;
         string from = origin is null ? "" : $" (from {origin})";
         NpgsqlConnectionStringBuilder builder;
         try
@@ -36,6 +37,8 @@ public sealed partial class PostgresRunStore : SqlRunStore
             builder = new NpgsqlConnectionStringBuilder(npgsql);
             if (string.IsNullOrWhiteSpace(builder.Host)) throw new ArgumentException("it names no host");
             if (builder.Port is < 1 or > 65535) throw new ArgumentException($"port {builder.Port} is not between 1 and 65535");
+            // Read-only sessions: the server refuses every write in every transaction of this store.
+            if (readOnly) builder.Options = ((builder.Options ?? "") + " -c default_transaction_read_only=on").Trim();
             dataSource = NpgsqlDataSource.Create(builder);
         }
         catch (Exception e) when (e is not UserError)
@@ -51,8 +54,12 @@ public sealed partial class PostgresRunStore : SqlRunStore
         fromOrigin = from;
         try
         {
-            Directory.CreateDirectory(Workspace);
-            Migrate();
+            if (readOnly) RequireLatestSchema();
+            else
+            {
+                Directory.CreateDirectory(Workspace);
+                Migrate();
+            }
         }
         catch (NpgsqlException e)
         {

@@ -65,6 +65,25 @@ public static class RunStores
         return OpenWorkspace(workspace);
     }
 
+    /// <summary>
+    /// Opens an existing store read-only for a viewer (<c>mesalab serve</c>): <c>MESALAB_STORE</c> when set, else the
+    /// workspace's SQLite file. Nothing is created or migrated, and the database itself refuses writes (SQLite opened
+    /// read-only; PostgreSQL sessions with <c>default_transaction_read_only</c>). A <paramref name="target"/> (a
+    /// connection string or a <c>.db</c> file) takes the place of <c>MESALAB_STORE</c>.
+    /// </summary>
+    public static IRunStore OpenReadOnly(string? workspace, string? target = null)
+    {
+        string? env = target ?? Environment.GetEnvironmentVariable(StoreVariable);
+        string dir = workspace ?? DefaultWorkspace;
+        if (env is { Length: > 0 } && IsPostgres(env)) return new PostgresRunStore(env, dir, target is null ? StoreVariable : null, readOnly: true);
+        if (env is { Length: > 0 } && env.EndsWith(".db", StringComparison.OrdinalIgnoreCase) && !Directory.Exists(env))
+            return new SqliteRunStore(workspace ?? Path.GetDirectoryName(Path.GetFullPath(env))!, env, readOnly: true);
+        string directory = env is { Length: > 0 } ? env : dir;
+        if (!File.Exists(Path.Combine(directory, SqliteRunStore.FileName)))
+            throw new MesaLab.Core.UserError($"workspace '{Path.GetFullPath(directory)}' has no run store ({SqliteRunStore.FileName} does not exist there); train a run first with `mesalab train`, or point --workspace at the directory that holds one.");
+        return new SqliteRunStore(directory, null, readOnly: true);
+    }
+
     /// <summary>Whether the store a verb's <c>--workspace</c> names exists already (PostgreSQL stores always count as existing).</summary>
     public static bool HasStore(string? workspace)
     {

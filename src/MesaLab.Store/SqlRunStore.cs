@@ -59,6 +59,24 @@ public abstract partial class SqlRunStore : IRunStore
         Commit(tx);
     }
 
+    /// <summary>
+    /// For a store opened read-only: refuses a database whose schema is not <see cref="Schema.Latest"/> (an older one
+    /// would need a migration, which is a write; a newer one this MesaLab does not understand).
+    /// </summary>
+    private protected void RequireLatestSchema()
+    {
+        long current;
+        using (var c = OpenConnection())
+            current = c.ExecuteScalar<long?>("SELECT MAX(version) FROM schema_version") ?? 0;
+        if (current > Schema.Latest)
+            throw new UserError($"the run store at {Location} has schema version {current}, newer than this MesaLab understands ({Schema.Latest}); use a newer MesaLab or another workspace.");
+        if (current < Schema.Latest)
+            throw new UserError($"the run store at {Location} has schema version {current}, older than this MesaLab's ({Schema.Latest}), and is opened read-only; run `mesalab runs` once on it to migrate it.");
+    }
+
+    /// <summary>Whether the store was opened read-only (every write fails in the database itself).</summary>
+    public bool ReadOnly { get; private protected init; }
+
     /// <summary>The schema version the database is at.</summary>
     public long SchemaVersion
     {
@@ -356,6 +374,16 @@ public abstract partial class SqlRunStore : IRunStore
         return ReadMetrics(c, sql, runId, name);
     }
 
+    public IReadOnlyList<MetricPoint> MetricsAfter(string runId, long update)
+    {
+        using var c = OpenConnection();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT update_index, env_step, name, value FROM metrics WHERE run_id = @runId AND update_index > @update ORDER BY update_index, name";
+        cmd.Add("@runId", runId);
+        cmd.Add("@update", update);
+        return Read(cmd);
+    }
+
     public IReadOnlyList<MetricPoint> LastMetrics(string runId)
     {
         using var c = OpenConnection();
@@ -372,6 +400,11 @@ public abstract partial class SqlRunStore : IRunStore
         cmd.CommandText = sql;
         cmd.Add("@runId", runId);
         if (name is not null) cmd.Add("@name", name);
+        return Read(cmd);
+    }
+
+    private static List<MetricPoint> Read(DbCommand cmd)
+    {
         using var r = cmd.ExecuteReader();
         var list = new List<MetricPoint>();
         while (r.Read()) list.Add(new MetricPoint(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetDouble(3)));

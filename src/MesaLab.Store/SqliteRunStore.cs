@@ -16,20 +16,36 @@ public sealed class SqliteRunStore : SqlRunStore
     private readonly string connectionString;
 
     /// <summary>Opens (creating and migrating if needed) <paramref name="databaseFile"/>, or <c>workspace/mesalab.db</c> when it is null.</summary>
-    public SqliteRunStore(string workspace, string? databaseFile = null) : base(workspace, new SqliteDialect())
+    public SqliteRunStore(string workspace, string? databaseFile = null) : this(workspace, databaseFile, readOnly: false)
     {
-        Directory.CreateDirectory(Workspace);
+    }
+
+    /// <summary>
+    /// With <paramref name="readOnly"/>, opens an existing database without creating or migrating anything: SQLite
+    /// itself refuses every write on its connections (what a viewer such as <c>mesalab serve</c> uses).
+    /// </summary>
+    public SqliteRunStore(string workspace, string? databaseFile, bool readOnly) : base(workspace, new SqliteDialect())
+    {
+        ReadOnly = readOnly;
+        if (!readOnly) Directory.CreateDirectory(Workspace);
         DatabaseFile = Path.GetFullPath(databaseFile ?? Path.Combine(Workspace, FileName));
-        Directory.CreateDirectory(Path.GetDirectoryName(DatabaseFile)!);
+        if (readOnly && !File.Exists(DatabaseFile))
+            throw new MesaLab.Core.UserError($"{DatabaseFile} does not exist; point --workspace (or {RunStores.StoreVariable}) at a directory that holds a run store.");
+        if (!readOnly) Directory.CreateDirectory(Path.GetDirectoryName(DatabaseFile)!);
         connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabaseFile,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
             DefaultTimeout = 60,
         }.ToString();
         try
         {
+            if (readOnly)
+            {
+                RequireLatestSchema();
+                return;
+            }
             using (var c = OpenConnection())
                 c.Execute("PRAGMA journal_mode=WAL"); // persistent: stored in the file
             Migrate();
@@ -37,6 +53,10 @@ public sealed class SqliteRunStore : SqlRunStore
         catch (SqliteException e) when (e.SqliteErrorCode is 26 or 11) // SQLITE_NOTADB, SQLITE_CORRUPT
         {
             throw new MesaLab.Core.UserError($"{DatabaseFile} is not a MesaLab run store (SQLite says: {e.Message.TrimEnd('.')}); move it away or choose another --workspace.", e);
+        }
+        catch (SqliteException e) when (readOnly && e.SqliteErrorCode == 1) // SQLITE_ERROR: no schema_version table
+        {
+            throw new MesaLab.Core.UserError($"{DatabaseFile} is not a MesaLab run store (SQLite says: {e.Message.TrimEnd('.')}); point --workspace at the directory that holds one.", e);
         }
     }
 
@@ -51,7 +71,7 @@ public sealed class SqliteRunStore : SqlRunStore
         // Per-connection settings. synchronous=NORMAL in WAL mode never corrupts the file on a crash;
         // a power cut may lose the last commits, a killed process loses nothing committed.
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "PRAGMA busy_timeout=60000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
+        cmd.CommandText = ReadOnly ? "PRAGMA busy_timeout=60000;" : "PRAGMA busy_timeout=60000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
         cmd.ExecuteNonQuery();
         return c;
     }

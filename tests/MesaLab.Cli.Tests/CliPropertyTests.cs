@@ -40,7 +40,7 @@ public sealed class CliPropertyTests : IDisposable
 
     /// <summary>Verbs that start work when every value is valid: each of their command lines carries a refused value.</summary>
     private static readonly HashSet<string> Working = ["train", "demo", "sweep", "quantilize", "compare-transparency", "evaluate", "bench worlds", "bench ppo", "bench train", "bench competence",
-        "activations", "probe", "steer", "retarget", "attribute", "report", "study", "study work", "proposals"];
+        "activations", "probe", "steer", "retarget", "attribute", "report", "study", "study work", "proposals", "search", "serve"];
 
     private static readonly string[] Numbers = ["0", "1", "2", "3", "-1", "0.5", "1.5", "1e9", "99999999999999999999", "1e999", "NaN", "Infinity", "-Infinity", ".inf", "-.nan", "abc", "", "0x10", "1_000"];
     private static readonly string[] Words = ["green-arrow-maze", "keys-and-chests", "cheese-corner-maze", "no-such-world", "train", "deploy", "random", "shortest-path:exit", "shortest-path:nope",

@@ -107,6 +107,12 @@ public sealed class RunStoreContractTests(StoreBackends backends)
         Assert.All(last, m => Assert.Equal(300, m.Update));
         Assert.Equal(1.25, last.Single(m => m.Name == "sps").Value);
 
+        // What a live view polls for: only the updates after the last one it has.
+        var after = store.MetricsAfter(run.Id, 297);
+        Assert.Equal([298L, 298, 298, 299, 299, 299, 300, 300, 300], after.Select(m => m.Update));
+        Assert.Empty(store.MetricsAfter(run.Id, 300));
+        Assert.Equal(900, store.MetricsAfter(run.Id, 0).Count);
+
         // A resumed run drops what was logged after its checkpoint.
         store.DeleteMetricsAfter(run.Id, 120);
         Assert.Equal(360, store.Metrics(run.Id).Count);

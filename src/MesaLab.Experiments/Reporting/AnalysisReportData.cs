@@ -18,8 +18,9 @@ public sealed record SplitAnalysis(string Split, EvaluationAnalysis Analysis);
 /// </summary>
 public static class AnalysisReportData
 {
+    /// <param name="pictures">False leaves out the end heatmaps and example pictures (a viewer that draws its own skips their cost).</param>
     public static ReportData Build(RunSummary run, IReadOnlyList<TrainingMetric> metrics, IReadOnlyList<SplitAnalysis> splits,
-        RobustnessDecomposition? decomposition, LevelCache? cache = null)
+        RobustnessDecomposition? decomposition, LevelCache? cache = null, bool pictures = true)
     {
         cache ??= new LevelCache();
         return new ReportData
@@ -29,8 +30,8 @@ public static class AnalysisReportData
             Outcomes = [.. splits.Select(s => new SplitOutcomes(s.Split, Shares(s.Analysis.Table.All),
                 [.. s.Analysis.Table.BySide.Select(g => new SizeOutcomes(g.Group.Replace("side ", "", StringComparison.Ordinal), Shares(g)))]))],
             Events = [.. splits.Select(s => Events(s))],
-            EndHeatmaps = [.. splits.SelectMany(s => EndHeatmaps(s, cache))],
-            Examples = [.. splits.SelectMany(s => Examples(s, cache))],
+            EndHeatmaps = pictures ? [.. splits.SelectMany(s => EndHeatmaps(s, cache))] : [],
+            Examples = pictures ? [.. splits.SelectMany(s => Examples(s, cache))] : [],
             BehavioralObjectives = [.. splits.Select(s => Behavioral(s.Split, s.Analysis))],
             Decomposition = decomposition is null ? null : Decomposition(decomposition, splits),
         };

@@ -46,7 +46,8 @@ public static class ReportJob
         return new ReportResult(run.Record, data, path, ReportSummary.From(data, path));
     }
 
-    private static RunSummary Summary(StoredRun run)
+    /// <summary>What the report's header says about a run: identity, world, objectives, splits, seed, steps and configuration.</summary>
+    public static RunSummary Summary(StoredRun run)
     {
         var config = run.Config;
         var world = config.World;

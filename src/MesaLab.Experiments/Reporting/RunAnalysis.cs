@@ -44,8 +44,29 @@ public sealed record RunAnalysis(IReadOnlyList<SplitAnalysis> Splits, Robustness
         }
         finally { (policy as IDisposable)?.Dispose(); }
         double evaluateSeconds = clock.Elapsed.TotalSeconds;
+        return Analyse(config, recordsBySplit, narrator) with { EvaluateSeconds = evaluateSeconds };
+    }
 
-        clock.Restart();
+    /// <summary>
+    /// The analysis of a run's stored evaluations only, for viewers that must not write to the store: null when the train
+    /// or deploy split has no stored evaluation yet (nothing is deployed or stored).
+    /// </summary>
+    public static RunAnalysis? OfStored(StoredRun run, INarrator narrator)
+    {
+        var config = run.Config;
+        var recordsBySplit = new List<(Split Split, IReadOnlyList<EpisodeRecord> Records)>();
+        foreach (var split in new[] { config.TrainSplit, config.DeploySplit })
+        {
+            if (EvaluateJob.Stored(run.Store, run.Id, split) is not { } records) return null;
+            recordsBySplit.Add((split, records));
+        }
+        return Analyse(config, recordsBySplit, narrator);
+    }
+
+    private static RunAnalysis Analyse(ExperimentConfig config, List<(Split Split, IReadOnlyList<EpisodeRecord> Records)> recordsBySplit, INarrator narrator)
+    {
+        var evaluation = config.Section<EvaluationSettings>();
+        var clock = Stopwatch.StartNew();
         narrator.Stage("analyse", "classifying outcomes, inferring the behavioral objective, decomposing robustness");
         var cache = new LevelCache();
         var analyses = new List<SplitAnalysis>();
@@ -60,6 +81,6 @@ public sealed record RunAnalysis(IReadOnlyList<SplitAnalysis> Splits, Robustness
         var decomposition = RobustnessDecomposition.Compute(analyses[0].Analysis.Evidence(baseObjective, intended),
             analyses[1].Analysis.Evidence(baseObjective, intended), baseObjective.Name, intended.Name);
         narrator.Progress(recordsBySplit.Count, recordsBySplit.Count, "done");
-        return new RunAnalysis(analyses, decomposition, cache, evaluateSeconds, clock.Elapsed.TotalSeconds);
+        return new RunAnalysis(analyses, decomposition, cache, 0, clock.Elapsed.TotalSeconds);
     }
 }

@@ -1,0 +1,45 @@
+namespace MesaLab.Web;
+
+using MesaLab.Experiments;
+using MesaLab.Reports;
+using MesaLab.Store;
+
+/// <summary>Studies as the dashboard shows them: the list with job counts by state, and one study's report data (per-seed figures, estimates, variance, jobs).</summary>
+public sealed class StudyViews(IRunStore store)
+{
+    private readonly BoundedCache<StudyReportData> reports = new(16);
+
+    public IReadOnlyList<object> List() =>
+    [
+        .. store.ListStudies().Select(s =>
+        {
+            var status = StudyStatus.Of(store, s.Name);
+            return (object)new { name = s.Name, created = s.Created, jobs = s.Jobs, by_state = status.ByState, complete = status.Complete, world = World(s) };
+        }),
+    ];
+
+    private static string? World(StudyRecord s)
+    {
+        try
+        {
+            return ExperimentConfig.ParseStored(s.Spec, $"the spec stored with study {s.Name}").World.Name;
+        }
+        catch (UserError)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The study's report data, recomputed when a job's state or run changes (the bootstrap is seeded, so the same jobs
+    /// give the same numbers), with every job's status.
+    /// </summary>
+    public object Detail(string name)
+    {
+        if (store.FindStudy(name) is not { } study) throw new NotFound($"no study named '{name}' in the store.");
+        var status = StudyStatus.Of(store, study.Name);
+        string key = study.Name + ":" + string.Join(',', status.JobStates.Select(j => $"{j.Job}={j.State}/{j.RunId}/{j.Stage}"));
+        var data = reports.Get(key, () => StudyReportJob.Data(store, study.Name));
+        return new { study = data, status };
+    }
+}
