@@ -597,15 +597,7 @@ public sealed class FusedMazeNetwork : IDisposable
                         {
                             int o = act[i] * 8;
                             float* x = s + o;
-                            var a = MulAdd(Vector256.Create(x[0]), w0, Vector256.Load(r + o));
-                            var b = Vector256.Create(x[1]) * w1;
-                            a = MulAdd(Vector256.Create(x[2]), w2, a);
-                            b = MulAdd(Vector256.Create(x[3]), w3, b);
-                            a = MulAdd(Vector256.Create(x[4]), w4, a);
-                            b = MulAdd(Vector256.Create(x[5]), w5, b);
-                            a = MulAdd(Vector256.Create(x[6]), w6, a);
-                            b = MulAdd(Vector256.Create(x[7]), w7, b);
-                            (a + b).Store(next + o);
+                            Row8(x, Vector256.Load(r + o), w0, w1, w2, w3, w4, w5, w6, w7).Store(next + o);
                         }
                     }
                     for (int d = 0; d < 4; d++)
@@ -618,15 +610,7 @@ public sealed class FusedMazeNetwork : IDisposable
                         {
                             float* o = next + ec[e] * 8;
                             float* x = s + el[e] * 8;
-                            var a = Vector256.Create(x[0]) * w0;
-                            var b = Vector256.Create(x[1]) * w1;
-                            a = MulAdd(Vector256.Create(x[2]), w2, a);
-                            b = MulAdd(Vector256.Create(x[3]), w3, b);
-                            a = MulAdd(Vector256.Create(x[4]), w4, a);
-                            b = MulAdd(Vector256.Create(x[5]), w5, b);
-                            a = MulAdd(Vector256.Create(x[6]), w6, a);
-                            b = MulAdd(Vector256.Create(x[7]), w7, b);
-                            MulAdd(Vector256.Create(eg[e]), a + b, Vector256.Load(o)).Store(o);
+                            MulAdd(Vector256.Create(eg[e]), Row8(x, w0, w1, w2, w3, w4, w5, w6, w7), Vector256.Load(o)).Store(o);
                         }
                     }
                     for (int i = 0; i < activeCount; i++)
@@ -941,15 +925,7 @@ public sealed class FusedMazeNetwork : IDisposable
                                 g.Store(z + o);
                                 (Vector256.Load(dr + o) + g).Store(dr + o);
                                 float* x = z + o;
-                                var a = MulAdd(Vector256.Create(x[0]), w0, Vector256.Load(dp + o));
-                                var b = Vector256.Create(x[1]) * w1;
-                                a = MulAdd(Vector256.Create(x[2]), w2, a);
-                                b = MulAdd(Vector256.Create(x[3]), w3, b);
-                                a = MulAdd(Vector256.Create(x[4]), w4, a);
-                                b = MulAdd(Vector256.Create(x[5]), w5, b);
-                                a = MulAdd(Vector256.Create(x[6]), w6, a);
-                                b = MulAdd(Vector256.Create(x[7]), w7, b);
-                                (a + b).Store(dp + o);
+                                Row8(x, Vector256.Load(dp + o), w0, w1, w2, w3, w4, w5, w6, w7).Store(dp + o);
                             }
                         }
                         // Each open move: d s_it[neighbour] += gate · W_dᵀ dz[cell].
@@ -963,15 +939,7 @@ public sealed class FusedMazeNetwork : IDisposable
                             {
                                 float* q = dp + el[e] * 8;
                                 float* x = z + ec[e] * 8;
-                                var a = Vector256.Create(x[0]) * w0;
-                                var b = Vector256.Create(x[1]) * w1;
-                                a = MulAdd(Vector256.Create(x[2]), w2, a);
-                                b = MulAdd(Vector256.Create(x[3]), w3, b);
-                                a = MulAdd(Vector256.Create(x[4]), w4, a);
-                                b = MulAdd(Vector256.Create(x[5]), w5, b);
-                                a = MulAdd(Vector256.Create(x[6]), w6, a);
-                                b = MulAdd(Vector256.Create(x[7]), w7, b);
-                                MulAdd(Vector256.Create(eg[e]), a + b, Vector256.Load(q)).Store(q);
+                                MulAdd(Vector256.Create(eg[e]), Row8(x, w0, w1, w2, w3, w4, w5, w6, w7), Vector256.Load(q)).Store(q);
                             }
                         }
                     }
@@ -1086,6 +1054,41 @@ public sealed class FusedMazeNetwork : IDisposable
                     }
             }
         }
+    }
+
+    /// <summary>
+    /// acc + Σ_k x[k] · w_k over eight input channels held in registers: two interleaved chains (even and odd k) so
+    /// consecutive fused multiply-adds do not wait on each other; the sum order is fixed, so results are reproducible.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> Row8(float* x, Vector256<float> acc, Vector256<float> w0, Vector256<float> w1, Vector256<float> w2,
+        Vector256<float> w3, Vector256<float> w4, Vector256<float> w5, Vector256<float> w6, Vector256<float> w7)
+    {
+        var a = MulAdd(Vector256.Create(x[0]), w0, acc);
+        var b = Vector256.Create(x[1]) * w1;
+        a = MulAdd(Vector256.Create(x[2]), w2, a);
+        b = MulAdd(Vector256.Create(x[3]), w3, b);
+        a = MulAdd(Vector256.Create(x[4]), w4, a);
+        b = MulAdd(Vector256.Create(x[5]), w5, b);
+        a = MulAdd(Vector256.Create(x[6]), w6, a);
+        b = MulAdd(Vector256.Create(x[7]), w7, b);
+        return a + b;
+    }
+
+    /// <summary>Σ_k x[k] · w_k over eight input channels, as <see cref="Row8(float*, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float})"/> without an accumulator.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> Row8(float* x, Vector256<float> w0, Vector256<float> w1, Vector256<float> w2,
+        Vector256<float> w3, Vector256<float> w4, Vector256<float> w5, Vector256<float> w6, Vector256<float> w7)
+    {
+        var a = Vector256.Create(x[0]) * w0;
+        var b = Vector256.Create(x[1]) * w1;
+        a = MulAdd(Vector256.Create(x[2]), w2, a);
+        b = MulAdd(Vector256.Create(x[3]), w3, b);
+        a = MulAdd(Vector256.Create(x[4]), w4, a);
+        b = MulAdd(Vector256.Create(x[5]), w5, b);
+        a = MulAdd(Vector256.Create(x[6]), w6, a);
+        b = MulAdd(Vector256.Create(x[7]), w7, b);
+        return a + b;
     }
 
     /// <summary>a · b + c, one fused instruction where the CPU has FMA (Vector256.FusedMultiplyAdd measured 3.4× slower here).</summary>
