@@ -54,7 +54,7 @@ public sealed class DashboardStore : IDisposable
         StudyJob.Prepare(Writer, ExperimentConfig.Parse(StudyYaml, "tiny-study.yaml"));
         StudyWorker.Run(Writer, StudyName, new StudyWorkerOptions(Retries: 0), SilentNarrator.Instance);
         StudyRun = Writer.StudyJobs(StudyName).First(j => j.Job == "plain/seed-1").RunId!;
-        ArrowRun = RecordArrowSeeker();
+        ArrowRun = RecordArrowSeeker(Writer);
     }
 
     public string Workspace { get; }
@@ -70,19 +70,20 @@ public sealed class DashboardStore : IDisposable
 
     public IRunStore OpenReadOnly() => RunStores.OpenReadOnly(Workspace);
 
-    private string RecordArrowSeeker()
+    /// <summary>Records the scripted arrow-seeker's run (metrics and evaluations of train and deploy) into <paramref name="writer"/>.</summary>
+    public static string RecordArrowSeeker(IRunStore writer)
     {
         var config = ExperimentConfig.Parse(ArrowYaml, "arrow-seeker.yaml");
-        var run = Writer.CreateRun(new NewRun(config.Name, "evaluate", config.World.Name, config.ToYaml(), config.Seed));
+        var run = writer.CreateRun(new NewRun(config.Name, "evaluate", config.World.Name, config.ToYaml(), config.Seed));
         var settings = config.Section<EvaluationSettings>();
         foreach (var split in new[] { config.TrainSplit, config.DeploySplit })
         {
             var agent = AgentSpec.Parse("shortest-path:arrow", 0, settings.Seed, config.World);
             var records = EvaluateJob.Deploy(split, agent, settings, SilentNarrator.Instance);
-            StoredEvaluations.Save(Writer, run.Id, split, agent.Name, settings.Seed, records);
+            StoredEvaluations.Save(writer, run.Id, split, agent.Name, settings.Seed, records);
         }
-        Writer.AddMetrics(run.Id, [new MetricPoint(1, 100, "episodic_return", 0.25), new MetricPoint(2, 200, "episodic_return", 0.5)]);
-        Writer.UpdateRun(run.Id, RunStatus.Completed, 1);
+        writer.AddMetrics(run.Id, [new MetricPoint(1, 100, "episodic_return", 0.25), new MetricPoint(2, 200, "episodic_return", 0.5)]);
+        writer.UpdateRun(run.Id, RunStatus.Completed, 1);
         return run.Id;
     }
 
