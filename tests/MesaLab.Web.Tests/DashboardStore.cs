@@ -6,7 +6,7 @@ using MesaLab.Worlds;
 
 /// <summary>
 /// A real run store for the dashboard tests, written here (the dashboard only reads): a tiny study of two procedures ×
-/// two seeds, trained, evaluated and analysed by its worker (so its runs have metrics, checkpoints, stored evaluations
+/// two seeds along an axis (the training budget; the procedures listed out of the axis's order), trained, evaluated and analysed by its worker (so its runs have metrics, checkpoints, stored evaluations
 /// and study figures), and a recorded run whose agent is a scripted arrow-seeker, so that what its analysis must say is
 /// known: on deploy, where the arrow is away from the exit, it reaches the arrow — objective misgeneralized, behavioral
 /// objective arrow.
@@ -32,12 +32,15 @@ public sealed class DashboardStore : IDisposable
         study:
           seeds: [1, 2]
           replicates: 50
+          axis: training steps
           procedures:
-            - name: plain
-              description: the tiny budget
             - name: double
               description: twice the budget
+              value: 960
               set: { ppo.total_steps: 960 }
+            - name: plain
+              description: the tiny budget
+              value: 480
         """;
 
     private const string ArrowYaml = """
