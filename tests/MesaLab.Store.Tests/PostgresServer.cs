@@ -36,6 +36,9 @@ public sealed class PostgresServer : IDisposable
         throw new SkipException($"PostgreSQL run store not tested: {SkipVariable}=1.");
     }
 
+    /// <summary>Whether the server binaries are installed where <see cref="PostgresServer()"/> looks for them.</summary>
+    public static bool BinariesPresent() => FindBin("/usr/lib/postgresql", Environment.GetEnvironmentVariable("PATH") ?? "") is not null;
+
     public PostgresServer() : this("/usr/lib/postgresql", Environment.GetEnvironmentVariable("PATH") ?? "")
     {
     }

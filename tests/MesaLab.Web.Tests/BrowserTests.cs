@@ -106,6 +106,10 @@ public sealed class BrowserTests(DashboardStore fixture)
         await page.WaitForSelectorAsync("#study-figures canvas");
         Assert.Equal($"{url}/studies/{DashboardStore.StudyName}", page.Url);
         Assert.True(await Drawn(page, "#figure-0"));
+        // The curve over the study's axis: one chart per figure, its mean line through both axis values.
+        await page.WaitForSelectorAsync("#study-axis canvas");
+        Assert.True(await Drawn(page, "#axis-0"));
+        Assert.Equal(2, await page.EvaluateAsync<int>("() => Chart.getChart(document.getElementById('axis-0')).data.datasets[2].data.filter(p => p.y !== null).length"));
         Assert.Equal(4, await page.Locator("#study-jobs tbody tr").CountAsync());
         await Shot(page, "study");
 

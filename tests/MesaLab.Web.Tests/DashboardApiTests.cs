@@ -214,6 +214,47 @@ public sealed class DashboardApiTests(DashboardStore fixture) : IDisposable
     }
 
     [Fact]
+    public async Task The_study_curve_gives_each_figure_s_seed_mean_and_interval_in_the_axis_s_order()
+    {
+        var detail = await Get(Client(), $"/api/studies/{DashboardStore.StudyName}");
+        var curve = detail["axis_curve"]!;
+        Assert.Equal("training steps", (string)curve["axis"]!);
+        var figures = detail["study"]!["figures"]!.AsArray();
+        var curves = curve["figures"]!.AsArray();
+        Assert.Equal(figures.Select(f => (string)f!["key"]!), curves.Select(f => (string)f!["key"]!));
+        foreach (var c in curves)
+        {
+            var points = c!["points"]!.AsArray();
+            // Listed double before plain in the study file; the curve runs along the axis.
+            Assert.Equal([480.0, 960.0], points.Select(p => (double)p!["value"]!));
+            Assert.Equal(["plain", "double"], points.Select(p => (string)p!["procedure"]!));
+            var figure = figures.Single(f => (string)f!["key"]! == (string)c["key"]!)!;
+            foreach (var p in points)
+            {
+                var procedure = figure["procedures"]!.AsArray().Single(x => (string)x!["procedure"]! == (string)p!["procedure"]!)!;
+                Assert.Equal(procedure["mean"]!.ToJsonString(), p!["mean"]!.ToJsonString());
+                Assert.Equal(2, (int)p["seeds"]!);
+            }
+        }
+
+        // The mean is the mean of the seeds' values, inside its interval.
+        var generalized = curves.Single(f => (string)f!["key"]! == StudyFigures.ObjectiveGeneralized)!;
+        var seedValues = figures.Single(f => (string)f!["key"]! == StudyFigures.ObjectiveGeneralized)!["procedures"]!.AsArray()
+            .Single(p => (string)p!["procedure"]! == "plain")!["seeds"]!.AsArray().Select(x => (double)x!["value"]!).ToList();
+        var plain = generalized["points"]![0]!["mean"]!;
+        Assert.Equal(seedValues.Average(), (double)plain["value"]!, 9);
+        Assert.InRange((double)plain["value"]!, (double)plain["low"]!, (double)plain["high"]!);
+    }
+
+    [Fact]
+    public void A_study_without_an_axis_has_no_curve()
+    {
+        var data = StudyReportJob.Data(fixture.Writer, DashboardStore.StudyName) with { Axis = null };
+        Assert.Null(StudyViews.AxisCurve(data));
+        Assert.NotNull(StudyViews.AxisCurve(data with { Axis = "training steps" }));
+    }
+
+    [Fact]
     public async Task Runs_compare_side_by_side_with_their_decompositions()
     {
         var c = await Get(Client(), $"/api/compare?runs={fixture.StudyRun},{fixture.ArrowRun}");

@@ -6,7 +6,7 @@ using MesaLab.Worlds;
 
 /// <summary>
 /// A real run store for the dashboard tests, written here (the dashboard only reads): a tiny study of two procedures ×
-/// two seeds, trained, evaluated and analysed by its worker (so its runs have metrics, checkpoints, stored evaluations
+/// two seeds along an axis (the training budget; the procedures listed out of the axis's order), trained, evaluated and analysed by its worker (so its runs have metrics, checkpoints, stored evaluations
 /// and study figures), and a recorded run whose agent is a scripted arrow-seeker, so that what its analysis must say is
 /// known: on deploy, where the arrow is away from the exit, it reaches the arrow — objective misgeneralized, behavioral
 /// objective arrow.
@@ -32,12 +32,15 @@ public sealed class DashboardStore : IDisposable
         study:
           seeds: [1, 2]
           replicates: 50
+          axis: training steps
           procedures:
-            - name: plain
-              description: the tiny budget
             - name: double
               description: twice the budget
+              value: 960
               set: { ppo.total_steps: 960 }
+            - name: plain
+              description: the tiny budget
+              value: 480
         """;
 
     private const string ArrowYaml = """
@@ -54,7 +57,7 @@ public sealed class DashboardStore : IDisposable
         StudyJob.Prepare(Writer, ExperimentConfig.Parse(StudyYaml, "tiny-study.yaml"));
         StudyWorker.Run(Writer, StudyName, new StudyWorkerOptions(Retries: 0), SilentNarrator.Instance);
         StudyRun = Writer.StudyJobs(StudyName).First(j => j.Job == "plain/seed-1").RunId!;
-        ArrowRun = RecordArrowSeeker();
+        ArrowRun = RecordArrowSeeker(Writer);
     }
 
     public string Workspace { get; }
@@ -70,19 +73,20 @@ public sealed class DashboardStore : IDisposable
 
     public IRunStore OpenReadOnly() => RunStores.OpenReadOnly(Workspace);
 
-    private string RecordArrowSeeker()
+    /// <summary>Records the scripted arrow-seeker's run (metrics and evaluations of train and deploy) into <paramref name="writer"/>.</summary>
+    public static string RecordArrowSeeker(IRunStore writer)
     {
         var config = ExperimentConfig.Parse(ArrowYaml, "arrow-seeker.yaml");
-        var run = Writer.CreateRun(new NewRun(config.Name, "evaluate", config.World.Name, config.ToYaml(), config.Seed));
+        var run = writer.CreateRun(new NewRun(config.Name, "evaluate", config.World.Name, config.ToYaml(), config.Seed));
         var settings = config.Section<EvaluationSettings>();
         foreach (var split in new[] { config.TrainSplit, config.DeploySplit })
         {
             var agent = AgentSpec.Parse("shortest-path:arrow", 0, settings.Seed, config.World);
             var records = EvaluateJob.Deploy(split, agent, settings, SilentNarrator.Instance);
-            StoredEvaluations.Save(Writer, run.Id, split, agent.Name, settings.Seed, records);
+            StoredEvaluations.Save(writer, run.Id, split, agent.Name, settings.Seed, records);
         }
-        Writer.AddMetrics(run.Id, [new MetricPoint(1, 100, "episodic_return", 0.25), new MetricPoint(2, 200, "episodic_return", 0.5)]);
-        Writer.UpdateRun(run.Id, RunStatus.Completed, 1);
+        writer.AddMetrics(run.Id, [new MetricPoint(1, 100, "episodic_return", 0.25), new MetricPoint(2, 200, "episodic_return", 0.5)]);
+        writer.UpdateRun(run.Id, RunStatus.Completed, 1);
         return run.Id;
     }
 

@@ -322,7 +322,7 @@ function episodePlayer(a, where) {
 
 // ----- one study -----
 async function studyPage(name) {
-  const { study, status: st } = await api(`/api/studies/${encodeURIComponent(name)}`);
+  const { study, status: st, axis_curve: curve } = await api(`/api/studies/${encodeURIComponent(name)}`);
   document.title = `MesaLab — study ${study.name}`;
   const m = main();
   m.replaceChildren(el("h1", { text: `Study ${study.name}` }));
@@ -337,6 +337,12 @@ async function studyPage(name) {
   const grid = el("div", { class: "grid", id: "study-figures" });
   m.append(grid);
   study.figures.forEach((f, k) => grid.append(stripChart(f, k, study.percent)));
+  if (curve) {
+    m.append(el("h2", { text: `Against ${curve.axis}` }), el("p", { class: "note", text: "Each figure's mean over seeds at each procedure's value, with its 95 % seed-level interval as a band." }));
+    const axisGrid = el("div", { class: "grid", id: "study-axis" });
+    m.append(axisGrid);
+    curve.figures.forEach((f, k) => axisGrid.append(axisChart(f, k, curve)));
+  }
   const withVariance = study.figures.filter(f => f.variance);
   if (withVariance.length) {
     m.append(el("h2", { text: "Variance between and within procedures" }), table(["figure", "grand mean", "between procedures", "within (seeds)", "ICC", "procedures", "runs"],
@@ -363,6 +369,30 @@ function stripChart(f, k, percent) {
       scales: { x: { type: "linear", min: -0.5, max: names.length - 0.5, ticks: { stepSize: 1, callback: v => Number.isInteger(v) ? names[v] : "" } },
         y: { min: percent || f.kind !== "behavioral_objective" ? 0 : undefined, max: f.kind === "outcome_share" || f.kind === "behavioral_objective" || f.kind === "objective_robustness" ? 1 : undefined } },
       onClick: (e, items) => { const d = items.length && chart.data.datasets[items[0].datasetIndex].data[items[0].index]; if (d && d.run) location.href = `/runs/${d.run}`; },
+    },
+  });
+  return el("div", { class: "card" }, el("h3", { text: f.label }), box);
+}
+
+// One study figure against the study's axis: the seed mean at each axis value, its 95 % interval as a band.
+function axisChart(f, k, curve) {
+  const [box, canvas] = chartBox();
+  canvas.id = `axis-${k}`;
+  const at = key => f.points.map(p => ({ x: p.value, y: num(p.mean[key]), procedure: p.procedure, seeds: p.seeds }));
+  const color = PALETTE[k % PALETTE.length];
+  const scale = curve.percent ? 100 : 1;
+  new Chart(canvas, {
+    type: "line",
+    data: { datasets: [
+      { label: "", data: at("low"), borderColor: color + "55", borderWidth: 1, pointRadius: 0, fill: false },
+      { label: "95 % interval", data: at("high"), borderColor: color + "55", borderWidth: 1, pointRadius: 0, backgroundColor: color + "33", fill: "-1" },
+      { label: "mean over seeds", data: at("value"), borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius: 4 },
+    ] },
+    options: {
+      ...baseOptions, parsing: false,
+      plugins: { legend: { labels: { filter: i => i.text } }, tooltip: { callbacks: { label: c => `${c.raw.procedure}: ${fmt(c.raw.y, 3)} (${c.raw.seeds} seeds)` } } },
+      scales: { x: { type: "linear", title: { display: true, text: curve.axis }, ticks: { callback: v => curve.percent ? `${+(v * scale).toFixed(2)} %` : v } },
+        y: { min: curve.percent || f.kind !== "behavioral_objective" ? 0 : undefined, max: f.kind === "outcome_share" || f.kind === "behavioral_objective" || f.kind === "objective_robustness" ? 1 : undefined } },
     },
   });
   return el("div", { class: "card" }, el("h3", { text: f.label }), box);
