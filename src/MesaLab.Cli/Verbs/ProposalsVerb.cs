@@ -79,5 +79,12 @@ public static class ProposalsVerb
         o.WriteLine();
         o.WriteLine($"axes (competitiveness relative to {d.Baseline}):");
         foreach (var a in d.Axes) o.WriteLine($"  {a.Axis}: {a.Measures}");
+        o.WriteLine();
+        if (d.NotOnThisWorld.Count == 0) o.WriteLine($"every proposal in the catalogue runs on {d.World}.");
+        else
+        {
+            o.WriteLine($"not on {d.World} (refused if included):");
+            foreach (var r in d.NotOnThisWorld) o.WriteLine($"  {r.Reason}");
+        }
     }
 }
