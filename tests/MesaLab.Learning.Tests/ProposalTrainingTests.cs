@@ -84,4 +84,19 @@ public sealed class ProposalTrainingTests
         for (int u = 0; u < 5; u++) Assert.Equal(straight[u], resumed[u]);
         Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
     }
+
+    [Fact]
+    public void Amplification_refuses_what_it_cannot_do_in_one_sentence()
+    {
+        var amplification = new SignalSettings { Kind = SignalSettings.Amplification };
+        var both = Assert.Throws<UserError>(() => new Ppo(TinyWorlds.ThreeByThree(), 1, TinyWorlds.Fast(), TinyWorlds.SmallMaze,
+            transparency: new TransparencyTrainingSettings { Aux = TransparencyTrainingSettings.ImitateIntended }, signal: amplification));
+        Assert.Contains("signal.kind is 'amplification' and transparency.aux is 'imitate_intended'", both.Message);
+        var depth = Assert.Throws<UserError>(() => (amplification with { AmplificationDepth = 0 }).Validate("signal settings"));
+        Assert.Contains("signal.amplification_depth is 0", depth.Message);
+        var keys = WorldCatalog.Get("keys-and-chests");
+        var collected = Assert.Throws<UserError>(() => new Ppo(keys.Split("train"), 1, TinyWorlds.Fast(), TinyWorlds.SmallMaze, signal: amplification));
+        Assert.Contains("use signal.kind: world for this world", collected.Message);
+        foreach (var m in new[] { both.Message, depth.Message, collected.Message }) Assert.DoesNotContain("\n", m);
+    }
 }
