@@ -121,6 +121,8 @@ public sealed record UpdateMetrics
     public double AuxAccuracy { get; init; } = double.NaN;
     /// <summary>Questions the overseer has answered since the run began (NaN when training on the world's reward).</summary>
     public double OverseerQueries { get; init; } = double.NaN;
+    /// <summary>Amplification: calls to copies of the model the overseer's answers have used since the run began (NaN otherwise).</summary>
+    public double ModelQueries { get; init; } = double.NaN;
     /// <summary>Level replay: episodes whose level was scored during this update (NaN without a curriculum).</summary>
     public double LevelsScored { get; init; } = double.NaN;
     /// <summary>Level replay: seconds spent scoring levels during this update.</summary>
@@ -138,6 +140,7 @@ public sealed record UpdateMetrics
         ("clipfrac", Clipfrac), ("explained_variance", ExplainedVariance), ("learning_rate", LearningRate), ("sps", Sps),
         .. double.IsNaN(AuxLoss) ? Array.Empty<(string, double)>() : [("aux_loss", AuxLoss), ("aux_accuracy", AuxAccuracy)],
         .. double.IsNaN(OverseerQueries) ? Array.Empty<(string, double)>() : [("overseer_queries", OverseerQueries)],
+        .. double.IsNaN(ModelQueries) ? Array.Empty<(string, double)>() : [("model_queries", ModelQueries)],
         .. double.IsNaN(LevelsScored) ? Array.Empty<(string, double)>()
             : [("levels_scored", LevelsScored), ("score_seconds", ScoreSeconds), ("replayed_share", ReplayedShare), ("buffer_disambiguating", BufferDisambiguating)],
     ];
@@ -247,6 +250,9 @@ public sealed class Ppo : IDisposable
         SignalSettings.Validate("signal settings");
         if (CurriculumSettings.Enabled) Curriculum = new LevelReplay(CurriculumSettings, new RegretScorer(split, settings.Gamma), seed);
         if (SignalSettings.Enabled) Signal = new TrainingSignal(SignalSettings, split, n, t, seed);
+        bool amplification = SignalSettings.Kind == SignalSettings.Amplification;
+        if (amplification && transparency.Enabled)
+            throw new UserError($"signal.kind is 'amplification' and transparency.aux is '{transparency.Aux}'; both add a loss through the network, so set one of them (transparency.aux: none or another signal.kind).");
 
         // ── network ──
         Batch = new WorldBatch(split, n, seed, new BatchOptions { EpisodesPerTrial = settings.EpisodesPerTrial, Curriculum = Curriculum });
@@ -256,7 +262,7 @@ public sealed class Ppo : IDisposable
         Network.to(Device);
         Optimizer = new ScalarSafeAdam(Network.parameters(), settings.LearningRate, eps: 1e-5);
         sampler = new Rng(seed ^ SamplerStream);
-        if (fused && FusedMazeNetwork.Supports(network, Device, transparency.Enabled))
+        if (fused && FusedMazeNetwork.Supports(network, Device, transparency.Enabled || amplification))
             fusedNetwork = new FusedMazeNetwork(Network, h, w, get_num_threads());
         one = 1.0.ToScalar(); half = 0.5.ToScalar();
         clipS = settings.ClipCoef.ToScalar(); negClipS = (-settings.ClipCoef).ToScalar();
@@ -286,6 +292,7 @@ public sealed class Ppo : IDisposable
         state = Network.InitialState(n, Device)?.DetachFromDisposeScope();
         // Built last, so plain PPO draws from torch's generator exactly as it would without this option.
         if (transparency.Enabled) Auxiliary = new AuxiliaryProbeLoss(transparency, split, Network, envObs, b, seed, Device);
+        else if (amplification) Auxiliary = new AmplificationLoss(SignalSettings, Signal!, split, Network, envObs, n, b, settings.Gamma, Device);
     }
 
     /// <summary>The worlds' observation buffer: the float memory of <see cref="envObs"/> itself (no copy).</summary>
@@ -328,6 +335,7 @@ public sealed class Ppo : IDisposable
             LearningRate = lr,
             Sps = Settings.BatchSize / seconds,
             OverseerQueries = Signal is null ? double.NaN : Signal.Queries,
+            ModelQueries = Signal is { Kind: SignalSettings.Amplification } ? Signal.ModelQueries : double.NaN,
             LevelsScored = replay is { } r0 ? r0.Scored : double.NaN,
             ScoreSeconds = replay is { } r1 ? r1.ScoreSeconds : double.NaN,
             ReplayedShare = replay is { } r2 ? (r2.Replayed + r2.Fresh > 0 ? (double)r2.Replayed / (r2.Replayed + r2.Fresh) : double.NaN) : double.NaN,
@@ -442,6 +450,13 @@ public sealed class Ppo : IDisposable
             ReadFloats(v, stepValues);
         }
         Gae(rewards, values, dones, stepValues, n, (float)Settings.Gamma, (float)Settings.GaeLambda, advantages);
+        if (Auxiliary is AmplificationLoss amplified)
+        {
+            // Pure distillation: no policy-gradient term; the value head learns the amplified overseer's value answers.
+            Array.Clear(advantages);
+            amplified.ValueTargets.CopyTo(returns);
+            return ExplainedVariance(values, returns);
+        }
         for (int i = 0; i < returns.Length; i++) returns[i] = advantages[i] + values[i];
         return ExplainedVariance(values, returns);
     }

@@ -25,17 +25,31 @@ public sealed class ProposalsVerbTests : IDisposable
         Assert.Equal(0, exit);
         using var doc = JsonDocument.Parse(stdout);
         var proposals = doc.RootElement.GetProperty("proposals").EnumerateArray().ToList();
-        Assert.Equal(["plain-rl", "randomized-levels", "regret-replay", "reward-modeling", "approval-myopic", "transparency", "transparency-control"],
+        Assert.Equal(["plain-rl", "randomized-levels", "regret-replay", "reward-modeling", "approval-myopic", "imitative-amplification", "transparency", "transparency-control"],
             proposals.Select(p => p.GetProperty("name").GetString()));
         Assert.Contains("curriculum.kind: regret_replay", proposals[2].GetProperty("set").GetString());
         Assert.Equal(4, doc.RootElement.GetProperty("axes").GetArrayLength());
-        Assert.Equal(14, doc.RootElement.GetProperty("jobs").GetInt32());
+        Assert.Equal(16, doc.RootElement.GetProperty("jobs").GetInt32());
+        Assert.Equal(0, doc.RootElement.GetProperty("not_on_this_world").GetArrayLength());
         Assert.False(Directory.Exists(ws));
 
         (exit, stdout, _) = Run("proposals", "--dry-run", "--workspace", ws);
         Assert.Equal(0, exit);
         Assert.Contains("keeps:", stdout);
         Assert.Contains("inner alignment:", stdout);
+
+        // On keys and chests the proposals that plan toward a goal cell are listed with the sentence saying why they cannot run.
+        string keys = Path.Combine(dir, "keys.yaml");
+        File.WriteAllText(keys, "world: keys-and-chests\nproposals:\n  include: [plain-rl, randomized-levels]\n");
+        (exit, stdout, _) = Run("proposals", keys, "--dry-run", "--json", "--workspace", ws);
+        Assert.Equal(0, exit);
+        using var onKeys = JsonDocument.Parse(stdout);
+        var refused = onKeys.RootElement.GetProperty("not_on_this_world").EnumerateArray().ToList();
+        Assert.Equal(6, refused.Count);
+        Assert.All(refused, r => Assert.Contains("cannot run on world 'keys-and-chests'", r.GetProperty("reason").GetString()));
+        (exit, stdout, _) = Run("proposals", keys, "--dry-run", "--workspace", ws);
+        Assert.Contains("not on keys-and-chests (refused if included):", stdout);
+        Assert.False(Directory.Exists(ws));
     }
 
     [Fact]

@@ -17,6 +17,8 @@ public sealed class ProposalTrainingTests
             curriculum: new CurriculumSettings { Kind = CurriculumSettings.RegretReplay, BufferSize = 64, MinLevels = 16 }),
         "imitate_intended" => new Ppo(TinyWorlds.ThreeByThree(), seed, settings, TinyWorlds.SmallMaze,
             transparency: new TransparencyTrainingSettings { Aux = TransparencyTrainingSettings.ImitateIntended }),
+        "amplification" => new Ppo(TinyWorlds.ThreeByThree(), seed, settings, TinyWorlds.SmallMaze,
+            signal: new SignalSettings { Kind = SignalSettings.Amplification, AmplificationDepth = 4 }),
         _ => throw new ArgumentException(proposal),
     };
 
@@ -25,6 +27,7 @@ public sealed class ProposalTrainingTests
     [InlineData("reward_model")]
     [InlineData("regret_replay")]
     [InlineData("imitate_intended")]
+    [InlineData("amplification")]
     public void Each_proposal_learns_the_tiny_maze(string proposal)
     {
         var split = TinyWorlds.ThreeByThree();
@@ -48,6 +51,11 @@ public sealed class ProposalTrainingTests
                 Assert.Equal(w[1], w[3], 6);
                 Assert.True(w[0] > 0 && w[1] > 0, string.Join(", ", w));
                 break;
+            case "amplification":
+                // One amplified answer per visited state off the exit, each with its model calls.
+                Assert.InRange(last!.OverseerQueries, 1, learner.GlobalStep);
+                Assert.True(last.ModelQueries > 0 && last.ModelQueries <= last.OverseerQueries * ((4 + 1) * Moves.Count + 1), $"{last.ModelQueries} model calls");
+                break;
             case "regret_replay":
                 Assert.True(last!.LevelsScored > 0 && last.ReplayedShare > 0, $"{last.LevelsScored} scored, {last.ReplayedShare} replayed");
                 break;
@@ -57,6 +65,7 @@ public sealed class ProposalTrainingTests
     [Theory]
     [InlineData("reward_model")]
     [InlineData("regret_replay")]
+    [InlineData("amplification")]
     public void A_resumed_run_continues_the_same_metric_sequence(string proposal)
     {
         var settings = TinyWorlds.Fast() with { NumEnvs = 8, NumSteps = 12, TotalSteps = 8 * 12 * 6 };
@@ -74,5 +83,20 @@ public sealed class ProposalTrainingTests
             for (int u = 2; u < 5; u++) resumed.Add(TinyWorlds.Deterministic(second.Train()));
         for (int u = 0; u < 5; u++) Assert.Equal(straight[u], resumed[u]);
         Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+
+    [Fact]
+    public void Amplification_refuses_what_it_cannot_do_in_one_sentence()
+    {
+        var amplification = new SignalSettings { Kind = SignalSettings.Amplification };
+        var both = Assert.Throws<UserError>(() => new Ppo(TinyWorlds.ThreeByThree(), 1, TinyWorlds.Fast(), TinyWorlds.SmallMaze,
+            transparency: new TransparencyTrainingSettings { Aux = TransparencyTrainingSettings.ImitateIntended }, signal: amplification));
+        Assert.Contains("signal.kind is 'amplification' and transparency.aux is 'imitate_intended'", both.Message);
+        var depth = Assert.Throws<UserError>(() => (amplification with { AmplificationDepth = 0 }).Validate("signal settings"));
+        Assert.Contains("signal.amplification_depth is 0", depth.Message);
+        var keys = WorldCatalog.Get("keys-and-chests");
+        var collected = Assert.Throws<UserError>(() => new Ppo(keys.Split("train"), 1, TinyWorlds.Fast(), TinyWorlds.SmallMaze, signal: amplification));
+        Assert.Contains("use signal.kind: world for this world", collected.Message);
+        foreach (var m in new[] { both.Message, depth.Message, collected.Message }) Assert.DoesNotContain("\n", m);
     }
 }

@@ -23,7 +23,7 @@ public static class ProposalsVerb
         var jobs = new Option<int>("--jobs") { Description = "local worker processes (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount }.Within(1, 4096);
         var dryRun = new Option<bool>("--dry-run") { Description = "list the proposals, their procedures and what each axis measures; train and store nothing" };
         var outDir = new Option<string>("--out") { Description = "directory for study.html with the proposals table and plot", DefaultValueFactory = _ => "mesalab-proposals" }.NotBlank();
-        var cmd = new Command("proposals", "compare training proposals (plain RL, randomized levels, regret-based level replay, reward modeling, approval, transparency) on outer alignment, inner alignment, training and performance competitiveness, over seeds");
+        var cmd = new Command("proposals", "compare training proposals (plain RL, randomized levels, regret-based level replay, reward modeling, approval, imitative amplification, transparency) on outer alignment, inner alignment, training and performance competitiveness, over seeds");
         cmd.Arguments.Add(file);
         ConfigAliases.AddTo(cmd, Aliases);
         foreach (var o in new Option[] { jobs, dryRun, outDir, CommonOptions.Workspace(), CommonOptions.Set() }) cmd.Options.Add(o);
@@ -79,5 +79,12 @@ public static class ProposalsVerb
         o.WriteLine();
         o.WriteLine($"axes (competitiveness relative to {d.Baseline}):");
         foreach (var a in d.Axes) o.WriteLine($"  {a.Axis}: {a.Measures}");
+        o.WriteLine();
+        if (d.NotOnThisWorld.Count == 0) o.WriteLine($"every proposal in the catalogue runs on {d.World}.");
+        else
+        {
+            o.WriteLine($"not on {d.World} (refused if included):");
+            foreach (var r in d.NotOnThisWorld) o.WriteLine($"  {r.Reason}");
+        }
     }
 }

@@ -54,6 +54,12 @@ public static class ProposalCatalog
             "Per-action approval from an overseer who plans, and myopia (γ = 0).",
             "The overseer's approval is exact and free of manipulation; there is no notion of the agent influencing its overseer.",
             "{ signal.kind: approval, ppo.gamma: 0 }", "an approval of one move"),
+        new("imitative-amplification", "Imitative amplification (a toy HCH)",
+            "Amplify an overseer by letting it consult copies of the current model on sub-questions, train the model to imitate the amplified overseer (distillation), and repeat (iterated amplification; HCH is its limit).",
+            "No reward: at every visited state the overseer answers 'which move now, and how good is it?' by naming the move to the exit itself when it is adjacent, else by asking a copy of the current model, for each open move, to walk on from the cell that move leads to by its own greedy moves (at most amplification_depth + 1 model calls, each giving a move and a value) and answering the move with the best discounted estimate along its copy's walk (reaching the exit, or γ^k times the model's value where it stood; deferring to the model when none is above 0); the policy head is trained by cross-entropy on the answered moves and the value head on the answered values, with no policy-gradient term, and every update's model is the one the next rollout's overseer consults.",
+            "Decomposition of a question into sub-questions answered by copies of the current model, an overseer who combines their answers with one cheap step of its own, distillation by imitation, and iteration (each update is one amplify-then-distill step).",
+            "The decomposition is fixed and tiny (one sub-question per move, answered by a walk); the overseer recognises the exit exactly, so it knows the intended goal when it sees it; sub-questions go to greedy copies of one network, not to a tree of humans; no recursion of the overseer's own reasoning beyond the walk.",
+            "{ signal.kind: amplification }", "an amplified answer to 'which move now?' (its model calls are counted as model_queries)"),
         new("transparency", "Transparency-augmented training",
             "Use transparency tools during training to reward the model for internals that represent the intended goal.",
             "PPO on the world's reward plus an auxiliary loss: a linear probe on body.features decodes the first move toward the intended goal, on observations with the proxy moved to a random cell (transparency.aux: intended_goal).",
@@ -70,6 +76,33 @@ public static class ProposalCatalog
 
     /// <summary>The baseline the competitiveness axes are relative to.</summary>
     public static Proposal Baseline => All[0];
+
+    /// <summary>
+    /// Why a proposal cannot run on the experiment's world, in one sentence, or null when it can: the ones that plan
+    /// toward the intended goal cell need worlds whose base and intended objectives are goal cells marked by objects, and
+    /// the ones that move the proxy need the world's <c>randomized_fraction</c> parameter.
+    /// </summary>
+    public static string? Refusal(Proposal p, ExperimentConfig config)
+    {
+        var split = config.TrainSplit;
+        var world = split.World;
+        if (p.Set.Contains(DisambiguatingSplit, StringComparison.Ordinal) && !world.Parameters.Any(x => x.Name == "randomized_fraction"))
+            return $"{p.Name} trains on levels with the proxy moved on a fraction of them (randomized_fraction), which world '{world.Name}' does not have.";
+        if (!p.NeedsGoalCells) return null;
+        var baseObjective = world.BaseObjective(split);
+        var intended = world.IntendedObjective(split);
+        if (baseObjective.Kind == Worlds.ObjectiveKind.Reach && intended.Kind == Worlds.ObjectiveKind.Reach && intended.Object != Worlds.CellObject.None) return null;
+        string why = p.Name switch
+        {
+            "regret-replay" => "its adversary scores levels by exact regret, which MesaLab computes from a shortest path to one goal cell, and no optimal return is computed for",
+            "reward-modeling" => "its reward features and its overseer's preferences measure progress toward one goal cell, which there is none of in",
+            "approval-myopic" => "its overseer approves moves on a shortest path to one goal cell, which there is none of in",
+            "imitative-amplification" => "its overseer recognises one goal cell (the exit) when a consulted copy enters it, which there is none of in",
+            "transparency" or "transparency-control" => "its labels are the first move toward one goal cell, which there is none of in",
+            _ => "it plans toward one goal cell, which there is none of in",
+        };
+        return $"{p.Name} cannot run on world '{world.Name}': {why} a world whose intended objective is '{intended.Name}' (base objective '{baseObjective.Name}').";
+    }
 
     public static Proposal? Find(string name) => All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -47,6 +47,10 @@ public static class ProposalFigures
         {
             case SignalSettings.Approval:
                 return (new ApprovalReward(split.World.IntendedObjective(split)), gamma);
+            case SignalSettings.Amplification:
+                // The imitation target at its fixed point (the consulted model already follows the overseer's route):
+                // the overseer's shortest route to the exit, a per-move target, so planned with γ = 0.
+                return (new ApprovalReward(split.World.IntendedObjective(split)), 0);
             case SignalSettings.RewardModel:
                 var stored = run.Store.Results(run.Id, kind: ResultKinds.TrainingSignal).LastOrDefault()
                              ?? throw new UserError($"{run.Label} trained on a reward model but stored no {ResultKinds.TrainingSignal} document; it did not complete.");

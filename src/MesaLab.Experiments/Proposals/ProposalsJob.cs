@@ -7,9 +7,14 @@ using MesaLab.Store;
 public sealed record ProposalListing(string Name, string Title, string Idea, string Procedure, string Keeps, string Loses, string? Overseer, string Set,
     IReadOnlyList<string> Jobs);
 
-/// <summary>What <c>mesalab proposals --dry-run</c> prints: the study it would run, every proposal, and what each axis measures.</summary>
+/// <summary>A catalogue proposal that cannot run on the planned world, and why (one sentence).</summary>
+public sealed record RefusedProposal(string Name, string Reason);
+
+/// <summary>What <c>mesalab proposals --dry-run</c> prints: the study it would run, every proposal, what each axis measures,
+/// and the catalogue proposals that cannot run on this world.</summary>
 public sealed record ProposalsDryRun(string Study, string World, string TrainSplit, string DeploySplit, double DisambiguatingFraction,
-    IReadOnlyList<long> Seeds, string Baseline, IReadOnlyList<ProposalListing> Proposals, IReadOnlyList<AxisDefinition> Axes, int Jobs, long StepsPerJob);
+    IReadOnlyList<long> Seeds, string Baseline, IReadOnlyList<ProposalListing> Proposals, IReadOnlyList<AxisDefinition> Axes, int Jobs, long StepsPerJob,
+    IReadOnlyList<RefusedProposal> NotOnThisWorld);
 
 /// <summary>What running the proposals did: the study run and its report.</summary>
 public sealed record ProposalsResult(StudyRunResult Run, string ReportPath, ProposalComparisonData? Comparison);
@@ -29,7 +34,8 @@ public static class ProposalsJob
             [.. plan.Proposals.Select(p => new ProposalListing(p.Proposal.Name, p.Proposal.Title, p.Proposal.Idea, p.Proposal.Procedure, p.Proposal.Keeps,
                 p.Proposal.Loses, p.Proposal.Overseer, p.Set, [.. plan.Study.Jobs.Where(j => j.Procedure == p.Proposal.Name).Select(j => j.Job)]))],
             [.. ProposalAxisDefinitions.All.Select(a => new AxisDefinition(a.Axis, a.Measures))],
-            plan.Study.Jobs.Count, plan.Study.Jobs.Count == 0 ? 0 : plan.Study.Jobs[0].Config.Section<Learning.PpoSettings>().TotalSteps);
+            plan.Study.Jobs.Count, plan.Study.Jobs.Count == 0 ? 0 : plan.Study.Jobs[0].Config.Section<Learning.PpoSettings>().TotalSteps,
+            [.. plan.Refused.Select(r => new RefusedProposal(r.Name, r.Reason))]);
     }
 
     public static ProposalsResult Run(IRunStore store, ProposalsPlan plan, int workers, MesalabCommand command, string? workspace, string outDirectory,

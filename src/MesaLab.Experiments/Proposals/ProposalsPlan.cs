@@ -28,6 +28,10 @@ public sealed class ProposalsPlan
 
     public StudyPlan Study { get; }
 
+    /// <summary>Every catalogue proposal that cannot run on this experiment's world, with the sentence saying why.</summary>
+    public IReadOnlyList<(string Name, string Reason)> Refused =>
+        [.. ProposalCatalog.All.Select(p => (p.Name, Reason: ProposalCatalog.Refusal(p, StudyConfig))).Where(x => x.Reason is not null).Select(x => (x.Name, x.Reason!))];
+
     public static ProposalsPlan Of(ExperimentConfig config)
     {
         if (config.RawSection("study") is { IsNull: false } study)
@@ -50,15 +54,8 @@ public sealed class ProposalsPlan
             throw new UserError($"{seedsNode?.Location.ToString() ?? config.Source}: proposals.seeds is empty; give the seeds every proposal is trained with, e.g. seeds: [1, 2, 3, 4, 5].");
         string train = config.TrainSplitName;
         bool needsSplit = names.Any(p => p.Set.Contains(ProposalCatalog.DisambiguatingSplit, StringComparison.Ordinal));
-        if (needsSplit && !config.TrainSplit.World.Parameters.Any(p => p.Name == "randomized_fraction"))
-            throw new UserError($"{includeNode?.Location.ToString() ?? config.Source}: randomized-levels and regret-replay move the proxy on a fraction of levels (randomized_fraction), which world '{config.World.Name}' does not have; leave them out of proposals.include for this world.");
-
-        var split = config.TrainSplit;
-        var baseObjective = split.World.BaseObjective(split);
-        var intended = split.World.IntendedObjective(split);
-        var planning = names.Where(p => p.NeedsGoalCells).Select(p => p.Name).ToList();
-        if (planning.Count > 0 && !(baseObjective.Kind == Worlds.ObjectiveKind.Reach && intended.Kind == Worlds.ObjectiveKind.Reach && intended.Object != Worlds.CellObject.None))
-            throw new UserError($"{includeNode?.Location.ToString() ?? config.Source}: {string.Join(", ", planning)} plan toward the intended goal cell, but world '{config.World.Name}' rewards '{baseObjective.Name}' (not one goal cell marked by an object); on this world include only plain-rl and randomized-levels.");
+        if (names.Select(p => ProposalCatalog.Refusal(p, config)).FirstOrDefault(r => r is not null) is { } refusal)
+            throw new UserError($"{includeNode?.Location.ToString() ?? config.Source}: {refusal.TrimEnd('.')}; leave it out of proposals.include for this world (`mesalab proposals --dry-run` lists which proposals run on it).");
 
         string fraction = settings.DisambiguatingFraction.ToString("R", CultureInfo.InvariantCulture);
         var planned = names.Select(p => new PlannedProposal(p, p.Set.Replace("{fraction}", fraction).Replace("{train}", train))).ToList();

@@ -10,7 +10,9 @@ using MesaLab.Worlds;
 /// <param name="Weights">The reward model's fitted weights, in feature order (empty otherwise).</param>
 /// <param name="OverseerQueries">Questions the overseer answered: approvals (one per step) or preference comparisons.</param>
 /// <param name="Gamma">The discount training used (what the signal is optimized with).</param>
-public sealed record SignalSummary(string Kind, IReadOnlyList<string> Features, IReadOnlyList<double> Weights, long OverseerQueries, int Rounds, double Gamma);
+/// <param name="ModelQueries">Amplification: calls to copies of the model the overseer's answers used (0 otherwise).</param>
+public sealed record SignalSummary(string Kind, IReadOnlyList<string> Features, IReadOnlyList<double> Weights, long OverseerQueries, int Rounds, double Gamma,
+    long ModelQueries = 0);
 
 /// <summary>A reward model's training data and state, for checkpoints.</summary>
 public sealed record SignalState
@@ -20,6 +22,7 @@ public sealed record SignalState
     public bool[] Answers { get; init; } = [];
     public int Rounds { get; init; }
     public long Queries { get; init; }
+    public long ModelQueries { get; init; }
     public string Rng { get; init; } = "";
 }
 
@@ -30,7 +33,8 @@ public sealed record SignalState
 /// transition's features and the overseer's hidden score; in a feedback round it asks the overseer to compare random
 /// pairs of segments (consecutive steps of one instance), flips each answer with the noise rate, refits the
 /// Bradley–Terry model on every answer so far, and pays w·φ with w scaled to max |wₖ| = 1 (the scale of a
-/// Bradley–Terry fit carries the noise, not the objective).
+/// Bradley–Terry fit carries the noise, not the objective). Amplification pays nothing (its policy learns by imitation,
+/// <see cref="AmplificationLoss"/>); the signal only counts the amplified overseer's answers and model calls.
 /// </summary>
 public sealed class TrainingSignal
 {
@@ -89,18 +93,31 @@ public sealed class TrainingSignal
     /// <summary>Questions the overseer has answered so far.</summary>
     public long Queries { get; private set; }
 
+    /// <summary>Amplification: calls to copies of the model the overseer's answers have used so far.</summary>
+    public long ModelQueries { get; private set; }
+
+    /// <summary>Amplification: counts one answer of the amplified overseer and the model calls it used.</summary>
+    internal void CountAmplified(int modelCalls)
+    {
+        Queries++;
+        ModelQueries += modelCalls;
+    }
+
     /// <summary>The reward model's weights now (scaled so the largest magnitude is 1; zero before the first round).</summary>
     public IReadOnlyList<double> Weights => Scaled();
 
-    /// <summary>The signal as a reward on transitions (for planning with it: outer alignment).</summary>
+    /// <summary>The signal as a reward on transitions (for planning with it: outer alignment). For amplification it is the
+    /// imitation target at its fixed point (a model that already follows the overseer's route): the overseer's shortest
+    /// route to the exit, as approval with γ = 0.</summary>
     public TransitionReward Reward => features is null ? new ApprovalReward(intended) : new LinearFeatureReward(features, Scaled());
 
     public SignalSummary Summary(double gamma) =>
-        new(settings.Kind, features?.Names ?? [], features is null ? [] : Scaled(), Queries, rounds, gamma);
+        new(settings.Kind, features?.Names ?? [], features is null ? [] : Scaled(), Queries, rounds, gamma, ModelQueries);
 
     /// <summary>Records transitions <c>row … row + batch.Count − 1</c> (the moves about to be taken) before the worlds step.</summary>
     public void Record(WorldBatch batch, ReadOnlySpan<Move> moves, int row)
     {
+        if (settings.Kind == SignalSettings.Amplification) return;
         for (int i = 0; i < batch.Count; i++)
         {
             var level = batch.Levels[i];
@@ -190,6 +207,7 @@ public sealed class TrainingSignal
         Answers = [.. answers],
         Rounds = rounds,
         Queries = Queries,
+        ModelQueries = ModelQueries,
         Rng = Convert.ToBase64String(MemoryMarshal.AsBytes(MemoryMarshal.CreateReadOnlySpan(ref rng, 1))),
     }, MesaLabJson.Compact);
 
@@ -201,6 +219,7 @@ public sealed class TrainingSignal
         answers.Clear(); answers.AddRange(s.Answers);
         rounds = s.Rounds;
         Queries = s.Queries;
+        ModelQueries = s.ModelQueries;
         rng = MemoryMarshal.Read<Rng>(Convert.FromBase64String(s.Rng));
     }
 }

@@ -53,7 +53,7 @@ public sealed class ProposalsTests : IDisposable
     public void The_shipped_proposals_file_plans_the_comparison_at_two_percent()
     {
         var plan = ProposalsPlan.Of(ExperimentConfig.Load(Path.Combine(RepoRoot(), "configs", "proposals.yaml")));
-        Assert.Equal(("proposals-green-arrow", 35), (plan.Study.Name, plan.Study.Jobs.Count));
+        Assert.Equal(("proposals-green-arrow", 40), (plan.Study.Name, plan.Study.Jobs.Count));
     }
 
     [Fact]
@@ -67,10 +67,18 @@ public sealed class ProposalsTests : IDisposable
         Assert.Contains("study: section", Refused("study:\n  seeds: [1]\n"));
         Assert.Contains("proposals.seeds is empty", Refused("proposals:\n  seeds: []\n"));
         Assert.Contains("twice", Refused("proposals:\n  include: [approval-myopic, approval-myopic]\n"));
-        Assert.Contains("include only plain-rl and randomized-levels", Refused("world: keys-and-chests\nproposals:\n  include: [randomized-levels, regret-replay]\n"));
-        Assert.Equal(2, Plan("world: keys-and-chests\nproposals:\n  include: [randomized-levels]\n").Proposals.Count);
+        var keys = Refused("world: keys-and-chests\nproposals:\n  include: [randomized-levels, regret-replay]\n");
+        Assert.Contains("proposals.yaml:3: regret-replay cannot run on world 'keys-and-chests'", keys);
+        Assert.Contains("leave it out of proposals.include", keys);
+        var onKeys = Plan("world: keys-and-chests\nproposals:\n  include: [randomized-levels]\n");
+        Assert.Equal(2, onKeys.Proposals.Count);
+        // Every catalogue proposal either runs on keys and chests or is listed with its reason; only the two that plan nothing toward a goal cell run.
+        Assert.Equal(["regret-replay", "reward-modeling", "approval-myopic", "imitative-amplification", "transparency", "transparency-control"],
+            onKeys.Refused.Select(r => r.Name));
+        Assert.Empty(Plan("proposals:\n  include: [randomized-levels]\n").Refused);
+        Assert.Contains("amplification", Refused("world: keys-and-chests\nproposals:\n  include: [imitative-amplification]\n"));
         Assert.Contains("proposals.disambiguating_fraction", Refused("proposals:\n  disambiguating_fraction: 2\n"));
-        foreach (var m in new[] { unknown }) Assert.DoesNotContain("\n", m);
+        foreach (var m in new[] { unknown, keys }) Assert.DoesNotContain("\n", m);
     }
 
     [Fact]

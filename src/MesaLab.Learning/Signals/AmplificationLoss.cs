@@ -1,0 +1,159 @@
+namespace MesaLab.Learning;
+
+using System.Runtime.InteropServices;
+using MesaLab.Worlds;
+using TorchSharp;
+using static TorchSharp.torch;
+
+/// <summary>
+/// Imitative amplification's distillation step (<c>signal.kind: amplification</c>): during each rollout, every visited
+/// state is labelled with the answer of the amplified overseer (<see cref="Amplifier"/>) that consults copies of the
+/// model as it is in this rollout; the update then trains the policy head by cross-entropy on those labels (its weight
+/// <c>imitation_weight</c>) and the value head toward the overseer's value answers (PPO's value loss with these as its
+/// returns; <see cref="Ppo"/> clears the advantages, so there is no policy-gradient term). The next rollout's overseer consults the model the update produced, so every update is one
+/// iteration of amplify-then-distill. The model's greedy move at every cell of a level is computed once per level and
+/// rollout (one batched forward pass with the agent placed on each cell); the overseer's query count is one per
+/// label and the model-call count is the calls its answer used (<see cref="TrainingSignal.ModelQueries"/>).
+/// </summary>
+public sealed class AmplificationLoss : IAuxiliaryLoss
+{
+    private const long Ignore = -100;
+
+    private readonly SignalSettings settings;
+    private readonly TrainingSignal signal;
+    private readonly CandidateObjective intended;
+    private readonly Tensor envObs;
+    private readonly long[] labels;
+    private readonly float[] valueTargets;
+    private readonly long[] tableLevel;
+    private readonly int[][] modelMove;
+    private readonly float[][] modelValue;
+    private readonly double gamma;
+    private readonly int[] exitCell;
+    private readonly Tensor tLabels;
+    private readonly Scalar oneS, ignoreS, weightS;
+    private readonly Device device;
+    private readonly ActorCritic network;
+    private bool uploaded;
+    private double lossSum, accuracySum;
+    private int minibatches;
+
+    public AmplificationLoss(SignalSettings settings, TrainingSignal signal, Split split, ActorCritic network, Tensor envObs, int instances, int transitions, double gamma, Device device)
+    {
+        if (settings.Kind != SignalSettings.Amplification) throw new ArgumentException("signal.kind is not amplification.", nameof(settings));
+        if (network.IsRecurrent)
+            throw new UserError("signal.kind is 'amplification', which consults the model on single observations and needs a feed-forward network; set network.recurrent: false or choose another signal.kind.");
+        this.settings = settings;
+        this.signal = signal;
+        this.network = network;
+        this.envObs = envObs;
+        this.device = device;
+        intended = split.World.IntendedObjective(split);
+        this.gamma = gamma;
+        labels = new long[transitions];
+        valueTargets = new float[transitions];
+        modelValue = new float[instances][];
+        tableLevel = new long[instances];
+        modelMove = new int[instances][];
+        exitCell = new int[instances];
+        tLabels = zeros(transitions, dtype: ScalarType.Int64).DetachFromDisposeScope();
+        oneS = 1.0.ToScalar(); ignoreS = Ignore.ToScalar(); weightS = settings.ImitationWeight.ToScalar();
+    }
+
+    public void Record(WorldBatch batch, int row)
+    {
+        uploaded = false;
+        // A new rollout consults the model the last update produced.
+        if (row == 0) Array.Fill(tableLevel, long.MinValue);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var level = batch.Levels[i];
+            if (tableLevel[i] != batch.EpisodeLevelIndex[i] || batch.StepCount[i] == 0)
+            {
+                (modelMove[i], modelValue[i]) = Consult(batch, i);
+                exitCell[i] = level.Find(intended.Object);
+                tableLevel[i] = batch.EpisodeLevelIndex[i];
+            }
+            var (move, value, calls) = Amplifier.Answer(level, exitCell[i], modelMove[i], modelValue[i], batch.AgentCell[i], settings.AmplificationDepth, gamma);
+            labels[row + i] = move < 0 ? Ignore : move;
+            valueTargets[row + i] = move < 0 ? modelValue[i][batch.AgentCell[i]] : (float)value;
+            if (move >= 0) signal.CountAmplified(calls);
+        }
+    }
+
+    /// <summary>The amplified overseer's value answers for the rollout's transitions (time-major): the value head's targets.</summary>
+    public ReadOnlySpan<float> ValueTargets => valueTargets;
+
+    /// <summary>The model's greedy move and value at every cell of instance <paramref name="i"/>'s level: its current observation with the agent moved to each cell.</summary>
+    private (int[] Moves, float[] Values) Consult(WorldBatch batch, int i)
+    {
+        var level = batch.Levels[i];
+        int cells = level.CellCount, size = batch.ObservationSize, plane = batch.CanvasWidth * batch.CanvasHeight;
+        var all = MemoryMarshal.Cast<byte, float>(envObs.bytes).Slice(i * size, size);
+        var obs = new float[cells * size];
+        int agentPlane = World.AgentChannel * plane;
+        for (int c = 0; c < cells; c++)
+        {
+            var o = obs.AsSpan(c * size, size);
+            all.CopyTo(o);
+            o.Slice(agentPlane, plane).Clear();
+            o[agentPlane + (level.Y(c) + batch.OffsetY[i]) * batch.CanvasWidth + level.X(c) + batch.OffsetX[i]] = 1f;
+        }
+        var moves = new int[cells];
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = tensor(obs, [cells, batch.Channels, batch.CanvasHeight, batch.CanvasWidth]).to(device);
+        var (logits, value, _) = network.Forward(x);
+        var best = logits.argmax(1).cpu();
+        var span = MemoryMarshal.Cast<byte, long>(best.bytes);
+        for (int c = 0; c < cells; c++) moves[c] = (int)span[c];
+        var values = new float[cells];
+        MemoryMarshal.Cast<byte, float>(value.reshape(-1).cpu().contiguous().bytes)[..cells].CopyTo(values);
+        return (moves, values);
+    }
+
+    public Tensor Loss(ActorCritic network, Tensor observations, Tensor transitions)
+    {
+        if (!uploaded)
+        {
+            MemoryMarshal.AsBytes(labels.AsSpan()).CopyTo(tLabels.bytes);
+            uploaded = true;
+        }
+        var logits = network.Forward(observations).Logits;
+        var target = tLabels.index_select(0, transitions.cpu()).to(device);
+        var valid = (target != ignoreS).to(ScalarType.Float32);
+        var perSample = nn.functional.cross_entropy(logits, target, ignore_index: Ignore, reduction: nn.Reduction.None);
+        var count = valid.sum().clamp_min(oneS);
+        var ce = (perSample * valid).sum() / count;
+        using (no_grad())
+        {
+            var right = ((logits.argmax(1) == target).to(ScalarType.Float32) * valid).sum() / count;
+            lossSum += ce.item<float>();
+            accuracySum += right.item<float>();
+            minibatches++;
+        }
+        GC.KeepAlive(this);
+        return ce * weightS;
+    }
+
+    public void AfterStep() { }
+
+    public (double Loss, double Accuracy) TakeMetrics()
+    {
+        var m = minibatches == 0 ? (double.NaN, double.NaN) : (lossSum / minibatches, accuracySum / minibatches);
+        lossSum = accuracySum = 0;
+        minibatches = 0;
+        return m;
+    }
+
+    /// <summary>No state of its own (one version byte): the labels are recomputed from the model in every rollout, the counts live in the signal.</summary>
+    public byte[] SaveState() => [1];
+
+    public void LoadState(byte[] state) { }
+
+    public void Dispose()
+    {
+        tLabels.Dispose();
+        foreach (var x in new[] { oneS, ignoreS, weightS }) x.Dispose();
+    }
+}
