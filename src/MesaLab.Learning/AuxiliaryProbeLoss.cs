@@ -43,7 +43,7 @@ public interface IAuxiliaryLoss : IDisposable
 public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
 {
     private const ulong CounterfactualStream = 0xA0C5_1A7E_0000_0002UL;
-    private const long Ignore = -100;
+    private const long Ignore = MaskedMoveLoss.Ignore;
 
     private readonly TransparencyTrainingSettings settings;
     private readonly bool penalize;
@@ -54,15 +54,14 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
     private readonly Linear head;
     private readonly ScalarSafeAdam optimizer;
     // Long-lived Scalars: an implicit conversion would make a temporary a concurrent garbage collection may free mid-call.
-    private readonly Scalar zeroS, oneS, twoS, ignoreS, weightS;
+    private readonly Scalar zeroS, twoS, weightS;
+    private readonly MaskedMoveLoss moves = new();
     private readonly long[] labels, proxyPositions;
     private readonly Tensor tLabels, tPositions;
     private int[] distance, queue;
     private readonly Device device;
     private Rng rng;
     private bool uploaded;
-    private double lossSum, accuracySum;
-    private int minibatches;
 
     public AuxiliaryProbeLoss(TransparencyTrainingSettings settings, Split split, ActorCritic network, Tensor sampleObservations,
         int transitions, ulong seed, Device device)
@@ -109,7 +108,7 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
         }
         head.to(device);
         optimizer = new ScalarSafeAdam(head.parameters(), settings.ProbeLearningRate);
-        zeroS = 0L.ToScalar(); oneS = 1.0.ToScalar(); twoS = 2.0.ToScalar(); ignoreS = Ignore.ToScalar(); weightS = settings.Weight.ToScalar();
+        zeroS = 0L.ToScalar(); twoS = 2.0.ToScalar(); weightS = settings.Weight.ToScalar();
         labels = new long[transitions];
         proxyPositions = new long[transitions];
         tLabels = zeros(transitions, dtype: ScalarType.Int64).DetachFromDisposeScope();
@@ -215,17 +214,7 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
             logits = head.call(features);
         }
         var target = tLabels.index_select(0, transitions.cpu()).to(device);
-        var valid = (target != ignoreS).to(ScalarType.Float32);
-        var perSample = nn.functional.cross_entropy(logits, target, ignore_index: Ignore, reduction: nn.Reduction.None);
-        var count = valid.sum().clamp_min(oneS);
-        var ce = (perSample * valid).sum() / count;
-        using (no_grad())
-        {
-            var right = ((logits.argmax(1) == target).to(ScalarType.Float32) * valid).sum() / count;
-            lossSum += ce.item<float>();
-            accuracySum += right.item<float>();
-            minibatches++;
-        }
+        var ce = moves.Loss(logits, target);
         GC.KeepAlive(this);   // the Scalar fields must outlive the native calls that read them
         return ce * weightS;
     }
@@ -236,13 +225,7 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
         if (!imitate) optimizer.Step();
     }
 
-    public (double Loss, double Accuracy) TakeMetrics()
-    {
-        var m = minibatches == 0 ? (double.NaN, double.NaN) : (lossSum / minibatches, accuracySum / minibatches);
-        lossSum = accuracySum = 0;
-        minibatches = 0;
-        return m;
-    }
+    public (double Loss, double Accuracy) TakeMetrics() => moves.TakeMetrics();
 
     public byte[] SaveState()
     {
@@ -270,6 +253,7 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
         tPositions.Dispose();
         optimizer.Dispose();
         head.Dispose();
-        foreach (var x in new[] { zeroS, oneS, twoS, ignoreS, weightS }) x.Dispose();
+        foreach (var x in new[] { zeroS, twoS, weightS }) x.Dispose();
+        moves.Dispose();
     }
 }

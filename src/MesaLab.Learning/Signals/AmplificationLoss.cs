@@ -17,7 +17,7 @@ using static TorchSharp.torch;
 /// </summary>
 public sealed class AmplificationLoss : IAuxiliaryLoss
 {
-    private const long Ignore = -100;
+    private const long Ignore = MaskedMoveLoss.Ignore;
 
     private readonly SignalSettings settings;
     private readonly TrainingSignal signal;
@@ -31,12 +31,11 @@ public sealed class AmplificationLoss : IAuxiliaryLoss
     private readonly double gamma;
     private readonly int[] exitCell;
     private readonly Tensor tLabels;
-    private readonly Scalar oneS, ignoreS, weightS;
+    private readonly Scalar weightS;
+    private readonly MaskedMoveLoss moves = new();
     private readonly Device device;
     private readonly ActorCritic network;
     private bool uploaded;
-    private double lossSum, accuracySum;
-    private int minibatches;
 
     public AmplificationLoss(SignalSettings settings, TrainingSignal signal, Split split, ActorCritic network, Tensor envObs, int instances, int transitions, double gamma, Device device)
     {
@@ -57,7 +56,7 @@ public sealed class AmplificationLoss : IAuxiliaryLoss
         modelMove = new int[instances][];
         exitCell = new int[instances];
         tLabels = zeros(transitions, dtype: ScalarType.Int64).DetachFromDisposeScope();
-        oneS = 1.0.ToScalar(); ignoreS = Ignore.ToScalar(); weightS = settings.ImitationWeight.ToScalar();
+        weightS = settings.ImitationWeight.ToScalar();
     }
 
     public void Record(WorldBatch batch, int row)
@@ -121,30 +120,14 @@ public sealed class AmplificationLoss : IAuxiliaryLoss
         }
         var logits = network.Forward(observations).Logits;
         var target = tLabels.index_select(0, transitions.cpu()).to(device);
-        var valid = (target != ignoreS).to(ScalarType.Float32);
-        var perSample = nn.functional.cross_entropy(logits, target, ignore_index: Ignore, reduction: nn.Reduction.None);
-        var count = valid.sum().clamp_min(oneS);
-        var ce = (perSample * valid).sum() / count;
-        using (no_grad())
-        {
-            var right = ((logits.argmax(1) == target).to(ScalarType.Float32) * valid).sum() / count;
-            lossSum += ce.item<float>();
-            accuracySum += right.item<float>();
-            minibatches++;
-        }
+        var ce = moves.Loss(logits, target);
         GC.KeepAlive(this);
         return ce * weightS;
     }
 
     public void AfterStep() { }
 
-    public (double Loss, double Accuracy) TakeMetrics()
-    {
-        var m = minibatches == 0 ? (double.NaN, double.NaN) : (lossSum / minibatches, accuracySum / minibatches);
-        lossSum = accuracySum = 0;
-        minibatches = 0;
-        return m;
-    }
+    public (double Loss, double Accuracy) TakeMetrics() => moves.TakeMetrics();
 
     /// <summary>No state of its own (one version byte): the labels are recomputed from the model in every rollout, the counts live in the signal.</summary>
     public byte[] SaveState() => [1];
@@ -154,6 +137,7 @@ public sealed class AmplificationLoss : IAuxiliaryLoss
     public void Dispose()
     {
         tLabels.Dispose();
-        foreach (var x in new[] { oneS, ignoreS, weightS }) x.Dispose();
+        weightS.Dispose();
+        moves.Dispose();
     }
 }
