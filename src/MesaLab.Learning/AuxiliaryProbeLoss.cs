@@ -39,6 +39,11 @@ public interface IAuxiliaryLoss : IDisposable
 /// <c>penalize_proxy</c> decodes the proxy's goal with a gradient-reversal layer between network and probe, so the probe
 /// minimizes its loss while the network maximizes it (the network is penalized for representing the proxy).
 /// With <c>counterfactual_proxy</c> the probe sees each rollout observation with the proxy moved to a random other cell.
+/// On a world whose intended objective is chests opened with keys (keys-and-chests) the label is the first move of the
+/// scripted overseer's route (<see cref="ChestOverseer"/>: toward the nearest key when empty-handed, the nearest chest
+/// when holding one), read from the live objects and keys held, on the real observation: the proxy (keys) is instrumental
+/// to opening chests, so moving keys would change the intended route, and <c>counterfactual_proxy</c> and
+/// <c>penalize_proxy</c> are refused there.
 /// </summary>
 public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
 {
@@ -48,6 +53,7 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
     private readonly TransparencyTrainingSettings settings;
     private readonly bool penalize;
     private readonly bool imitate;
+    private readonly bool collected;   // chests opened with keys: labels from the overseer's plan (ChestOverseer)
     private readonly CandidateObjective intended;
     private readonly CandidateObjective? proxy;
     private readonly int proxyChannel;
@@ -76,7 +82,10 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
         if (network.IsRecurrent)
             throw new UserError($"transparency.aux is '{settings.Aux}', which needs a feed-forward network; set network.recurrent: false or transparency.aux: none.");
         intended = world.IntendedObjective(split);
-        if (intended.Kind != ObjectiveKind.Reach || intended.Object == CellObject.None)
+        collected = ChestOverseer.Plans(intended);
+        if (collected && (penalize || settings.CounterfactualProxy))
+            throw new UserError($"transparency.{(penalize ? "aux" : "counterfactual_proxy")} is '{(penalize ? settings.Aux : "true")}', but on world '{world.Name}' the intended objective ('{intended.Name}') is collected and its proxy (keys) is instrumental to it, so there is no proxy goal to decode and moving the proxy would change the intended route; use transparency.aux: intended_goal or imitate_intended with counterfactual_proxy: false.");
+        if (!collected && (intended.Kind != ObjectiveKind.Reach || intended.Object == CellObject.None))
             throw new UserError($"transparency.aux is '{settings.Aux}', but the intended objective of world '{world.Name}' ('{intended.Name}') is not one goal cell marked by an object; use transparency.aux: none for this world.");
         proxy = world.Candidates.FirstOrDefault(c => c.Name != intended.Name && c.Kind == ObjectiveKind.Reach && c.Object is not (CellObject.None or CellObject.Lava));
         proxyChannel = proxy is null ? -1 : World.CommonChannels.Count + world.ObjectChannels.ToList().FindIndex(o => o.Object == proxy.Object);
@@ -121,6 +130,9 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
     /// <summary>Units of the probed layer per sample.</summary>
     public long Width { get; }
 
+    /// <summary>The labels recorded so far this rollout, per transition (<see cref="MaskedMoveLoss.Ignore"/> where there is none).</summary>
+    internal ReadOnlySpan<long> Labels => labels;
+
     /// <summary>The probe head (Width → 4 moves).</summary>
     public Linear Head => head;
 
@@ -131,6 +143,13 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
         {
             var level = batch.Levels[i];
             int agent = batch.AgentCell[i], n = level.CellCount;
+            if (collected)
+            {
+                if (distance.Length < n) { distance = new int[n]; queue = new int[n]; }
+                var move = ChestOverseer.FirstMove(level, batch.LiveObjects(i), agent, batch.KeysHeld[i], distance, queue);
+                labels[row + i] = move is null ? Ignore : (long)move.Value;
+                continue;
+            }
             int goal = level.Find(intended.Object);
             int proxyCell;
             if (settings.CounterfactualProxy)

@@ -10,10 +10,21 @@ namespace MesaLab.Experiments;
 /// <param name="Set">The procedure's changes to the experiment (YAML mapping; <c>{fraction}</c> is the disambiguating fraction and
 /// <c>{train}</c> the experiment's train split).</param>
 /// <param name="Overseer">What one overseer query is (null: the proposal asks no overseer).</param>
-public sealed record Proposal(string Name, string Title, string Idea, string Procedure, string Keeps, string Loses, string Set, string? Overseer)
+/// <param name="CollectedSet">The changes on a world whose intended objective is chests opened with keys, when they differ from <paramref name="Set"/>.</param>
+public sealed record Proposal(string Name, string Title, string Idea, string Procedure, string Keeps, string Loses, string Set, string? Overseer,
+    string? CollectedSet = null)
 {
     /// <summary>Its training plans toward the intended goal cell (regret, approval, reward features, probe labels), so the world's objectives must be goal cells marked by objects.</summary>
     public bool NeedsGoalCells => Name is not ("plain-rl" or "randomized-levels");
+
+    /// <summary>
+    /// Its training plans with the scripted overseer's plan for collected objectives (<see cref="Worlds.ChestOverseer"/>)
+    /// on a world whose intended objective is chests opened with keys.
+    /// </summary>
+    public bool PlansForChests => Name is "transparency" or "transparency-control";
+
+    /// <summary>The procedure's changes on a world with this intended objective.</summary>
+    public string SetFor(Worlds.CandidateObjective intended) => CollectedSet is not null && Worlds.ChestOverseer.Plans(intended) ? CollectedSet : Set;
 }
 
 /// <summary>The proposals MesaLab can train, in the order reports show them; the first is the baseline the competitiveness axes are relative to.</summary>
@@ -62,16 +73,18 @@ public static class ProposalCatalog
             "{ signal.kind: amplification }", "an amplified answer to 'which move now?' (its model calls are counted as model_queries)"),
         new("transparency", "Transparency-augmented training",
             "Use transparency tools during training to reward the model for internals that represent the intended goal.",
-            "PPO on the world's reward plus an auxiliary loss: a linear probe on body.features decodes the first move toward the intended goal, on observations with the proxy moved to a random cell (transparency.aux: intended_goal).",
+            "PPO on the world's reward plus an auxiliary loss: a linear probe on body.features decodes the first move toward the intended goal, on observations with the proxy moved to a random cell (transparency.aux: intended_goal); on keys and chests the label is the first move of the scripted overseer's plan (the nearest key when empty-handed, else the nearest chest), on the real observation.",
             "An inspection of internals as part of the training signal.",
             "The probe is linear and supervised with the intended goal's location, which a real overseer of an advanced model would not have.",
-            "{ transparency.aux: intended_goal }", null),
+            "{ transparency.aux: intended_goal }", null,
+            "{ transparency.aux: intended_goal, transparency.counterfactual_proxy: false }"),
         new("transparency-control", "Control for transparency: the same labels through the policy head",
             "The control for transparency-augmented training: the same labels given as behaviour cloning, so that the effect of transparency is not confused with extra supervision.",
             "PPO on the world's reward plus the same labels on the same (proxy-moved) observations as a cross-entropy on the policy's own move (transparency.aux: imitate_intended).",
             "The extra supervision of the transparency proposal.",
             "The inspection of internals: the labels reach the network only through its behaviour.",
-            "{ transparency.aux: imitate_intended }", null),
+            "{ transparency.aux: imitate_intended }", null,
+            "{ transparency.aux: imitate_intended, transparency.counterfactual_proxy: false }"),
     ];
 
     /// <summary>The baseline the competitiveness axes are relative to.</summary>
@@ -92,6 +105,7 @@ public static class ProposalCatalog
         var baseObjective = world.BaseObjective(split);
         var intended = world.IntendedObjective(split);
         if (baseObjective.Kind == Worlds.ObjectiveKind.Reach && intended.Kind == Worlds.ObjectiveKind.Reach && intended.Object != Worlds.CellObject.None) return null;
+        if (p.PlansForChests && Worlds.ChestOverseer.Plans(intended) && Worlds.ChestOverseer.Plans(baseObjective)) return null;
         string why = p.Name switch
         {
             "regret-replay" => "its adversary scores levels by exact regret, which MesaLab computes from a shortest path to one goal cell, and no optimal return is computed for",

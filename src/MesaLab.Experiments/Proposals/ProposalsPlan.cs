@@ -58,7 +58,8 @@ public sealed class ProposalsPlan
             throw new UserError($"{includeNode?.Location.ToString() ?? config.Source}: {refusal.TrimEnd('.')}; leave it out of proposals.include for this world (`mesalab proposals --dry-run` lists which proposals run on it).");
 
         string fraction = settings.DisambiguatingFraction.ToString("R", CultureInfo.InvariantCulture);
-        var planned = names.Select(p => new PlannedProposal(p, p.Set.Replace("{fraction}", fraction).Replace("{train}", train))).ToList();
+        var intended = config.World.IntendedObjective(config.TrainSplit);
+        var planned = names.Select(p => new PlannedProposal(p, p.SetFor(intended).Replace("{fraction}", fraction).Replace("{train}", train))).ToList();
         var yaml = new System.Text.StringBuilder();
         if (config.RawSection("name") is null || config.RawSection("name")!.IsNull) yaml.AppendLine($"name: proposals-{config.World.Name}");
         if (needsSplit)

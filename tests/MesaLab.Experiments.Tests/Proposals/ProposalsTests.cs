@@ -72,9 +72,14 @@ public sealed class ProposalsTests : IDisposable
         Assert.Contains("leave it out of proposals.include", keys);
         var onKeys = Plan("world: keys-and-chests\nproposals:\n  include: [randomized-levels]\n");
         Assert.Equal(2, onKeys.Proposals.Count);
-        // Every catalogue proposal either runs on keys and chests or is listed with its reason; only the two that plan nothing toward a goal cell run.
-        Assert.Equal(["regret-replay", "reward-modeling", "approval-myopic", "imitative-amplification", "transparency", "transparency-control"],
+        // Every catalogue proposal either runs on keys and chests or is listed with its reason.
+        Assert.Equal(["regret-replay", "reward-modeling", "approval-myopic", "imitative-amplification"],
             onKeys.Refused.Select(r => r.Name));
+        // The transparency proposals run there with their labels on the real observation (moving keys would change the intended route).
+        var transparency = Plan("world: keys-and-chests\nproposals:\n  include: [transparency, transparency-control]\n");
+        Assert.Equal(3, transparency.Proposals.Count);
+        Assert.All(transparency.Proposals.Skip(1), p => Assert.Contains("transparency.counterfactual_proxy: false", p.Set));
+        Assert.DoesNotContain("counterfactual_proxy", Plan("proposals:\n  include: [transparency]\n").Proposals[1].Set);
         Assert.Empty(Plan("proposals:\n  include: [randomized-levels]\n").Refused);
         Assert.Contains("amplification", Refused("world: keys-and-chests\nproposals:\n  include: [imitative-amplification]\n"));
         Assert.Contains("proposals.disambiguating_fraction", Refused("proposals:\n  disambiguating_fraction: 2\n"));
