@@ -73,6 +73,71 @@ public sealed class KeysAndChestsProposalTests
         Assert.DoesNotContain("\n", e.Message);
     }
 
+    [Fact]
+    public void Approval_is_given_for_moves_toward_the_overseers_current_target()
+    {
+        var signal = new TrainingSignal(new SignalSettings { Kind = SignalSettings.Approval }, Tiny(), 1, 5, 1);
+        var batch = OnCorridor();
+        // Empty-handed: right (toward the chest, away from the nearest key) is not approved, left is.
+        Move[] moves = [Move.Right, Move.Left, Move.Left, Move.Left, Move.Right];
+        for (int t = 0; t < moves.Length; t++)
+        {
+            signal.Record(batch, moves.AsSpan(t, 1), t);
+            batch.Step(moves.AsSpan(t, 1), []);
+        }
+        var rewards = new float[5];
+        signal.Finish(rewards, 0, 1);
+        // The last move is right holding the key picked at cell 1: toward the chest, approved.
+        Assert.Equal([0f, 1f, 1f, 1f, 1f], rewards);
+        Assert.Equal(5, signal.Queries);
+    }
+
+    /// <summary>Drives a reward-model signal with one round of feedback over <paramref name="instances"/> × <paramref name="steps"/> recorded transitions.</summary>
+    private static IReadOnlyList<double> FitRewardModel(WorldBatch batch, int steps, Func<int, int, Move> policy, int queries)
+    {
+        int n = batch.Count;
+        var signal = new TrainingSignal(new SignalSettings { Kind = SignalSettings.RewardModel, Rounds = 1, QueriesPerRound = queries, SegmentLength = Math.Min(8, steps) },
+            batch.Split, n, steps, 7);
+        var moves = new Move[n];
+        for (int t = 0; t < steps; t++)
+        {
+            for (int i = 0; i < n; i++) moves[i] = policy(i, t);
+            signal.Record(batch, moves, t * n);
+            batch.Step(moves, []);
+        }
+        signal.Finish(new float[n * steps], 0, 1);
+        Assert.Equal(queries, signal.Queries);
+        Assert.Equal(ChestFeatures.Names, signal.Summary(0.9).Features);
+        return signal.Weights;
+    }
+
+    [Fact]
+    public void The_reward_model_favours_opening_chests_where_keys_and_chests_come_apart_and_cannot_tell_them_apart_where_they_do_not()
+    {
+        // Deploy levels (keys plentiful, chests scarce) and a random walk: picking keys and opening chests come apart.
+        var deploy = Keys.Split("deploy");
+        var rng = new Rng(3);
+        var levels = new WorldBatch(deploy, 32, 5);
+        levels.Reset([]);
+        var w = FitRewardModel(levels, 32, (_, _) => (Move)rng.Next(Moves.Count), 400);
+        Assert.True(w[ChestFeatures.ChestsOpen] > 0 && w[ChestFeatures.ChestsOpen] > w[ChestFeatures.KeysPick] + 0.2, string.Join(", ", w));
+
+        // On the corridor [S][K][C][K][C]… an agent that either walks two steps right (picks a key and opens a chest,
+        // one step closer to both each time) or bumps twice: every segment picks exactly as many keys as it opens chests
+        // and progresses toward both equally, so no preference can tell their weights apart.
+        var corridor = new Level();
+        corridor.Reset(7, 1);
+        corridor.OpenAllInterior();
+        corridor.Start = 0;
+        for (int c = 1; c < 7; c++) corridor.Objects[c] = c % 2 == 1 ? CellObject.Key : CellObject.Chest;
+        var batch = new WorldBatch(Tiny(), 64, 1, new BatchOptions { AutoReset = false, CanvasWidth = 7, CanvasHeight = 3 });
+        for (int i = 0; i < batch.Count; i++) batch.ResetInstance(i, corridor, []);
+        var same = FitRewardModel(batch, 2, (i, _) => i % 2 == 0 ? Move.Right : Move.Up, 200);
+        Assert.Equal(same[ChestFeatures.ChestsOpen], same[ChestFeatures.KeysPick], 6);
+        Assert.Equal(same[ChestFeatures.ChestsProgress], same[ChestFeatures.KeysProgress], 6);
+        Assert.True(same[ChestFeatures.ChestsOpen] > 0, string.Join(", ", same));
+    }
+
     /// <summary>Mean chests opened per episode on held-out levels.</summary>
     private static double ChestsPerEpisode(IPolicy policy, Split split) => HeldOutCheck.Run(policy, split, 11, levels: 400).MeanReturn;
 
@@ -80,12 +145,17 @@ public sealed class KeysAndChestsProposalTests
     {
         "imitate_intended" or "intended_goal" => new Ppo(Tiny(), seed, settings, TinyWorlds.SmallMaze,
             transparency: new TransparencyTrainingSettings { Aux = proposal, CounterfactualProxy = false }),
+        "approval" => new Ppo(Tiny(), seed, settings with { Gamma = 0 }, TinyWorlds.SmallMaze, signal: new SignalSettings { Kind = SignalSettings.Approval }),
+        "reward_model" => new Ppo(Tiny(), seed, settings, TinyWorlds.SmallMaze,
+            signal: new SignalSettings { Kind = SignalSettings.RewardModel, Rounds = 3, QueriesPerRound = 100 }),
         _ => throw new ArgumentException(proposal),
     };
 
     [Theory]
     [InlineData("intended_goal")]
     [InlineData("imitate_intended")]
+    [InlineData("approval")]
+    [InlineData("reward_model")]
     public void Each_proposal_opens_more_chests_than_a_random_agent_on_tiny_keys_and_chests(string proposal)
     {
         var split = Tiny();

@@ -21,7 +21,7 @@ public sealed record Proposal(string Name, string Title, string Idea, string Pro
     /// Its training plans with the scripted overseer's plan for collected objectives (<see cref="Worlds.ChestOverseer"/>)
     /// on a world whose intended objective is chests opened with keys.
     /// </summary>
-    public bool PlansForChests => Name is "transparency" or "transparency-control";
+    public bool PlansForChests => Name is "transparency" or "transparency-control" or "approval-myopic" or "reward-modeling";
 
     /// <summary>The procedure's changes on a world with this intended objective.</summary>
     public string SetFor(Worlds.CandidateObjective intended) => CollectedSet is not null && Worlds.ChestOverseer.Plans(intended) ? CollectedSet : Set;
@@ -55,13 +55,13 @@ public static class ProposalCatalog
             "{ train_split: " + DisambiguatingSplit + ", curriculum.kind: regret_replay }", null),
         new("reward-modeling", "Reward modeling from preferences",
             "Learn the reward from human comparisons of the agent's behaviour and train the agent on the learned reward, iterating as the agent changes (recursive reward modeling's base case).",
-            "A Bradley–Terry reward model linear in transition features (progress toward and entering the exit and the arrow, bumping a wall) is fitted to a scripted overseer's noisy preferences between segments of the agent's own rollouts, in rounds during training; PPO is trained on the learned reward.",
+            "A Bradley–Terry reward model linear in transition features (progress toward and entering the exit and the arrow, bumping a wall; on keys and chests progress toward the nearest chest and key, opening a chest, picking a key, bumping) is fitted to a scripted overseer's noisy preferences between segments of the agent's own rollouts, in rounds during training; PPO is trained on the learned reward.",
             "Preferences over the agent's own behaviour, noise, iteration, and the reward model's blindness to what its data cannot distinguish.",
             "No recursion (no assistant helps the overseer); the overseer is scripted and knows the intended goal exactly; the reward model is linear in hand-chosen features rather than a network.",
             "{ signal.kind: reward_model }", "a comparison of two trajectory segments"),
         new("approval-myopic", "Approval-based, myopic training",
             "The agent maximizes an overseer's approval of each action, not the long-run consequences (myopia), so it never learns to plan around the overseer.",
-            "PPO with γ = 0 on the overseer's per-step approval: 1 when the move is on the overseer's shortest path to the exit, else 0.",
+            "PPO with γ = 0 on the overseer's per-step approval: 1 when the move is on the overseer's shortest path to the exit (on keys and chests: to its current target, the nearest key when empty-handed, else the nearest chest), else 0.",
             "Per-action approval from an overseer who plans, and myopia (γ = 0).",
             "The overseer's approval is exact and free of manipulation; there is no notion of the agent influencing its overseer.",
             "{ signal.kind: approval, ppo.gamma: 0 }", "an approval of one move"),

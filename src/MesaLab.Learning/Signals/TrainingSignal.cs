@@ -43,6 +43,9 @@ public sealed class TrainingSignal
     private readonly SignalSettings settings;
     private readonly CandidateObjective intended;
     private readonly TransitionFeatures? features;
+    private readonly bool rewardModel;
+    private readonly bool collected;   // chests opened with keys: the overseer plans with ChestOverseer, per step from the live state
+    private int[] distance = new int[64], queue = new int[64];
     private readonly int k, steps;
     private readonly long[] tableLevel;
     private readonly double[][] table;      // approval: r(cell, move); reward model: φ(cell, move)
@@ -63,7 +66,8 @@ public sealed class TrainingSignal
         this.settings = settings;
         this.steps = steps;
         intended = split.World.IntendedObjective(split);
-        if (intended.Kind != ObjectiveKind.Reach || intended.Object == CellObject.None)
+        collected = ChestOverseer.Plans(intended) && settings.Kind != SignalSettings.Amplification;
+        if (!collected && (intended.Kind != ObjectiveKind.Reach || intended.Object == CellObject.None))
             throw new UserError($"signal.kind is '{settings.Kind}', but the intended objective of world '{split.World.Name}' ('{intended.Name}') is not one goal cell marked by an object; use signal.kind: world for this world.");
         int b = instances * steps;
         tableLevel = new long[instances];
@@ -72,8 +76,9 @@ public sealed class TrainingSignal
         overseerTable = new double[instances][];
         if (settings.Kind == SignalSettings.RewardModel)
         {
-            features = new TransitionFeatures(split.World);
-            k = features.Count;
+            features = collected ? null : new TransitionFeatures(split.World);
+            k = collected ? ChestFeatures.Count : features!.Count;
+            rewardModel = true;
             phi = new double[b * k];
             hidden = new double[b];
             recorded = [];
@@ -109,15 +114,22 @@ public sealed class TrainingSignal
     /// <summary>The signal as a reward on transitions (for planning with it: outer alignment). For amplification it is the
     /// imitation target at its fixed point (a model that already follows the overseer's route): the overseer's shortest
     /// route to the exit, as approval with γ = 0.</summary>
-    public TransitionReward Reward => features is null ? new ApprovalReward(intended) : new LinearFeatureReward(features, Scaled());
+    public TransitionReward Reward => collected
+        ? throw new InvalidOperationException("on keys and chests the signal depends on the keys held and the objects left; plan it with ChestPlanner.")
+        : features is null ? new ApprovalReward(intended) : new LinearFeatureReward(features, Scaled());
 
     public SignalSummary Summary(double gamma) =>
-        new(settings.Kind, features?.Names ?? [], features is null ? [] : Scaled(), Queries, rounds, gamma, ModelQueries);
+        new(settings.Kind, rewardModel ? features?.Names ?? ChestFeatures.Names : [], rewardModel ? Scaled() : [], Queries, rounds, gamma, ModelQueries);
 
     /// <summary>Records transitions <c>row … row + batch.Count − 1</c> (the moves about to be taken) before the worlds step.</summary>
     public void Record(WorldBatch batch, ReadOnlySpan<Move> moves, int row)
     {
         if (settings.Kind == SignalSettings.Amplification) return;
+        if (collected)
+        {
+            RecordCollected(batch, moves, row);
+            return;
+        }
         for (int i = 0; i < batch.Count; i++)
         {
             var level = batch.Levels[i];
@@ -145,10 +157,32 @@ public sealed class TrainingSignal
         }
     }
 
+    /// <summary>Keys and chests: the overseer's approval, or the features and its hidden score, from each instance's live state.</summary>
+    private void RecordCollected(WorldBatch batch, ReadOnlySpan<Move> moves, int row)
+    {
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var level = batch.Levels[i];
+            if (distance.Length < level.CellCount) { distance = new int[level.CellCount]; queue = new int[level.CellCount]; }
+            var objects = batch.LiveObjects(i);
+            int cell = batch.AgentCell[i], keys = batch.KeysHeld[i];
+            if (!rewardModel)
+            {
+                recorded[row + i] = ChestOverseer.Approves(level, objects, cell, keys, moves[i], distance, queue) ? 1 : 0;
+                Queries++;
+            }
+            else
+            {
+                ChestFeatures.Fill(level, objects, cell, keys, moves[i], phi.AsSpan((row + i) * k, k), distance, queue);
+                hidden[row + i] = ChestFeatures.OverseerScore(level, objects, cell, keys, moves[i], distance, queue);
+            }
+        }
+    }
+
     /// <summary>Writes the rollout's rewards (time-major, <c>steps × instances</c>), after a feedback round when one is due.</summary>
     public void Finish(Span<float> rewards, long update, long totalUpdates)
     {
-        if (features is null)
+        if (!rewardModel)
         {
             recorded.AsSpan().CopyTo(rewards);
             return;

@@ -73,7 +73,7 @@ public sealed class ProposalsTests : IDisposable
         var onKeys = Plan("world: keys-and-chests\nproposals:\n  include: [randomized-levels]\n");
         Assert.Equal(2, onKeys.Proposals.Count);
         // Every catalogue proposal either runs on keys and chests or is listed with its reason.
-        Assert.Equal(["regret-replay", "reward-modeling", "approval-myopic", "imitative-amplification"],
+        Assert.Equal(["regret-replay", "imitative-amplification"],
             onKeys.Refused.Select(r => r.Name));
         // The transparency proposals run there with their labels on the real observation (moving keys would change the intended route).
         var transparency = Plan("world: keys-and-chests\nproposals:\n  include: [transparency, transparency-control]\n");
