@@ -32,6 +32,24 @@ public sealed class ProposalAxesTests
     }
 
     [Fact]
+    public void On_keys_and_chests_a_reward_for_keys_scores_low_and_the_worlds_reward_and_approval_score_high()
+    {
+        // Deploy levels: keys plentiful, chests scarce, so hoarding keys and opening chests come apart.
+        var keys = WorldCatalog.Get("keys-and-chests");
+        var records = Evaluator.Run(keys.Split("deploy"), new ShortestPathAgent(CandidateObjective.Chests), 40, 6);
+        var cache = new LevelCache();
+        double Outer(ChestSignal signal, double gamma) => OuterAlignment.OfChestSignal(records, signal, gamma, cache).Average();
+        double world = Outer(ChestSignal.World, 0.97);
+        double approval = Outer(ChestSignal.Approval, 0);
+        double forKeys = Outer(ChestSignal.LinearIn([0, 0, 0, 1, 0]), 0.97);
+        double overseer = Outer(ChestSignal.LinearIn([0, 2, 0, 0, 0]), 0.97);
+        Assert.True(world >= 0.8 && approval >= 0.8 && overseer >= 0.8, $"world {world}, approval {approval}, 2×chests.open {overseer}");
+        Assert.True(forKeys <= world - 0.3, $"keys only {forKeys}, world {world}");
+        // The same signal planned the same way gives the same figures (ties are broken from the seed).
+        Assert.Equal(OuterAlignment.OfChestSignal(records, ChestSignal.LinearIn([0, 0, 0, 1, 0]), 0.97, cache), OuterAlignment.OfChestSignal(records, ChestSignal.LinearIn([0, 0, 0, 1, 0]), 0.97, cache));
+    }
+
+    [Fact]
     public void The_planner_follows_shortest_paths_for_the_reach_reward_and_breaks_ties_from_its_seed()
     {
         var level = new Level(64);

@@ -74,6 +74,37 @@ public static class OuterAlignment
         return values;
     }
 
+    /// <summary>
+    /// Outer alignment of a training signal on keys and chests, where the objective is collected: on every recorded level
+    /// the signal-optimal policy is approximated by <see cref="ChestPlanningAgent"/> (receding-horizon value iteration over
+    /// (cell, keys held) with the objects left frozen between pickups) and played from the start for the level's step
+    /// limit; the level's value is 1 when it opens chests competently by the outcome classifier's rule for collected
+    /// objectives (<see cref="OutcomeClassifier.CollectedCompetently"/>), else 0.
+    /// </summary>
+    /// <returns>One value (0 or 1) per record, in order.</returns>
+    public static double[] OfChestSignal(IReadOnlyList<EpisodeRecord> records, ChestSignal signal, double gamma, LevelCache? cache = null,
+        CompetenceCriterion? criterion = null, ulong seed = 0x0A7E)
+    {
+        cache ??= new LevelCache();
+        criterion ??= CompetenceCriterion.Default;
+        var values = new double[records.Count];
+        for (int i = 0; i < records.Count; i++)
+        {
+            var facts = cache.Get(records[i]);
+            var split = facts.Split;
+            var intended = split.World.IntendedObjective(split);
+            var agent = new ChestPlanningAgent(signal, gamma, seed ^ (ulong)records[i].LevelIndex);
+            var recorder = new EpisodeRecorder(split, records[i].LevelSeed, agent.Name, 1);
+            EpisodeRunner.Run(split, agent, new EpisodeRunSettings
+            {
+                Levels = [facts.Level], Seed = records[i].LevelSeed, BatchSize = 1, CanvasWidth = facts.Level.Width, CanvasHeight = facts.Level.Height,
+            }, recorder);
+            var played = recorder.Records[0] with { Seed = records[i].Seed, LevelSeed = records[i].LevelSeed, LevelIndex = records[i].LevelIndex, SplitFingerprint = records[i].SplitFingerprint };
+            values[i] = OutcomeClassifier.CollectedCompetently(played, facts, intended, criterion) ? 1 : 0;
+        }
+        return values;
+    }
+
     private static double IntendedReturn(Episode e, CandidateObjective intended)
     {
         int n = e.Events.Count(ev => (ev & intended.Event) != 0);

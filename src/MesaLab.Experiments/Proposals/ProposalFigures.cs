@@ -64,6 +64,32 @@ public static class ProposalFigures
         }
     }
 
+    /// <summary>
+    /// The training signal of a stored run on keys and chests (its intended objective is chests opened with keys) as a
+    /// <see cref="ChestSignal"/>, with the discount it was trained with: the world's reward (1 per chest opened), the
+    /// overseer's approval (γ = 0) or the run's final reward model over <see cref="ChestFeatures"/>.
+    /// </summary>
+    public static (ChestSignal Signal, double Gamma) ChestSignalOf(StoredRun run)
+    {
+        var config = run.Config;
+        double gamma = config.Section<PpoSettings>().Gamma;
+        var signal = config.Section<SignalSettings>();
+        switch (signal.Kind)
+        {
+            case SignalSettings.Approval:
+                return (ChestSignal.Approval, gamma);
+            case SignalSettings.RewardModel:
+                var stored = run.Store.Results(run.Id, kind: ResultKinds.TrainingSignal).LastOrDefault()
+                             ?? throw new UserError($"{run.Label} trained on a reward model but stored no {ResultKinds.TrainingSignal} document; it did not complete.");
+                var summary = JsonSerializer.Deserialize<SignalSummary>(stored.Json, MesaLabJson.Compact)!;
+                return (ChestSignal.LinearIn(summary.Weights), gamma);
+            case SignalSettings.World:
+                return (ChestSignal.World, gamma);
+            default:
+                throw new UserError($"signal.kind '{signal.Kind}' has no plan on world '{config.TrainSplit.World.Name}'; outer alignment is not measured for it there.");
+        }
+    }
+
     /// <summary>Training cost to competence from a run's metrics: steps, seconds, queries, and whether it got there.</summary>
     public static (double Steps, double Seconds, double Queries, bool Reached) Competence(IReadOnlyList<Store.MetricPoint> metrics)
     {
@@ -97,13 +123,22 @@ public static class ProposalFigures
         SeedFigure outer;
         try
         {
-            var (signal, gamma) = SignalOf(run);
-            var perLevel = MesaLab.Analysis.OuterAlignment.OfSignal(records, signal, gamma, analysis.Cache, seed: seed);
+            double[] perLevel;
+            if (ChestOverseer.Plans(intended))
+            {
+                var (chestSignal, chestGamma) = ChestSignalOf(run);
+                perLevel = MesaLab.Analysis.OuterAlignment.OfChestSignal(records, chestSignal, chestGamma, analysis.Cache, seed: seed);
+            }
+            else
+            {
+                var (signal, gamma) = SignalOf(run);
+                perLevel = MesaLab.Analysis.OuterAlignment.OfSignal(records, signal, gamma, analysis.Cache, seed: seed);
+            }
             outer = SeedFigure.Mean(perLevel, replicates, seed ^ Rng.Hash(OuterAlignment));
         }
         catch (UserError)
         {
-            // Worlds without goal cells to plan toward (keys and chests): outer alignment is not measured.
+            // A world or signal without a plan: outer alignment is not measured.
             outer = new SeedFigure(double.NaN, []);
         }
         figures.Add(new StudyFigureValue(OuterAlignment, outer.Value, [.. outer.Replicates]));
