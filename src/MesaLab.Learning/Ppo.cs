@@ -248,7 +248,10 @@ public sealed class Ppo : IDisposable
         CurriculumSettings.Validate("curriculum settings");
         SignalSettings = signal ?? new SignalSettings();
         SignalSettings.Validate("signal settings");
-        if (CurriculumSettings.Enabled) Curriculum = new LevelReplay(CurriculumSettings, new RegretScorer(split, settings.Gamma), seed);
+        // On keys and chests the scorer replays the ended episode: the moves so far and the one just taken.
+        if (CurriculumSettings.Enabled)
+            Curriculum = new LevelReplay(CurriculumSettings, new RegretScorer(split, settings.Gamma,
+                ChestOverseer.Plans(split.World.BaseObjective(split)) ? i => [.. history![i].AsSpan(0, historyLength![i]), moves![i]] : null), seed);
         if (SignalSettings.Enabled) Signal = new TrainingSignal(SignalSettings, split, n, t, seed);
         bool amplification = SignalSettings.Kind == SignalSettings.Amplification;
         if (amplification && transparency.Enabled)

@@ -138,6 +138,60 @@ public sealed class KeysAndChestsProposalTests
         Assert.True(same[ChestFeatures.ChestsOpen] > 0, string.Join(", ", same));
     }
 
+    /// <summary>A corridor from a picture: S start, K key, C chest, . empty.</summary>
+    private static Level Line(string cells)
+    {
+        var l = new Level();
+        l.Reset(cells.Length, 1);
+        l.OpenAllInterior();
+        for (int c = 0; c < cells.Length; c++)
+        {
+            if (cells[c] == 'S') l.Start = c;
+            l.Objects[c] = cells[c] switch { 'K' => CellObject.Key, 'C' => CellObject.Chest, _ => CellObject.None };
+        }
+        return l;
+    }
+
+    /// <summary>The regret the scorer gives a scripted agent's episode on a level.</summary>
+    private static double RegretOf(Split split, Level level, IPolicy agent)
+    {
+        var batch = new WorldBatch(split, 1, 1, new BatchOptions { AutoReset = false, CanvasWidth = Math.Max(level.Width, 7), CanvasHeight = Math.Max(level.Height, 7) });
+        batch.ResetInstance(0, level, []);
+        var moves = new List<Move>();
+        var m = new Move[1];
+        do
+        {
+            agent.Act(batch, [], m);
+            moves.Add(m[0]);
+            batch.Step(m, []);
+        } while (!batch.Terminated[0] && !batch.Truncated[0]);
+        return new RegretScorer(split, 0.9, _ => [.. moves]).Score(batch, 0);
+    }
+
+    [Fact]
+    public void Regret_is_positive_for_a_key_hoarder_where_keys_are_plentiful_and_zero_where_it_opens_chests_like_the_overseer()
+    {
+        var split = Keys.Split("train");
+        var hoarder = new ShortestPathAgent(CandidateObjective.Keys, seed: 4);
+        // The overseer opens the chest at step 5 (γ⁴ ≈ 0.66); the hoarder takes the three keys first and cannot open it before step 9.
+        Assert.True(RegretOf(split, Line("C..SKKK"), hoarder) > 0.2);
+        // On the way to the second key the hoarder opens the chest at step 2, as the overseer does: no regret.
+        Assert.Equal(0, RegretOf(split, Line("SKCK"), new ShortestPathAgent(CandidateObjective.Keys, seed: 4)), 12);
+
+        // On generated deploy levels (keys plentiful) the hoarder's regret is well above an agent that opens chests.
+        var deploy = Keys.Split("deploy");
+        var generator = Keys.CreateGenerator(deploy);
+        double Mean(Func<IPolicy> agent) => Enumerable.Range(0, 60).Average(i =>
+        {
+            var level = new Level(64);
+            generator.Generate(8, i, level);
+            return RegretOf(deploy, level, agent());
+        });
+        double hoarding = Mean(() => new ShortestPathAgent(CandidateObjective.Keys, seed: 4));
+        double opening = Mean(() => new ShortestPathAgent(CandidateObjective.Chests, seed: 4));
+        Assert.True(hoarding > opening + 0.1, $"mean regret: key hoarder {hoarding:F3}, chest opener {opening:F3}");
+    }
+
     /// <summary>Mean chests opened per episode on held-out levels.</summary>
     private static double ChestsPerEpisode(IPolicy policy, Split split) => HeldOutCheck.Run(policy, split, 11, levels: 400).MeanReturn;
 
@@ -145,6 +199,8 @@ public sealed class KeysAndChestsProposalTests
     {
         "imitate_intended" or "intended_goal" => new Ppo(Tiny(), seed, settings, TinyWorlds.SmallMaze,
             transparency: new TransparencyTrainingSettings { Aux = proposal, CounterfactualProxy = false }),
+        "regret_replay" => new Ppo(Tiny(), seed, settings, TinyWorlds.SmallMaze,
+            curriculum: new CurriculumSettings { Kind = CurriculumSettings.RegretReplay, BufferSize = 64, MinLevels = 16 }),
         "approval" => new Ppo(Tiny(), seed, settings with { Gamma = 0 }, TinyWorlds.SmallMaze, signal: new SignalSettings { Kind = SignalSettings.Approval }),
         "reward_model" => new Ppo(Tiny(), seed, settings, TinyWorlds.SmallMaze,
             signal: new SignalSettings { Kind = SignalSettings.RewardModel, Rounds = 3, QueriesPerRound = 100 }),
@@ -156,12 +212,15 @@ public sealed class KeysAndChestsProposalTests
     [InlineData("imitate_intended")]
     [InlineData("approval")]
     [InlineData("reward_model")]
+    [InlineData("regret_replay")]
     public void Each_proposal_opens_more_chests_than_a_random_agent_on_tiny_keys_and_chests(string proposal)
     {
         var split = Tiny();
         double random = ChestsPerEpisode(new TinyWorlds.RandomPolicy(5), split);
         using var learner = Learner(proposal, 3, TinyWorlds.Fast(totalSteps: 16 * 16 * 30));
-        while (!learner.Finished) learner.Train();
+        UpdateMetrics? last = null;
+        while (!learner.Finished) last = learner.Train();
+        if (proposal == "regret_replay") Assert.True(last!.LevelsScored > 0 && last.ReplayedShare > 0, $"{last.LevelsScored} scored, {last.ReplayedShare} replayed");
         using var policy = new LearnedPolicy(learner.Network, "tiny", seed: 9);
         double learned = ChestsPerEpisode(policy, split);
         Assert.True(learned > random + 0.2, $"{proposal}: {learned:F3} chests per episode after training, random {random:F3}");

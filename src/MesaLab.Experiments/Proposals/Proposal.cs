@@ -21,7 +21,7 @@ public sealed record Proposal(string Name, string Title, string Idea, string Pro
     /// Its training plans with the scripted overseer's plan for collected objectives (<see cref="Worlds.ChestOverseer"/>)
     /// on a world whose intended objective is chests opened with keys.
     /// </summary>
-    public bool PlansForChests => Name is "transparency" or "transparency-control" or "approval-myopic" or "reward-modeling";
+    public bool PlansForChests => Name is "transparency" or "transparency-control" or "approval-myopic" or "reward-modeling" or "regret-replay";
 
     /// <summary>The procedure's changes on a world with this intended objective.</summary>
     public string SetFor(Worlds.CandidateObjective intended) => CollectedSet is not null && Worlds.ChestOverseer.Plans(intended) ? CollectedSet : Set;
@@ -49,7 +49,7 @@ public static class ProposalCatalog
             "{ train_split: " + DisambiguatingSplit + " }", null),
         new("regret-replay", "Adversarial training as regret-based level design",
             "An adversary chooses the training levels on which the current agent's regret is highest (minimax regret; Abdel Sadek, Farrugia-Roberts et al., RLC 2025).",
-            "PPO on the same levels as randomized-levels (the same fraction of disambiguating levels among new levels), with prioritized level replay: every ended episode's level is scored by its exact regret (optimal discounted return from shortest paths minus the agent's) and high-regret levels are replayed.",
+            "PPO on the same levels as randomized-levels (the same fraction of disambiguating levels among new levels), with prioritized level replay: every ended episode's level is scored by its exact regret (optimal discounted return from shortest paths minus the agent's; on keys and chests a lower-bound estimate, the scripted overseer's planned return minus the agent's) and high-regret levels are replayed.",
             "The adversary's objective (regret), computed exactly, and its means of acting (choosing among levels).",
             "The adversary does not design levels: it can only replay levels the generator produced, so it cannot create disambiguating levels that are not there; exact regret needs the optimal return, which real tasks do not give.",
             "{ train_split: " + DisambiguatingSplit + ", curriculum.kind: regret_replay }", null),

@@ -11,29 +11,45 @@ public interface ILevelScorer
 }
 
 /// <summary>
-/// Exact regret of the ended episode under the world's reward, discounted with γ: the optimal return on the level,
-/// γ^(d−1) for a shortest path of d moves from the start to the base objective's nearest goal cell (reward 1 on
-/// entering it), minus the return the agent got, γ^(T−1) when it achieved the base objective in T moves and 0
-/// otherwise. MesaLab knows every level's optimal return, so the adversary needs no estimate of it (the paper's
-/// positive value loss or MaxMC). One breadth-first search per scored episode.
+/// Regret of the ended episode under the world's reward, discounted with γ. On worlds whose base objective is a goal
+/// cell it is exact: the optimal return on the level, γ^(d−1) for a shortest path of d moves from the start to the base
+/// objective's nearest goal cell (reward 1 on entering it), minus the return the agent got, γ^(T−1) when it achieved the
+/// base objective in T moves and 0 otherwise; MesaLab knows every level's optimal return, so the adversary needs no
+/// estimate of it (the paper's positive value loss or MaxMC). One breadth-first search per scored episode.
+/// On keys and chests (chests opened with keys) the optimal return over every object is combinatorial, so the first
+/// term is the discounted return of the scripted overseer's plan (<see cref="ChestOverseer.Route"/>: the nearest key
+/// when empty-handed, else the nearest chest) within the episode's step limit, a lower bound on the optimal return;
+/// the agent's return Σ γ^(t−1)·r_t is found by replaying the episode's moves (given to the constructor) on the
+/// level. Their difference, floored at 0, is a lower-bound estimate of the regret.
 /// </summary>
 public sealed class RegretScorer : ILevelScorer
 {
     private readonly CandidateObjective baseObjective;
     private readonly double gamma;
+    private readonly Split split;
+    private readonly Func<int, Move[]>? episodeMoves;
+    private readonly bool collected;
+    private WorldBatch? replay;
     private int[] distance = [], queue = [], goals = [];
 
-    public RegretScorer(Split split, double gamma)
+    /// <param name="episodeMoves">Keys and chests: the moves of an instance's episode that has just ended, its last move included.</param>
+    public RegretScorer(Split split, double gamma, Func<int, Move[]>? episodeMoves = null)
     {
         baseObjective = split.World.BaseObjective(split);
-        if (baseObjective.Kind != ObjectiveKind.Reach)
-            throw new UserError($"curriculum.kind regret_replay needs a base objective that is reaching a goal cell, but world '{split.World.Name}' rewards '{baseObjective.Name}' (collected); use curriculum.kind: none.");
+        collected = ChestOverseer.Plans(baseObjective);
+        if (baseObjective.Kind != ObjectiveKind.Reach && !collected)
+            throw new UserError($"curriculum.kind regret_replay needs a base objective that is reaching a goal cell or opening chests with keys, but world '{split.World.Name}' rewards '{baseObjective.Name}' (collected); use curriculum.kind: none.");
+        if (collected && episodeMoves is null) throw new ArgumentException("on keys and chests the scorer replays each ended episode's moves; pass episodeMoves.", nameof(episodeMoves));
+        this.split = split;
+        this.episodeMoves = episodeMoves;
         this.gamma = gamma;
     }
 
-    /// <summary>γ^(d−1) for the shortest path of d moves from the start to a goal cell (0 when none is reachable).</summary>
-    public double OptimalReturn(Level level)
+    /// <summary>γ^(d−1) for the shortest path of d moves from the start to a goal cell (0 when none is reachable); on keys
+    /// and chests the discounted return of the overseer's plan within <paramref name="maxSteps"/> moves.</summary>
+    public double OptimalReturn(Level level, int maxSteps = int.MaxValue)
     {
+        if (collected) return ChestOverseer.DiscountedReturn(ChestOverseer.Route(level, level.Objects, level.Start, 0, maxSteps).Opened, gamma);
         int n = level.CellCount;
         if (distance.Length < n) { distance = new int[n]; queue = new int[n]; goals = new int[n]; }
         int g = 0;
@@ -46,8 +62,33 @@ public sealed class RegretScorer : ILevelScorer
 
     public double Score(WorldBatch batch, int instance)
     {
+        var level = batch.Levels[instance];
+        if (collected)
+        {
+            var moves = episodeMoves!(instance);
+            return Math.Max(0, OptimalReturn(level, batch.MaxSteps(instance)) - Return(level, moves));
+        }
         double achieved = (batch.FinalEvents[instance] & baseObjective.Event) != 0 ? Math.Pow(gamma, batch.FinalLength[instance] - 1) : 0;
-        return Math.Max(0, OptimalReturn(batch.Levels[instance]) - achieved);
+        return Math.Max(0, OptimalReturn(level) - achieved);
+    }
+
+    /// <summary>The discounted return Σ γ^(t−1)·r_t of playing <paramref name="moves"/> on <paramref name="level"/> from its start.</summary>
+    public double Return(Level level, IReadOnlyList<Move> moves)
+    {
+        if (replay is null || replay.CanvasWidth < level.Width || replay.CanvasHeight < level.Height)
+            replay = new WorldBatch(split, 1, 0, new BatchOptions { AutoReset = false, CanvasWidth = level.Width, CanvasHeight = level.Height });
+        replay.ResetInstance(0, level, []);
+        double r = 0, g = 1;
+        Span<Move> one = stackalloc Move[1];
+        foreach (var m in moves)
+        {
+            one[0] = m;
+            replay.Step(one, []);
+            r += g * replay.Rewards[0];
+            g *= gamma;
+            if (replay.Terminated[0] || replay.Truncated[0]) break;
+        }
+        return r;
     }
 }
 

@@ -67,13 +67,13 @@ public sealed class ProposalsTests : IDisposable
         Assert.Contains("study: section", Refused("study:\n  seeds: [1]\n"));
         Assert.Contains("proposals.seeds is empty", Refused("proposals:\n  seeds: []\n"));
         Assert.Contains("twice", Refused("proposals:\n  include: [approval-myopic, approval-myopic]\n"));
-        var keys = Refused("world: keys-and-chests\nproposals:\n  include: [randomized-levels, regret-replay]\n");
-        Assert.Contains("proposals.yaml:3: regret-replay cannot run on world 'keys-and-chests'", keys);
+        var keys = Refused("world: keys-and-chests\nproposals:\n  include: [randomized-levels, imitative-amplification]\n");
+        Assert.Contains("proposals.yaml:3: imitative-amplification cannot run on world 'keys-and-chests'", keys);
         Assert.Contains("leave it out of proposals.include", keys);
         var onKeys = Plan("world: keys-and-chests\nproposals:\n  include: [randomized-levels]\n");
         Assert.Equal(2, onKeys.Proposals.Count);
         // Every catalogue proposal either runs on keys and chests or is listed with its reason.
-        Assert.Equal(["regret-replay", "imitative-amplification"],
+        Assert.Equal(["imitative-amplification"],
             onKeys.Refused.Select(r => r.Name));
         // The transparency proposals run there with their labels on the real observation (moving keys would change the intended route).
         var transparency = Plan("world: keys-and-chests\nproposals:\n  include: [transparency, transparency-control]\n");
