@@ -14,7 +14,7 @@ namespace MesaLab.Experiments;
 public sealed record Proposal(string Name, string Title, string Idea, string Procedure, string Keeps, string Loses, string Set, string? Overseer,
     string? CollectedSet = null)
 {
-    /// <summary>Its training plans toward the intended goal cell (regret, approval, reward features, probe labels), so the world's objectives must be goal cells marked by objects.</summary>
+    /// <summary>Its training plans toward the intended goal (regret, approval, reward features, probe labels, the amplified overseer), so the world's objectives must be goal cells marked by objects, or chests opened with keys for the proposals that plan with <see cref="Worlds.ChestOverseer"/>.</summary>
     public bool NeedsGoalCells => Name is not ("plain-rl" or "randomized-levels");
 
     /// <summary>
@@ -80,7 +80,7 @@ public static class ProposalCatalog
             "{ transparency.aux: intended_goal, transparency.counterfactual_proxy: false }"),
         new("transparency-control", "Control for transparency: the same labels through the policy head",
             "The control for transparency-augmented training: the same labels given as behaviour cloning, so that the effect of transparency is not confused with extra supervision.",
-            "PPO on the world's reward plus the same labels on the same (proxy-moved) observations as a cross-entropy on the policy's own move (transparency.aux: imitate_intended).",
+            "PPO on the world's reward plus the same labels on the same (proxy-moved; on keys and chests real) observations as a cross-entropy on the policy's own move (transparency.aux: imitate_intended).",
             "The extra supervision of the transparency proposal.",
             "The inspection of internals: the labels reach the network only through its behaviour.",
             "{ transparency.aux: imitate_intended }", null,
@@ -92,8 +92,9 @@ public static class ProposalCatalog
 
     /// <summary>
     /// Why a proposal cannot run on the experiment's world, in one sentence, or null when it can: the ones that plan
-    /// toward the intended goal cell need worlds whose base and intended objectives are goal cells marked by objects, and
-    /// the ones that move the proxy need the world's <c>randomized_fraction</c> parameter.
+    /// toward the intended goal cell need worlds whose base and intended objectives are goal cells marked by objects (or,
+    /// for those whose overseer plans with <see cref="Worlds.ChestOverseer"/>, chests opened with keys), and the ones that
+    /// move the proxy need the world's <c>randomized_fraction</c> parameter.
     /// </summary>
     public static string? Refusal(Proposal p, ExperimentConfig config)
     {
@@ -111,7 +112,7 @@ public static class ProposalCatalog
             "regret-replay" => "its adversary scores levels by exact regret, which MesaLab computes from a shortest path to one goal cell, and no optimal return is computed for",
             "reward-modeling" => "its reward features and its overseer's preferences measure progress toward one goal cell, which there is none of in",
             "approval-myopic" => "its overseer approves moves on a shortest path to one goal cell, which there is none of in",
-            "imitative-amplification" => "its overseer recognises one goal cell (the exit) when a consulted copy enters it, which there is none of in",
+            "imitative-amplification" => "its overseer scores each move by a consulted copy's walk toward one goal cell (the exit), reading the model at every cell from one forward pass with the agent placed on each cell, whereas what a copy would see and earn on its walk depends on the keys it holds and the objects it has used, which that pass cannot show, in",
             "transparency" or "transparency-control" => "its labels are the first move toward one goal cell, which there is none of in",
             _ => "it plans toward one goal cell, which there is none of in",
         };
