@@ -40,7 +40,8 @@ public sealed record TransparencyTrainingSettings : ICheckedSettings
     /// Show the probe each rollout observation with the proxy moved to a random other cell (the intended goal, walls and
     /// agent unchanged). On the green-arrow training split the arrow sits on the exit, so without this the labels of the
     /// intended goal and the proxy are the same on every training state and no probe can tell them apart. The moved
-    /// observations carry no reward: they only feed the probe loss.
+    /// observations carry no reward: they only feed the probe loss. Must be false on keys and chests, where the proxy (keys)
+    /// is instrumental to the intended objective, so moving it would change the intended route.
     /// </summary>
     public bool CounterfactualProxy { get; init; } = true;
 

@@ -15,7 +15,7 @@ public sealed record CurriculumSettings : ICheckedSettings
     public const string RegretReplay = "regret_replay";
     public static readonly IReadOnlyList<string> Kinds = [None, RegretReplay];
 
-    /// <summary><c>none</c> (every episode on the next new level) or <c>regret_replay</c> (prioritized level replay scored by exact regret).</summary>
+    /// <summary><c>none</c> (every episode on the next new level) or <c>regret_replay</c> (prioritized level replay scored by regret: exact on worlds whose objective is a goal cell, a lower-bound estimate on keys and chests).</summary>
     public string Kind { get; init; } = None;
 
     /// <summary>Levels the replay buffer holds; a newly scored level replaces the lowest-scored one when it scores higher.</summary>
