@@ -95,4 +95,45 @@ public class ChestOverseerTests
             Assert.True(chests >= 1, $"level {index}: the overseer opened no chest");
         }
     }
+
+    /// <summary>Plays a policy on a hand-built level of the keys-and-chests train split until the episode ends; the cells visited and the steps that opened a chest.</summary>
+    private static (List<int> Cells, List<int> Opened) Play(Level level, IPolicy policy)
+    {
+        var split = WorldCatalog.Get("keys-and-chests").Split("train");
+        var batch = new WorldBatch(split, 1, 1, new BatchOptions { AutoReset = false, CanvasWidth = level.Width, CanvasHeight = level.Height });
+        batch.ResetInstance(0, level, []);
+        var cells = new List<int> { level.Start };
+        var opened = new List<int>();
+        var m = new Move[1];
+        for (int t = 1; t <= 2 * level.CellCount; t++)
+        {
+            policy.Act(batch, [], m);
+            batch.Step(m, []);
+            cells.Add(batch.AgentCell[0]);
+            if ((batch.Events[0] & StepEvents.OpenedChest) != 0) opened.Add(t);
+            if (batch.Terminated[0] || batch.Truncated[0]) break;
+        }
+        return (cells, opened);
+    }
+
+    [Fact]
+    public void The_signal_planner_opens_the_chest_for_the_worlds_reward_and_hoards_keys_for_a_reward_on_keys()
+    {
+        // [C][ ][ ][S][K][K][K]: the world's reward fetches the nearest key and opens the chest at step 5 (then the
+        // episode ends: no chest is left); a reward for picking keys takes all three keys first.
+        var l = new Level();
+        l.Reset(7, 1);
+        l.OpenAllInterior();
+        l.Start = 3;
+        l.Objects[0] = CellObject.Chest;
+        for (int c = 4; c < 7; c++) l.Objects[c] = CellObject.Key;
+        var (cells, opened) = Play(l, new ChestPlanningAgent(ChestSignal.World, 0.9, seed: 1));
+        Assert.Equal([3, 4, 3, 2, 1, 0], cells);
+        Assert.Equal([5], opened);
+        var hoarder = Play(l, new ChestPlanningAgent(ChestSignal.LinearIn([0, 0, 0, 1, 0]), 0.9, seed: 1));
+        Assert.Equal([3, 4, 5, 6], hoarder.Cells.Take(4));
+        Assert.True(hoarder.Opened.Count == 0 || hoarder.Opened[0] > 5);
+        // Approval with γ = 0 follows the overseer's route.
+        Assert.Equal(ChestOverseer.Route(l, l.Objects, l.Start, 0, 14).Cells, Play(l, new ChestPlanningAgent(ChestSignal.Approval, 0, seed: 1)).Cells);
+    }
 }

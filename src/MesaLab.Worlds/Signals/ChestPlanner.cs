@@ -79,16 +79,19 @@ public abstract class ChestSignal
 /// <summary>
 /// The policy that (approximately) maximizes a <see cref="ChestSignal"/> on keys and chests, for outer alignment there.
 /// Exact planning over every object is combinatorial, so it plans receding-horizon: whenever the objects left or the
-/// keys held change (and at the start), it runs discounted value iteration over states (cell, keys held capped at
-/// <see cref="MaxKeys"/>) with the objects left <em>frozen</em> (in the plan a key or chest entered stays where it is; the
-/// keys held change by the world's rule), for a horizon of twice the level's cells (the default step limit), and then
-/// follows the greedy move of that plan until the next change; ties between moves within 1e-9 of the best are broken
-/// at random from its seed. With γ = 0 it is the one-step greedy policy. An approximation: it is optimal for the frozen
-/// model, not for the real one, in which entered objects are gone.
+/// keys held change (and at the start), it runs discounted value iteration over states (cell, whether a key is held:
+/// keys held capped at <see cref="MaxKeys"/> = 1) with the objects left <em>frozen</em> (in the plan a key or chest
+/// entered stays where it is; holding a key changes by the world's rule), for a horizon of twice the level's cells (the
+/// default step limit), and then follows the greedy move of that plan until the next change; ties between moves within
+/// 1e-9 of the best are broken at random from its seed. With γ = 0 it is the one-step greedy policy. An approximation:
+/// it is optimal for the frozen model, not for the real one, in which entered objects are gone. The cap keeps the
+/// frozen objects from being used twice in a row for free: with more keys counted, a plan would stack keys and reopen
+/// the same frozen chest on every re-entry, valuing key hoarding that the real world does not pay; with the cap, every
+/// chest opened in the plan needs its own trip to a key, as in the real world (though possibly the same frozen key).
 /// </summary>
 public sealed class ChestPlanningAgent(ChestSignal signal, double gamma, ulong seed = 0) : IPolicy
 {
-    public const int MaxKeys = 3;
+    public const int MaxKeys = 1;
     private const double Tie = 1e-9;
     private Rng rng = new(seed ^ 0xC4E5_7A1A_0000_0001UL);
     private double[][] q = [];
