@@ -35,6 +35,9 @@ public sealed record SignalState
 /// Bradley–Terry model on every answer so far, and pays w·φ with w scaled to max |wₖ| = 1 (the scale of a
 /// Bradley–Terry fit carries the noise, not the objective). Amplification pays nothing (its policy learns by imitation,
 /// <see cref="AmplificationLoss"/>); the signal only counts the amplified overseer's answers and model calls.
+/// On keys and chests (chests opened with keys) approval and the reward model's features and overseer score are
+/// computed per step from the live state (<see cref="ChestOverseer"/>, <see cref="ChestFeatures"/>), since what is
+/// left and the keys held change during an episode; amplification is not available there.
 /// </summary>
 public sealed class TrainingSignal
 {
@@ -115,7 +118,7 @@ public sealed class TrainingSignal
     /// imitation target at its fixed point (a model that already follows the overseer's route): the overseer's shortest
     /// route to the exit, as approval with γ = 0.</summary>
     public TransitionReward Reward => collected
-        ? throw new InvalidOperationException("on keys and chests the signal depends on the keys held and the objects left; plan it with ChestPlanner.")
+        ? throw new InvalidOperationException("on keys and chests the signal depends on the keys held and the objects left; plan it as a ChestSignal with ChestPlanningAgent.")
         : features is null ? new ApprovalReward(intended) : new LinearFeatureReward(features, Scaled());
 
     public SignalSummary Summary(double gamma) =>
