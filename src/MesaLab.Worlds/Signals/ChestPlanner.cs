@@ -78,16 +78,17 @@ public abstract class ChestSignal
 
 /// <summary>
 /// The policy that (approximately) maximizes a <see cref="ChestSignal"/> on keys and chests, for outer alignment there.
-/// Exact planning over every object is combinatorial, so it plans receding-horizon: whenever the objects left or the
-/// keys held change (and at the start), it runs discounted value iteration over states (cell, whether a key is held:
-/// keys held capped at <see cref="MaxKeys"/> = 1) with the objects left <em>frozen</em> (in the plan a key or chest
-/// entered stays where it is; holding a key changes by the world's rule), for a horizon of twice the level's cells (the
-/// default step limit), and then follows the greedy move of that plan until the next change; ties between moves within
-/// 1e-9 of the best are broken at random from its seed. With γ = 0 it is the one-step greedy policy. An approximation:
-/// it is optimal for the frozen model, not for the real one, in which entered objects are gone. The cap keeps the
-/// frozen objects from being used twice in a row for free: with more keys counted, a plan would stack keys and reopen
-/// the same frozen chest on every re-entry, valuing key hoarding that the real world does not pay; with the cap, every
-/// chest opened in the plan needs its own trip to a key, as in the real world (though possibly the same frozen key).
+/// Exact planning over every object is combinatorial, so it plans one leg at a time, receding-horizon: at the start and
+/// whenever the objects left or the keys held change, it runs discounted value iteration over states (cell, whether a
+/// key is held: keys held capped at <see cref="MaxKeys"/> = 1) with the objects left <em>frozen</em> (in the plan an
+/// entered key stays where it is; holding a key changes by the world's rule) and a leg ending when a chest is opened
+/// (value 0 after it, as <see cref="SignalPlanner"/> ends a plan where the world ends the episode), for a horizon of
+/// twice the level's cells (the default step limit); between changes it follows the plan's greedy move, ties within
+/// 1e-9 of the best broken at random from its seed. With γ = 0 it is the one-step greedy policy. An approximation: it is
+/// optimal for the frozen model of the current leg, not for the whole episode in which entered objects are gone. Ending
+/// the leg at an opening and capping the keys keep the frozen objects from being used again for free: otherwise a plan
+/// for the world's reward would stack keys and reopen the same frozen chest (or bounce between a key and a chest next
+/// to it), valuing what the real world does not pay.
 /// </summary>
 public sealed class ChestPlanningAgent(ChestSignal signal, double gamma, ulong seed = 0) : IPolicy
 {
@@ -130,15 +131,15 @@ public sealed class ChestPlanningAgent(ChestSignal signal, double gamma, ulong s
         var r = new double[states * Moves.Count];
         signal.Fill(level, objects, MaxKeys, r);
         if (gamma == 0) return r;
-        var next = new int[states * Moves.Count];
+        var next = new int[states * Moves.Count];   // −1: the move opens a chest and ends the leg
         for (int k = 0; k <= MaxKeys; k++)
             for (int c = 0; c < n; c++)
                 for (int a = 0; a < Moves.Count; a++)
                 {
                     int to = level.Neighbor(c, (Move)a), keys = k;
                     if (to != c && (objects[to] & CellObject.Key) != 0) keys = Math.Min(MaxKeys, k + 1);
-                    else if (to != c && (objects[to] & CellObject.Chest) != 0 && k > 0) keys = k - 1;
-                    next[(k * n + c) * Moves.Count + a] = keys * n + to;
+                    else if (to != c && (objects[to] & CellObject.Chest) != 0 && k > 0) keys = -1;
+                    next[(k * n + c) * Moves.Count + a] = keys < 0 ? -1 : keys * n + to;
                 }
         var v = new double[states];
         var q = new double[states * Moves.Count];
@@ -151,7 +152,7 @@ public sealed class ChestPlanningAgent(ChestSignal signal, double gamma, ulong s
                 for (int a = 0; a < Moves.Count; a++)
                 {
                     int t = s * Moves.Count + a;
-                    double value = r[t] + gamma * v[next[t]];
+                    double value = next[t] < 0 ? r[t] : r[t] + gamma * v[next[t]];
                     q[t] = value;
                     if (value > top) top = value;
                 }

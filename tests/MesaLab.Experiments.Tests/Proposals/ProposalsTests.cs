@@ -54,6 +54,10 @@ public sealed class ProposalsTests : IDisposable
     {
         var plan = ProposalsPlan.Of(ExperimentConfig.Load(Path.Combine(RepoRoot(), "configs", "proposals.yaml")));
         Assert.Equal(("proposals-green-arrow", 40), (plan.Study.Name, plan.Study.Jobs.Count));
+        // Keys and chests: every proposal that runs there, over five seeds; only imitative amplification is left out.
+        var keys = ProposalsPlan.Of(ExperimentConfig.Load(Path.Combine(RepoRoot(), "configs", "proposals-keys-and-chests.yaml")));
+        Assert.Equal(("proposals-keys-and-chests", 35), (keys.Study.Name, keys.Study.Jobs.Count));
+        Assert.Equal(ProposalCatalog.All.Select(p => p.Name).Except(keys.Refused.Select(r => r.Name)), keys.Proposals.Select(p => p.Proposal.Name));
     }
 
     [Fact]
