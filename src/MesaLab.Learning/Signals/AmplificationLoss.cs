@@ -35,6 +35,10 @@ public sealed class AmplificationLoss : IAuxiliaryLoss
     private readonly MaskedMoveLoss moves = new();
     private readonly Device device;
     private readonly ActorCritic network;
+    private readonly ChestAmplifier? chests;   // keys and chests: the overseer's copies walk in clones of the visited states
+    private readonly int[] chestMoves = [];
+    private readonly double[] chestValues = [];
+    private readonly int[] chestCalls = [];
     private bool uploaded;
 
     public AmplificationLoss(SignalSettings settings, TrainingSignal signal, Split split, ActorCritic network, Tensor envObs, int instances, int transitions, double gamma, Device device)
@@ -57,6 +61,13 @@ public sealed class AmplificationLoss : IAuxiliaryLoss
         exitCell = new int[instances];
         tLabels = zeros(transitions, dtype: ScalarType.Int64).DetachFromDisposeScope();
         weightS = settings.ImitationWeight.ToScalar();
+        if (ChestOverseer.Plans(intended))
+        {
+            chests = new ChestAmplifier(settings.AmplificationDepth, gamma);
+            chestMoves = new int[instances];
+            chestValues = new double[instances];
+            chestCalls = new int[instances];
+        }
     }
 
     public void Record(WorldBatch batch, int row)
@@ -64,6 +75,11 @@ public sealed class AmplificationLoss : IAuxiliaryLoss
         uploaded = false;
         // A new rollout consults the model the last update produced.
         if (row == 0) Array.Fill(tableLevel, long.MinValue);
+        if (chests is not null)
+        {
+            RecordChests(batch, row);
+            return;
+        }
         for (int i = 0; i < batch.Count; i++)
         {
             var level = batch.Levels[i];
@@ -78,6 +94,32 @@ public sealed class AmplificationLoss : IAuxiliaryLoss
             valueTargets[row + i] = move < 0 ? modelValue[i][batch.AgentCell[i]] : (float)value;
             if (move >= 0) signal.CountAmplified(calls);
         }
+    }
+
+    /// <summary>Keys and chests: every instance's answer from <see cref="ChestAmplifier"/>, consulting the model as it is now.</summary>
+    private void RecordChests(WorldBatch batch, int row)
+    {
+        var obs = MemoryMarshal.Cast<byte, float>(envObs.bytes)[..(batch.Count * batch.ObservationSize)].ToArray();
+        chests!.Answer(batch, obs, Ask, chestMoves, chestValues, chestCalls);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            labels[row + i] = chestMoves[i];
+            valueTargets[row + i] = (float)chestValues[i];
+            signal.CountAmplified(chestCalls[i]);
+        }
+    }
+
+    /// <summary>The model's greedy moves and values on a stack of observations, in one forward pass.</summary>
+    private void Ask(ReadOnlySpan<float> observations, int count, Span<int> moves, Span<float> values)
+    {
+        var shape = new long[] { count, envObs.shape[1], envObs.shape[2], envObs.shape[3] };
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = tensor(observations[..(count * (int)(shape[1] * shape[2] * shape[3]))].ToArray(), shape).to(device);
+        var (logits, value, _) = network.Forward(x);
+        var best = MemoryMarshal.Cast<byte, long>(logits.argmax(1).cpu().bytes);
+        for (int c = 0; c < count; c++) moves[c] = (int)best[c];
+        MemoryMarshal.Cast<byte, float>(value.reshape(-1).cpu().contiguous().bytes)[..count].CopyTo(values);
     }
 
     /// <summary>The amplified overseer's value answers for the rollout's transitions (time-major): the value head's targets.</summary>
