@@ -114,6 +114,7 @@ public static class ProposalCatalog
             "regret-replay" => "its adversary scores levels by exact regret, which MesaLab computes from a shortest path to one goal cell, and no optimal return is computed for",
             "reward-modeling" => "its reward features and its overseer's preferences measure progress toward one goal cell, which there is none of in",
             "approval-myopic" => "its overseer approves moves on a shortest path to one goal cell, which there is none of in",
+            "imitative-amplification" => "its overseer names the move itself where the goal is one move away and scores its copies' walks by reaching one goal cell (or, on keys and chests, by opening chests), which there is none of in",
             "transparency" or "transparency-control" => "its labels are the first move toward one goal cell, which there is none of in",
             _ => "it plans toward one goal cell, which there is none of in",
         };

@@ -72,7 +72,7 @@ public sealed class TrainingSignal
         intended = split.World.IntendedObjective(split);
         collected = ChestOverseer.Plans(intended);
         if (!collected && (intended.Kind != ObjectiveKind.Reach || intended.Object == CellObject.None))
-            throw new UserError($"signal.kind is '{settings.Kind}', but the intended objective of world '{split.World.Name}' ('{intended.Name}') is not one goal cell marked by an object; use signal.kind: world for this world.");
+            throw new UserError($"signal.kind is '{settings.Kind}', but the intended objective of world '{split.World.Name}' ('{intended.Name}') is neither one goal cell marked by an object nor chests opened with keys; use signal.kind: world for this world.");
         int b = instances * steps;
         tableLevel = new long[instances];
         Array.Fill(tableLevel, long.MinValue);
