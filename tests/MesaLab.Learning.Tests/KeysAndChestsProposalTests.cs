@@ -232,6 +232,7 @@ public sealed class KeysAndChestsProposalTests
     [InlineData("regret_replay")]
     [InlineData("reward_model")]
     [InlineData("approval")]
+    [InlineData("amplification")]
     public void A_resumed_run_on_keys_and_chests_continues_the_same_metric_sequence(string proposal)
     {
         var settings = TinyWorlds.Fast() with { NumEnvs = 8, NumSteps = 12, TotalSteps = 8 * 12 * 6 };
