@@ -56,7 +56,7 @@ public sealed class RolloutProgress
 public static class NetworkRollout
 {
     public static RolloutEpisode[] Run(InspectableNetwork network, Split split, IReadOnlyList<Level> levels, RolloutSettings settings,
-        RolloutProgress? progress = null)
+        RolloutProgress? progress = null, CancellationToken cancel = default)
     {
         if (levels.Count == 0) return [];
         progress ??= new RolloutProgress();
@@ -71,7 +71,7 @@ public static class NetworkRollout
             CanvasHeight = settings.CanvasHeight,
             MaxSteps = settings.MaxSteps,
             StopOn = settings.StopOn,
-        }, new Observer(episodes, policy.Done, settings.TargetCells, settings.Budgets, progress));
+        }, new Observer(episodes, policy.Done, settings.TargetCells, settings.Budgets, progress), cancel: cancel);
         return episodes;
     }
 

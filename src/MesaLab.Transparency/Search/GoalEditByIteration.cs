@@ -65,7 +65,7 @@ public static class GoalEditByIteration
                 episodes = NetworkRollout.Run(network.Network, split, levels, new RolloutSettings
                 {
                     Greedy = settings.Greedy, Seed = settings.Seed, CanvasWidth = cw, CanvasHeight = ch, TargetCells = targets,
-                }, progress);
+                }, progress, cancel);
             }
             finally
             {

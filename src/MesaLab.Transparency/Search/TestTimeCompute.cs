@@ -56,7 +56,7 @@ public static class TestTimeCompute
                 {
                     cancel.ThrowIfCancellationRequested();
                     network.IterationScale = scale;
-                    var episodes = NetworkRollout.Run(network.Network, split, levels, new RolloutSettings { Greedy = settings.Greedy, Seed = settings.Seed });
+                    var episodes = NetworkRollout.Run(network.Network, split, levels, new RolloutSettings { Greedy = settings.Greedy, Seed = settings.Seed }, cancel: cancel);
                     var steps = episodes.Select(e => (e.Events & goal.Event) != 0 ? e.Length : -1).ToArray();
                     int solved = steps.Count(s => s >= 0);
                     double efficiency = solved == 0 ? double.NaN
