@@ -13,7 +13,10 @@ using static TorchSharp.torch;
 /// returns; <see cref="Ppo"/> clears the advantages, so there is no policy-gradient term). The next rollout's overseer consults the model the update produced, so every update is one
 /// iteration of amplify-then-distill. The model's greedy move at every cell of a level is computed once per level and
 /// rollout (one batched forward pass with the agent placed on each cell); the overseer's query count is one per
-/// label and the model-call count is the calls its answer used (<see cref="TrainingSignal.ModelQueries"/>).
+/// label and the model-call count is the calls its answer used (<see cref="TrainingSignal.ModelQueries"/>). On keys and
+/// chests (chests opened with keys) the answers come from <see cref="ChestAmplifier"/> instead, whose copies walk in
+/// clones of the visited states: at every rollout step, one forward pass per walk step over all the batch's walking
+/// copies (at most depth + 1), plus one for the states where the overseer defers.
 /// </summary>
 public sealed class AmplificationLoss : IAuxiliaryLoss
 {
