@@ -164,4 +164,37 @@ public sealed class ChestAmplifierTests
         // At most depth + 1 calls per open move, plus one when deferring.
         Assert.InRange((double)totalCalls / answers, 0, 5 * Moves.Count + 1);
     }
+
+    [Fact]
+    public void Answering_many_states_together_gives_each_the_answer_it_gets_alone()
+    {
+        const int n = 48;
+        var split = KeysAndChestsProposalTests.Tiny();
+        var batch = new WorldBatch(split, n, 31, new BatchOptions { AutoReset = false });
+        var obs = new float[n * batch.ObservationSize];
+        batch.Reset(obs);
+        var rng = new Rng(2);
+        var m = new Move[n];
+        for (int t = 0; t < 3; t++)
+        {
+            for (int i = 0; i < n; i++) m[i] = (Move)rng.Next(Moves.Count);
+            batch.Step(m, obs);
+        }
+        int plane = batch.CanvasWidth * batch.CanvasHeight;
+        var table = new int[2 * plane];
+        for (int c = 0; c < table.Length; c++) table[c] = rng.Next(Moves.Count);
+        var (moves, values, calls) = (new int[n], new double[n], new int[n]);
+        new ChestAmplifier(4, Gamma).Answer(batch, obs, RandomModel(batch, table), moves, values, calls);
+        var one = new WorldBatch(split, 1, 0, new BatchOptions { AutoReset = false, CanvasWidth = batch.CanvasWidth, CanvasHeight = batch.CanvasHeight });
+        var oneObs = new float[one.ObservationSize];
+        var alone = new ChestAmplifier(4, Gamma);
+        var (mv, v, k) = (new int[1], new double[1], new int[1]);
+        for (int i = 0; i < n; i++)
+        {
+            if (batch.Terminated[i] || batch.Truncated[i]) continue;
+            one.CopyInstance(batch, i, 0, oneObs);
+            alone.Answer(one, oneObs, RandomModel(one, table), mv, v, k);
+            Assert.Equal((moves[i], values[i], calls[i]), (mv[0], v[0], k[0]));
+        }
+    }
 }

@@ -15,8 +15,9 @@ using static TorchSharp.torch;
 /// rollout (one batched forward pass with the agent placed on each cell); the overseer's query count is one per
 /// label and the model-call count is the calls its answer used (<see cref="TrainingSignal.ModelQueries"/>). On keys and
 /// chests (chests opened with keys) the answers come from <see cref="ChestAmplifier"/> instead, whose copies walk in
-/// clones of the visited states: at every rollout step, one forward pass per walk step over all the batch's walking
-/// copies (at most depth + 1), plus one for the states where the overseer defers.
+/// clones of the visited states: one forward pass per walk step over all the
+/// copies of the whole rollout (at most depth + 1, once the rollout is complete), plus one for the states where the
+/// overseer defers.
 /// </summary>
 public sealed class AmplificationLoss : IAuxiliaryLoss
 {
@@ -39,9 +40,13 @@ public sealed class AmplificationLoss : IAuxiliaryLoss
     private readonly Device device;
     private readonly ActorCritic network;
     private readonly ChestAmplifier? chests;   // keys and chests: the overseer's copies walk in clones of the visited states
-    private readonly int[] chestMoves = [];
-    private readonly double[] chestValues = [];
-    private readonly int[] chestCalls = [];
+    private readonly Split split;
+    private WorldBatch? visited;                // keys and chests: the rollout's visited states, answered once it is complete
+    private float[] visitedObs = [];
+    private int recordedRows;
+    private int[] chestMoves = [];
+    private double[] chestValues = [];
+    private int[] chestCalls = [];
     private bool uploaded;
 
     public AmplificationLoss(SignalSettings settings, TrainingSignal signal, Split split, ActorCritic network, Tensor envObs, int instances, int transitions, double gamma, Device device)
@@ -67,10 +72,11 @@ public sealed class AmplificationLoss : IAuxiliaryLoss
         if (ChestOverseer.Plans(intended))
         {
             chests = new ChestAmplifier(settings.AmplificationDepth, gamma);
-            chestMoves = new int[instances];
-            chestValues = new double[instances];
-            chestCalls = new int[instances];
+            chestMoves = new int[transitions];
+            chestValues = new double[transitions];
+            chestCalls = new int[transitions];
         }
+        this.split = split;
     }
 
     public void Record(WorldBatch batch, int row)
@@ -99,17 +105,34 @@ public sealed class AmplificationLoss : IAuxiliaryLoss
         }
     }
 
-    /// <summary>Keys and chests: every instance's answer from <see cref="ChestAmplifier"/>, consulting the model as it is now.</summary>
+    /// <summary>Keys and chests: keeps a copy of every instance's state; the rollout's states are answered together once it is complete (<see cref="AnswerChests"/>).</summary>
     private void RecordChests(WorldBatch batch, int row)
     {
-        var obs = MemoryMarshal.Cast<byte, float>(envObs.bytes)[..(batch.Count * batch.ObservationSize)].ToArray();
-        chests!.Answer(batch, obs, Ask, chestMoves, chestValues, chestCalls);
-        for (int i = 0; i < batch.Count; i++)
+        if (visited is null)
         {
-            labels[row + i] = chestMoves[i];
-            valueTargets[row + i] = (float)chestValues[i];
-            signal.CountAmplified(chestCalls[i]);
+            visited = new WorldBatch(split, labels.Length, 0, new BatchOptions { AutoReset = false, CanvasWidth = batch.CanvasWidth, CanvasHeight = batch.CanvasHeight });
+            visitedObs = new float[labels.Length * visited.ObservationSize];
         }
+        for (int i = 0; i < batch.Count; i++) visited.CopyInstance(batch, i, row + i, visitedObs);
+        recordedRows = row + batch.Count;
+    }
+
+    /// <summary>
+    /// Keys and chests: the answers of <see cref="ChestAmplifier"/> for every state of the rollout, consulting the model as
+    /// it was during the rollout (no update has happened since), so all walking copies of the rollout share one forward
+    /// pass per walk step.
+    /// </summary>
+    private void AnswerChests()
+    {
+        if (chests is null || recordedRows == 0) return;
+        chests.Answer(visited!, visitedObs, Ask, chestMoves, chestValues, chestCalls);
+        for (int t = 0; t < recordedRows; t++)
+        {
+            labels[t] = chestMoves[t];
+            valueTargets[t] = (float)chestValues[t];
+            signal.CountAmplified(chestCalls[t]);
+        }
+        recordedRows = 0;
     }
 
     /// <summary>The model's greedy moves and values on a stack of observations, in one forward pass.</summary>
@@ -126,7 +149,14 @@ public sealed class AmplificationLoss : IAuxiliaryLoss
     }
 
     /// <summary>The amplified overseer's value answers for the rollout's transitions (time-major): the value head's targets.</summary>
-    public ReadOnlySpan<float> ValueTargets => valueTargets;
+    public ReadOnlySpan<float> ValueTargets
+    {
+        get
+        {
+            AnswerChests();
+            return valueTargets;
+        }
+    }
 
     /// <summary>The model's greedy move and value at every cell of instance <paramref name="i"/>'s level: its current observation with the agent moved to each cell.</summary>
     private (int[] Moves, float[] Values) Consult(WorldBatch batch, int i)
@@ -160,6 +190,7 @@ public sealed class AmplificationLoss : IAuxiliaryLoss
     {
         if (!uploaded)
         {
+            AnswerChests();
             MemoryMarshal.AsBytes(labels.AsSpan()).CopyTo(tLabels.bytes);
             uploaded = true;
         }
