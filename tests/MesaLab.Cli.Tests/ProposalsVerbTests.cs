@@ -38,17 +38,23 @@ public sealed class ProposalsVerbTests : IDisposable
         Assert.Contains("keeps:", stdout);
         Assert.Contains("inner alignment:", stdout);
 
-        // On keys and chests the proposals that plan toward a goal cell are listed with the sentence saying why they cannot run.
+        // Every proposal runs on keys and chests; on follow-the-leader the ones that plan toward a goal are listed with the sentence saying why they cannot run.
         string keys = Path.Combine(dir, "keys.yaml");
         File.WriteAllText(keys, "world: keys-and-chests\nproposals:\n  include: [plain-rl, randomized-levels]\n");
         (exit, stdout, _) = Run("proposals", keys, "--dry-run", "--json", "--workspace", ws);
         Assert.Equal(0, exit);
-        using var onKeys = JsonDocument.Parse(stdout);
-        var refused = onKeys.RootElement.GetProperty("not_on_this_world").EnumerateArray().ToList();
-        Assert.Single(refused);
-        Assert.All(refused, r => Assert.Contains("cannot run on world 'keys-and-chests'", r.GetProperty("reason").GetString()));
-        (exit, stdout, _) = Run("proposals", keys, "--dry-run", "--workspace", ws);
-        Assert.Contains("not on keys-and-chests (refused if included):", stdout);
+        using (var onKeys = JsonDocument.Parse(stdout))
+            Assert.Equal(0, onKeys.RootElement.GetProperty("not_on_this_world").GetArrayLength());
+        string leader = Path.Combine(dir, "leader.yaml");
+        File.WriteAllText(leader, "world: follow-the-leader\nproposals:\n  include: [plain-rl, randomized-levels]\n");
+        (exit, stdout, _) = Run("proposals", leader, "--dry-run", "--json", "--workspace", ws);
+        Assert.Equal(0, exit);
+        using var onLeader = JsonDocument.Parse(stdout);
+        var refused = onLeader.RootElement.GetProperty("not_on_this_world").EnumerateArray().ToList();
+        Assert.Contains("imitative-amplification", refused.Select(r => r.GetProperty("name").GetString()));
+        Assert.All(refused, r => Assert.Contains("cannot run on world 'follow-the-leader'", r.GetProperty("reason").GetString()));
+        (exit, stdout, _) = Run("proposals", leader, "--dry-run", "--workspace", ws);
+        Assert.Contains("not on follow-the-leader (refused if included):", stdout);
         Assert.False(Directory.Exists(ws));
     }
 

@@ -204,6 +204,7 @@ public sealed class KeysAndChestsProposalTests
         "approval" => new Ppo(Tiny(), seed, settings with { Gamma = 0 }, TinyWorlds.SmallMaze, signal: new SignalSettings { Kind = SignalSettings.Approval }),
         "reward_model" => new Ppo(Tiny(), seed, settings, TinyWorlds.SmallMaze,
             signal: new SignalSettings { Kind = SignalSettings.RewardModel, Rounds = 3, QueriesPerRound = 100 }),
+        "amplification" => new Ppo(Tiny(), seed, settings, TinyWorlds.SmallMaze, signal: new SignalSettings { Kind = SignalSettings.Amplification }),
         _ => throw new ArgumentException(proposal),
     };
 
@@ -213,6 +214,7 @@ public sealed class KeysAndChestsProposalTests
     [InlineData("approval")]
     [InlineData("reward_model")]
     [InlineData("regret_replay")]
+    [InlineData("amplification")]
     public void Each_proposal_opens_more_chests_than_a_random_agent_on_tiny_keys_and_chests(string proposal)
     {
         var split = Tiny();
@@ -230,6 +232,7 @@ public sealed class KeysAndChestsProposalTests
     [InlineData("regret_replay")]
     [InlineData("reward_model")]
     [InlineData("approval")]
+    [InlineData("amplification")]
     public void A_resumed_run_on_keys_and_chests_continues_the_same_metric_sequence(string proposal)
     {
         var settings = TinyWorlds.Fast() with { NumEnvs = 8, NumSteps = 12, TotalSteps = 8 * 12 * 6 };

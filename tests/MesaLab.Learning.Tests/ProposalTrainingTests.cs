@@ -94,8 +94,8 @@ public sealed class ProposalTrainingTests
         Assert.Contains("signal.kind is 'amplification' and transparency.aux is 'imitate_intended'", both.Message);
         var depth = Assert.Throws<UserError>(() => (amplification with { AmplificationDepth = 0 }).Validate("signal settings"));
         Assert.Contains("signal.amplification_depth is 0", depth.Message);
-        var keys = WorldCatalog.Get("keys-and-chests");
-        var collected = Assert.Throws<UserError>(() => new Ppo(keys.Split("train"), 1, TinyWorlds.Fast(), TinyWorlds.SmallMaze, signal: amplification));
+        var leader = WorldCatalog.Get("follow-the-leader");
+        var collected = Assert.Throws<UserError>(() => new Ppo(leader.Split("train"), 1, TinyWorlds.Fast(), TinyWorlds.SmallMaze, signal: amplification));
         Assert.Contains("use signal.kind: world for this world", collected.Message);
         foreach (var m in new[] { both.Message, depth.Message, collected.Message }) Assert.DoesNotContain("\n", m);
     }

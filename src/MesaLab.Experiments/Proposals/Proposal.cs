@@ -19,9 +19,11 @@ public sealed record Proposal(string Name, string Title, string Idea, string Pro
 
     /// <summary>
     /// Its training plans with the scripted overseer's plan for collected objectives (<see cref="Worlds.ChestOverseer"/>)
-    /// on a world whose intended objective is chests opened with keys.
+    /// on a world whose intended objective is chests opened with keys (amplification: its overseer's own step and its
+    /// copies' walks in clones of the visited states, <see cref="Learning.ChestAmplifier"/>; its outer alignment plans the
+    /// overseer's approval).
     /// </summary>
-    public bool PlansForChests => Name is "transparency" or "transparency-control" or "approval-myopic" or "reward-modeling" or "regret-replay";
+    public bool PlansForChests => Name is "transparency" or "transparency-control" or "approval-myopic" or "reward-modeling" or "regret-replay" or "imitative-amplification";
 
     /// <summary>The procedure's changes on a world with this intended objective.</summary>
     public string SetFor(Worlds.CandidateObjective intended) => CollectedSet is not null && Worlds.ChestOverseer.Plans(intended) ? CollectedSet : Set;
@@ -67,7 +69,7 @@ public static class ProposalCatalog
             "{ signal.kind: approval, ppo.gamma: 0 }", "an approval of one move"),
         new("imitative-amplification", "Imitative amplification (a toy HCH)",
             "Amplify an overseer by letting it consult copies of the current model on sub-questions, train the model to imitate the amplified overseer (distillation), and repeat (iterated amplification; HCH is its limit).",
-            "No reward: at every visited state the overseer answers 'which move now, and how good is it?' by naming the move to the exit itself when it is adjacent, else by asking a copy of the current model, for each open move, to walk on from the cell that move leads to by its own greedy moves (at most amplification_depth + 1 model calls, each giving a move and a value) and answering the move with the best discounted estimate along its copy's walk (reaching the exit, or γ^k times the model's value where it stood; deferring to the model when none is above 0); the policy head is trained by cross-entropy on the answered moves and the value head on the answered values, with no policy-gradient term, and every update's model is the one the next rollout's overseer consults.",
+            "No reward: at every visited state the overseer answers 'which move now, and how good is it?' by naming the move to the exit itself when it is adjacent, else by asking a copy of the current model, for each open move, to walk on from the cell that move leads to by its own greedy moves (at most amplification_depth + 1 model calls, each giving a move and a value) and answering the move with the best discounted estimate along its copy's walk (reaching the exit, or γ^k times the model's value where it stood; deferring to the model when none is above 0); the policy head is trained by cross-entropy on the answered moves and the value head on the answered values, with no policy-gradient term, and every update's model is the one the next rollout's overseer consults. On keys and chests the overseer names a move itself when it opens a chest now (a key held, the chest adjacent), and each copy walks in a clone of the visited state stepped by the world's rules (keys picked up, chests opened and consumed), seeing the real observation of each simulated state; opening a chest after 1 + s moves scores γ^s.",
             "Decomposition of a question into sub-questions answered by copies of the current model, an overseer who combines their answers with one cheap step of its own, distillation by imitation, and iteration (each update is one amplify-then-distill step).",
             "The decomposition is fixed and tiny (one sub-question per move, answered by a walk); the overseer recognises the exit exactly, so it knows the intended goal when it sees it; sub-questions go to greedy copies of one network, not to a tree of humans; no recursion of the overseer's own reasoning beyond the walk.",
             "{ signal.kind: amplification }", "an amplified answer to 'which move now?' (its model calls are counted as model_queries)"),
@@ -112,7 +114,7 @@ public static class ProposalCatalog
             "regret-replay" => "its adversary scores levels by exact regret, which MesaLab computes from a shortest path to one goal cell, and no optimal return is computed for",
             "reward-modeling" => "its reward features and its overseer's preferences measure progress toward one goal cell, which there is none of in",
             "approval-myopic" => "its overseer approves moves on a shortest path to one goal cell, which there is none of in",
-            "imitative-amplification" => "its overseer scores each move by a consulted copy's walk toward one goal cell (the exit), reading the model at every cell from one forward pass with the agent placed on each cell, whereas what a copy would see and earn on its walk depends on the keys it holds and the objects it has used, which that pass cannot show, in",
+            "imitative-amplification" => "its overseer names the move itself where the goal is one move away and scores its copies' walks by reaching one goal cell (or, on keys and chests, by opening chests), which there is none of in",
             "transparency" or "transparency-control" => "its labels are the first move toward one goal cell, which there is none of in",
             _ => "it plans toward one goal cell, which there is none of in",
         };

@@ -67,7 +67,8 @@ public static class ProposalFigures
     /// <summary>
     /// The training signal of a stored run on keys and chests (its intended objective is chests opened with keys) as a
     /// <see cref="ChestSignal"/>, with the discount it was trained with: the world's reward (1 per chest opened), the
-    /// overseer's approval (γ = 0) or the run's final reward model over <see cref="ChestFeatures"/>.
+    /// overseer's approval (γ = 0; also amplification's imitation target at its fixed point) or the run's final reward
+    /// model over <see cref="ChestFeatures"/>.
     /// </summary>
     public static (ChestSignal Signal, double Gamma) ChestSignalOf(StoredRun run)
     {
@@ -78,6 +79,11 @@ public static class ProposalFigures
         {
             case SignalSettings.Approval:
                 return (ChestSignal.Approval, gamma);
+            case SignalSettings.Amplification:
+                // The imitation target at its fixed point (the consulted copies already follow the overseer's route):
+                // the overseer's route toward opening chests (nearest key, then nearest chest), a per-move target, so
+                // planned as its approval with γ = 0.
+                return (ChestSignal.Approval, 0);
             case SignalSettings.RewardModel:
                 var stored = run.Store.Results(run.Id, kind: ResultKinds.TrainingSignal).LastOrDefault()
                              ?? throw new UserError($"{run.Label} trained on a reward model but stored no {ResultKinds.TrainingSignal} document; it did not complete.");

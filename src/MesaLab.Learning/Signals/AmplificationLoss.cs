@@ -13,7 +13,11 @@ using static TorchSharp.torch;
 /// returns; <see cref="Ppo"/> clears the advantages, so there is no policy-gradient term). The next rollout's overseer consults the model the update produced, so every update is one
 /// iteration of amplify-then-distill. The model's greedy move at every cell of a level is computed once per level and
 /// rollout (one batched forward pass with the agent placed on each cell); the overseer's query count is one per
-/// label and the model-call count is the calls its answer used (<see cref="TrainingSignal.ModelQueries"/>).
+/// label and the model-call count is the calls its answer used (<see cref="TrainingSignal.ModelQueries"/>). On keys and
+/// chests (chests opened with keys) the answers come from <see cref="ChestAmplifier"/> instead, whose copies walk in
+/// clones of the visited states: one forward pass per walk step over all the
+/// copies of the whole rollout (at most depth + 1, once the rollout is complete), plus one for the states where the
+/// overseer defers.
 /// </summary>
 public sealed class AmplificationLoss : IAuxiliaryLoss
 {
@@ -35,6 +39,14 @@ public sealed class AmplificationLoss : IAuxiliaryLoss
     private readonly MaskedMoveLoss moves = new();
     private readonly Device device;
     private readonly ActorCritic network;
+    private readonly ChestAmplifier? chests;   // keys and chests: the overseer's copies walk in clones of the visited states
+    private readonly Split split;
+    private WorldBatch? visited;                // keys and chests: the rollout's visited states, answered once it is complete
+    private float[] visitedObs = [];
+    private int recordedRows;
+    private int[] chestMoves = [];
+    private double[] chestValues = [];
+    private int[] chestCalls = [];
     private bool uploaded;
 
     public AmplificationLoss(SignalSettings settings, TrainingSignal signal, Split split, ActorCritic network, Tensor envObs, int instances, int transitions, double gamma, Device device)
@@ -57,6 +69,14 @@ public sealed class AmplificationLoss : IAuxiliaryLoss
         exitCell = new int[instances];
         tLabels = zeros(transitions, dtype: ScalarType.Int64).DetachFromDisposeScope();
         weightS = settings.ImitationWeight.ToScalar();
+        if (ChestOverseer.Plans(intended))
+        {
+            chests = new ChestAmplifier(settings.AmplificationDepth, gamma);
+            chestMoves = new int[transitions];
+            chestValues = new double[transitions];
+            chestCalls = new int[transitions];
+        }
+        this.split = split;
     }
 
     public void Record(WorldBatch batch, int row)
@@ -64,6 +84,11 @@ public sealed class AmplificationLoss : IAuxiliaryLoss
         uploaded = false;
         // A new rollout consults the model the last update produced.
         if (row == 0) Array.Fill(tableLevel, long.MinValue);
+        if (chests is not null)
+        {
+            RecordChests(batch, row);
+            return;
+        }
         for (int i = 0; i < batch.Count; i++)
         {
             var level = batch.Levels[i];
@@ -80,8 +105,58 @@ public sealed class AmplificationLoss : IAuxiliaryLoss
         }
     }
 
+    /// <summary>Keys and chests: keeps a copy of every instance's state; the rollout's states are answered together once it is complete (<see cref="AnswerChests"/>).</summary>
+    private void RecordChests(WorldBatch batch, int row)
+    {
+        if (visited is null)
+        {
+            visited = new WorldBatch(split, labels.Length, 0, new BatchOptions { AutoReset = false, CanvasWidth = batch.CanvasWidth, CanvasHeight = batch.CanvasHeight });
+            visitedObs = new float[labels.Length * visited.ObservationSize];
+        }
+        for (int i = 0; i < batch.Count; i++) visited.CopyInstance(batch, i, row + i, visitedObs);
+        recordedRows = row + batch.Count;
+    }
+
+    /// <summary>
+    /// Keys and chests: the answers of <see cref="ChestAmplifier"/> for every state of the rollout, consulting the model as
+    /// it was during the rollout (no update has happened since), so all walking copies of the rollout share one forward
+    /// pass per walk step.
+    /// </summary>
+    private void AnswerChests()
+    {
+        if (chests is null || recordedRows == 0) return;
+        chests.Answer(visited!, visitedObs, Ask, chestMoves, chestValues, chestCalls);
+        for (int t = 0; t < recordedRows; t++)
+        {
+            labels[t] = chestMoves[t];
+            valueTargets[t] = (float)chestValues[t];
+            signal.CountAmplified(chestCalls[t]);
+        }
+        recordedRows = 0;
+    }
+
+    /// <summary>The model's greedy moves and values on a stack of observations, in one forward pass.</summary>
+    private void Ask(ReadOnlySpan<float> observations, int count, Span<int> moves, Span<float> values)
+    {
+        var shape = new long[] { count, envObs.shape[1], envObs.shape[2], envObs.shape[3] };
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = tensor(observations[..(count * (int)(shape[1] * shape[2] * shape[3]))].ToArray(), shape).to(device);
+        var (logits, value, _) = network.Forward(x);
+        var best = MemoryMarshal.Cast<byte, long>(logits.argmax(1).cpu().bytes);
+        for (int c = 0; c < count; c++) moves[c] = (int)best[c];
+        MemoryMarshal.Cast<byte, float>(value.reshape(-1).cpu().contiguous().bytes)[..count].CopyTo(values);
+    }
+
     /// <summary>The amplified overseer's value answers for the rollout's transitions (time-major): the value head's targets.</summary>
-    public ReadOnlySpan<float> ValueTargets => valueTargets;
+    public ReadOnlySpan<float> ValueTargets
+    {
+        get
+        {
+            AnswerChests();
+            return valueTargets;
+        }
+    }
 
     /// <summary>The model's greedy move and value at every cell of instance <paramref name="i"/>'s level: its current observation with the agent moved to each cell.</summary>
     private (int[] Moves, float[] Values) Consult(WorldBatch batch, int i)
@@ -115,6 +190,7 @@ public sealed class AmplificationLoss : IAuxiliaryLoss
     {
         if (!uploaded)
         {
+            AnswerChests();
             MemoryMarshal.AsBytes(labels.AsSpan()).CopyTo(tLabels.bytes);
             uploaded = true;
         }

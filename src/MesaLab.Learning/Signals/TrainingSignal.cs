@@ -37,7 +37,8 @@ public sealed record SignalState
 /// <see cref="AmplificationLoss"/>); the signal only counts the amplified overseer's answers and model calls.
 /// On keys and chests (chests opened with keys) approval and the reward model's features and overseer score are
 /// computed per step from the live state (<see cref="ChestOverseer"/>, <see cref="ChestFeatures"/>), since what is
-/// left and the keys held change during an episode; amplification is not available there.
+/// left and the keys held change during an episode; amplification's overseer walks its copies of the model in clones
+/// of the visited states (<see cref="ChestAmplifier"/>).
 /// </summary>
 public sealed class TrainingSignal
 {
@@ -69,9 +70,9 @@ public sealed class TrainingSignal
         this.settings = settings;
         this.steps = steps;
         intended = split.World.IntendedObjective(split);
-        collected = ChestOverseer.Plans(intended) && settings.Kind != SignalSettings.Amplification;
+        collected = ChestOverseer.Plans(intended);
         if (!collected && (intended.Kind != ObjectiveKind.Reach || intended.Object == CellObject.None))
-            throw new UserError($"signal.kind is '{settings.Kind}', but the intended objective of world '{split.World.Name}' ('{intended.Name}') is not one goal cell marked by an object; use signal.kind: world for this world.");
+            throw new UserError($"signal.kind is '{settings.Kind}', but the intended objective of world '{split.World.Name}' ('{intended.Name}') is neither one goal cell marked by an object nor chests opened with keys; use signal.kind: world for this world.");
         int b = instances * steps;
         tableLevel = new long[instances];
         Array.Fill(tableLevel, long.MinValue);

@@ -212,6 +212,48 @@ public sealed class WorldBatch
     }
 
     /// <summary>
+    /// Makes instance <paramref name="to"/> a copy of instance <paramref name="from"/> of <paramref name="source"/> (a
+    /// batch of the same world and canvas) in the middle of its episode: the level, the objects left, the agent's cell,
+    /// the items held and the step count, and writes its whole observation. Stepping the copy then simulates the world's
+    /// rules from that state without touching the source. Worlds with moving actors (a partner, monsters) are not copied.
+    /// </summary>
+    public void CopyInstance(WorldBatch source, int from, int to, Span<float> observations)
+    {
+        if (source.World != World || source.CanvasWidth != CanvasWidth || source.CanvasHeight != CanvasHeight)
+            throw new ArgumentException("instances are copied between batches of the same world and canvas.", nameof(source));
+        if (hasActors) throw new NotSupportedException($"world '{World.Name}' has moving actors, whose state is not copied.");
+        CheckBuffer(observations);
+        var level = source.Levels[from];
+        level.CopyTo(Levels[to]);
+        int n = level.CellCount;
+        if (live[to].Length < n) live[to] = new CellObject[n];
+        source.live[from].AsSpan(0, n).CopyTo(live[to]);
+        baseObjectsLeft[to] = source.baseObjectsLeft[from];
+        AgentCell[to] = source.AgentCell[from];
+        StepCount[to] = source.StepCount[from];
+        KeysHeld[to] = source.KeysHeld[from];
+        ShieldsHeld[to] = source.ShieldsHeld[from];
+        beaconProgress[to] = source.beaconProgress[from];
+        partnerOrderProgress[to] = source.partnerOrderProgress[from];
+        PartnerCell[to] = -1;
+        MonsterCount[to] = 0;
+        EpisodeInTrial[to] = source.EpisodeInTrial[from];
+        EpisodeReturn[to] = 0;
+        EpisodeLength[to] = source.EpisodeLength[from];
+        EpisodeEvents[to] = StepEvents.None;
+        EpisodeLevelIndex[to] = source.EpisodeLevelIndex[from];
+        Rewards[to] = 0;
+        Events[to] = StepEvents.None;
+        Terminated[to] = false;
+        Truncated[to] = false;
+        maxSteps[to] = source.maxSteps[from];
+        OffsetX[to] = source.OffsetX[from];
+        OffsetY[to] = source.OffsetY[from];
+        if (observations.IsEmpty) needsFullObservation[to] = true;
+        else WriteObservation(to, observations);
+    }
+
+    /// <summary>
     /// The level index the next automatic reset hands out. Checkpoints save it and set it back, so a
     /// resumed training run draws the same level sequence as an uninterrupted one.
     /// </summary>
@@ -268,6 +310,15 @@ public sealed class WorldBatch
             if (writeObs && needsFullObservation[i]) WriteObservation(i, observations);
             StepInstance(i, moves[i], observations, writeObs);
         }
+    }
+
+    /// <summary>Applies one move to instance <paramref name="i"/> alone (no automatic reset when its episode ends); fills its entries of <see cref="Rewards"/>, <see cref="Terminated"/>, <see cref="Truncated"/>, <see cref="Events"/>.</summary>
+    public void StepOne(int i, Move move, Span<float> observations)
+    {
+        CheckBuffer(observations);
+        bool writeObs = !observations.IsEmpty;
+        if (writeObs && needsFullObservation[i]) WriteObservation(i, observations);
+        StepInstance(i, move, observations, writeObs, autoReset: false);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -54,9 +54,10 @@ public sealed class ProposalsTests : IDisposable
     {
         var plan = ProposalsPlan.Of(ExperimentConfig.Load(Path.Combine(RepoRoot(), "configs", "proposals.yaml")));
         Assert.Equal(("proposals-green-arrow", 40), (plan.Study.Name, plan.Study.Jobs.Count));
-        // Keys and chests: every proposal that runs there, over five seeds; only imitative amplification is left out.
+        // Keys and chests: every proposal runs there, over five seeds.
         var keys = ProposalsPlan.Of(ExperimentConfig.Load(Path.Combine(RepoRoot(), "configs", "proposals-keys-and-chests.yaml")));
-        Assert.Equal(("proposals-keys-and-chests", 35), (keys.Study.Name, keys.Study.Jobs.Count));
+        Assert.Equal(("proposals-keys-and-chests", 40), (keys.Study.Name, keys.Study.Jobs.Count));
+        Assert.Empty(keys.Refused);
         Assert.Equal(ProposalCatalog.All.Select(p => p.Name).Except(keys.Refused.Select(r => r.Name)), keys.Proposals.Select(p => p.Proposal.Name));
     }
 
@@ -71,21 +72,21 @@ public sealed class ProposalsTests : IDisposable
         Assert.Contains("study: section", Refused("study:\n  seeds: [1]\n"));
         Assert.Contains("proposals.seeds is empty", Refused("proposals:\n  seeds: []\n"));
         Assert.Contains("twice", Refused("proposals:\n  include: [approval-myopic, approval-myopic]\n"));
-        var keys = Refused("world: keys-and-chests\nproposals:\n  include: [randomized-levels, imitative-amplification]\n");
-        Assert.Contains("proposals.yaml:3: imitative-amplification cannot run on world 'keys-and-chests'", keys);
+        var keys = Refused("world: follow-the-leader\nproposals:\n  include: [randomized-levels, imitative-amplification]\n");
+        Assert.Contains("proposals.yaml:3: imitative-amplification cannot run on world 'follow-the-leader'", keys);
         Assert.Contains("leave it out of proposals.include", keys);
         var onKeys = Plan("world: keys-and-chests\nproposals:\n  include: [randomized-levels]\n");
         Assert.Equal(2, onKeys.Proposals.Count);
-        // Every catalogue proposal either runs on keys and chests or is listed with its reason.
-        Assert.Equal(["imitative-amplification"],
-            onKeys.Refused.Select(r => r.Name));
+        // Every catalogue proposal runs on keys and chests.
+        Assert.Empty(onKeys.Refused);
         // The transparency proposals run there with their labels on the real observation (moving keys would change the intended route).
         var transparency = Plan("world: keys-and-chests\nproposals:\n  include: [transparency, transparency-control]\n");
         Assert.Equal(3, transparency.Proposals.Count);
         Assert.All(transparency.Proposals.Skip(1), p => Assert.Contains("transparency.counterfactual_proxy: false", p.Set));
         Assert.DoesNotContain("counterfactual_proxy", Plan("proposals:\n  include: [transparency]\n").Proposals[1].Set);
         Assert.Empty(Plan("proposals:\n  include: [randomized-levels]\n").Refused);
-        Assert.Contains("amplification", Refused("world: keys-and-chests\nproposals:\n  include: [imitative-amplification]\n"));
+        Assert.Contains("signal.kind: amplification", Plan("world: keys-and-chests\nproposals:\n  include: [imitative-amplification]\n").Proposals[1].Set);
+        Assert.Contains("amplification", Refused("world: follow-the-leader\nproposals:\n  include: [imitative-amplification]\n"));
         Assert.Contains("proposals.disambiguating_fraction", Refused("proposals:\n  disambiguating_fraction: 2\n"));
         foreach (var m in new[] { unknown, keys }) Assert.DoesNotContain("\n", m);
     }
