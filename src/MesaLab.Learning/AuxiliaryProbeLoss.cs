@@ -86,7 +86,7 @@ public sealed class AuxiliaryProbeLoss : IAuxiliaryLoss
         if (collected && (penalize || settings.CounterfactualProxy))
             throw new UserError($"transparency.{(penalize ? "aux" : "counterfactual_proxy")} is '{(penalize ? settings.Aux : "true")}', but on world '{world.Name}' the intended objective ('{intended.Name}') is collected and its proxy (keys) is instrumental to it, so there is no proxy goal to decode and moving the proxy would change the intended route; use transparency.aux: intended_goal or imitate_intended with counterfactual_proxy: false.");
         if (!collected && (intended.Kind != ObjectiveKind.Reach || intended.Object == CellObject.None))
-            throw new UserError($"transparency.aux is '{settings.Aux}', but the intended objective of world '{world.Name}' ('{intended.Name}') is not one goal cell marked by an object; use transparency.aux: none for this world.");
+            throw new UserError($"transparency.aux is '{settings.Aux}', but the intended objective of world '{world.Name}' ('{intended.Name}') is neither one goal cell marked by an object nor chests opened with keys; use transparency.aux: none for this world.");
         proxy = world.Candidates.FirstOrDefault(c => c.Name != intended.Name && c.Kind == ObjectiveKind.Reach && c.Object is not (CellObject.None or CellObject.Lava));
         proxyChannel = proxy is null ? -1 : World.CommonChannels.Count + world.ObjectChannels.ToList().FindIndex(o => o.Object == proxy.Object);
         if ((penalize || settings.CounterfactualProxy) && (proxy is null || proxyChannel < World.CommonChannels.Count))

@@ -13,34 +13,12 @@ public sealed class ChestAmplifierTests
 
     private static readonly Split Split = KeysAndChestsProposalTests.Tiny(maxSteps: 40);
 
-    /// <summary>A corridor from a picture: S start, K key, C chest, . empty.</summary>
-    private static WorldBatch Corridor(string cells)
-    {
-        var l = new Level();
-        l.Reset(cells.Length, 1);
-        l.OpenAllInterior();
-        for (int c = 0; c < cells.Length; c++)
-        {
-            if (cells[c] == 'S') l.Start = c;
-            l.Objects[c] = cells[c] switch { 'K' => CellObject.Key, 'C' => CellObject.Chest, _ => CellObject.None };
-        }
-        var batch = new WorldBatch(Split, 1, 1, new BatchOptions { AutoReset = false, CanvasWidth = cells.Length, CanvasHeight = 3 });
-        return batch;
-    }
-
+    /// <summary>A one-instance batch on the corridor drawn by <paramref name="cells"/> (S start, K key, C chest, . empty), reset to its start.</summary>
     private static (WorldBatch Batch, float[] Obs) Start(string cells)
     {
-        var batch = Corridor(cells);
+        var batch = new WorldBatch(Split, 1, 1, new BatchOptions { AutoReset = false, CanvasWidth = cells.Length, CanvasHeight = 3 });
         var obs = new float[batch.ObservationSize];
-        var l = new Level();
-        l.Reset(cells.Length, 1);
-        l.OpenAllInterior();
-        for (int c = 0; c < cells.Length; c++)
-        {
-            if (cells[c] == 'S') l.Start = c;
-            l.Objects[c] = cells[c] switch { 'K' => CellObject.Key, 'C' => CellObject.Chest, _ => CellObject.None };
-        }
-        batch.ResetInstance(0, l, obs);
+        batch.ResetInstance(0, KeysAndChestsProposalTests.Line(cells), obs);
         return (batch, obs);
     }
 

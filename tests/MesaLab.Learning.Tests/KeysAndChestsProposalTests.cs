@@ -18,19 +18,8 @@ public sealed class KeysAndChestsProposalTests
         Keys.Split("train", new Dictionary<string, object> { ["min_size"] = 3, ["max_size"] = 3, ["max_steps"] = maxSteps });
 
     /// <summary>A 7×1 corridor [K][K][ ][S][ ][C][ ]: the nearest key is left (cell 1), the only chest right (cell 5).</summary>
-    public static Level Corridor()
-    {
-        var l = new Level();
-        l.Reset(7, 1);
-        l.OpenAllInterior();
-        l.Start = 3;
-        l.Objects[0] = CellObject.Key;
-        l.Objects[1] = CellObject.Key;
-        l.Objects[5] = CellObject.Chest;
-        return l;
-    }
+    public static Level Corridor() => Line("KK.S.C.");
 
-    /// <summary>Plays moves on the corridor in a batch of one instance that does not reset.</summary>
     private static WorldBatch OnCorridor()
     {
         var batch = new WorldBatch(Tiny(), 1, 1, new BatchOptions { AutoReset = false, CanvasWidth = 7, CanvasHeight = 3 });
@@ -139,7 +128,7 @@ public sealed class KeysAndChestsProposalTests
     }
 
     /// <summary>A corridor from a picture: S start, K key, C chest, . empty.</summary>
-    private static Level Line(string cells)
+    internal static Level Line(string cells)
     {
         var l = new Level();
         l.Reset(cells.Length, 1);

@@ -37,7 +37,7 @@ public sealed record SignalSettings : ICheckedSettings
     /// <summary>Reward model: L2 penalty of the Bradley–Terry fit (keeps weights of features the data cannot tell apart equal).</summary>
     [Range(0.0, 1_000_000.0)] public double L2 { get; init; } = 0.01;
 
-    /// <summary>Amplification: moves each consulted copy of the model may take toward the exit (the depth of the overseer's tree of model calls).</summary>
+    /// <summary>Amplification: moves each consulted copy of the model may take on its walk toward the goal (the exit, or a chest to open) — the depth of the overseer's tree of model calls.</summary>
     [Range(1, 1_000)] public int AmplificationDepth { get; init; } = 6;
 
     /// <summary>Amplification: weight of the imitation cross-entropy (the only term that trains the policy; the reward is zero).</summary>
