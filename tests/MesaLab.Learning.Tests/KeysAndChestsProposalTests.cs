@@ -224,20 +224,6 @@ public sealed class KeysAndChestsProposalTests
     [InlineData("amplification")]
     public void A_resumed_run_on_keys_and_chests_continues_the_same_metric_sequence(string proposal)
     {
-        var settings = TinyWorlds.Fast() with { NumEnvs = 8, NumSteps = 12, TotalSteps = 8 * 12 * 6 };
-        double[][] straight;
-        using (var learner = Learner(proposal, 21, settings))
-            straight = [.. Enumerable.Range(0, 5).Select(_ => TinyWorlds.Deterministic(learner.Train()))];
-        var resumed = new List<double[]>();
-        string path = Path.Combine(Directory.CreateTempSubdirectory("mesalab-kc-ckpt-").FullName, "mid.ckpt");
-        using (var first = Learner(proposal, 21, settings))
-        {
-            for (int u = 0; u < 2; u++) resumed.Add(TinyWorlds.Deterministic(first.Train()));
-            Checkpoint.Write(path, first, new CheckpointMeta());
-        }
-        using (var second = Checkpoint.Read(path).Resume())
-            for (int u = 2; u < 5; u++) resumed.Add(TinyWorlds.Deterministic(second.Train()));
-        for (int u = 0; u < 5; u++) Assert.Equal(straight[u], resumed[u]);
-        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        TinyWorlds.AssertResumeContinues(settings => Learner(proposal, 21, settings));
     }
 }

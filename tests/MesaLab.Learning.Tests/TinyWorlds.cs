@@ -41,4 +41,33 @@ internal static class TinyWorlds
     /// <summary>The metrics that must repeat exactly for the same seed and thread count (everything but timing).</summary>
     public static double[] Deterministic(UpdateMetrics m) =>
         [m.Update, m.GlobalStep, m.EpisodicReturn, m.SuccessRate, m.EpisodeLength, m.Episodes, m.PolicyLoss, m.ValueLoss, m.Entropy, m.ApproxKl, m.Clipfrac, m.ExplainedVariance, m.LearningRate];
+
+    /// <summary>
+    /// Trains five updates straight, and again as two updates, a checkpoint and three resumed updates; asserts the same
+    /// deterministic metrics at every update. <paramref name="make"/> builds the learner with the given settings.
+    /// </summary>
+    public static void AssertResumeContinues(Func<PpoSettings, Ppo> make)
+    {
+        var settings = Fast() with { NumEnvs = 8, NumSteps = 12, TotalSteps = 8 * 12 * 6 };
+        double[][] straight;
+        using (var learner = make(settings))
+            straight = [.. Enumerable.Range(0, 5).Select(_ => Deterministic(learner.Train()))];
+        var resumed = new List<double[]>();
+        string path = Path.Combine(Directory.CreateTempSubdirectory("mesalab-resume-").FullName, "mid.ckpt");
+        try
+        {
+            using (var first = make(settings))
+            {
+                for (int u = 0; u < 2; u++) resumed.Add(Deterministic(first.Train()));
+                Checkpoint.Write(path, first, new CheckpointMeta());
+            }
+            using (var second = Checkpoint.Read(path).Resume())
+                for (int u = 2; u < 5; u++) resumed.Add(Deterministic(second.Train()));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+        for (int u = 0; u < 5; u++) Assert.Equal(straight[u], resumed[u]);
+    }
 }
