@@ -20,21 +20,41 @@ public static class ChestFeatures
     /// <summary>Writes the features of (state, move) into <paramref name="phi"/> (length <see cref="Count"/>).</summary>
     public static void Fill(Level level, ReadOnlySpan<CellObject> objects, int cell, int keys, Move move, Span<double> phi, Span<int> distance, Span<int> queue)
     {
-        phi[..Count].Clear();
         int next = level.Neighbor(cell, move);
+        double chests = 0, keysCloser = 0;
+        if (next != cell)
+        {
+            Bfs.DistancesToObject(level, objects, CellObject.Chest, distance, queue);
+            chests = Progress(distance, cell, next);
+            Bfs.DistancesToObject(level, objects, CellObject.Key, distance, queue);
+            keysCloser = Progress(distance, cell, next);
+        }
+        Write(objects, keys, cell, next, chests, keysCloser, phi);
+    }
+
+    /// <summary>
+    /// Writes the features of (state, move) into <paramref name="phi"/> given every cell's distance to the nearest live
+    /// chest (<paramref name="toChest"/>) and key (<paramref name="toKey"/>), so that one pair of searches serves every
+    /// (cell, move) with the same objects left.
+    /// </summary>
+    public static void Fill(Level level, ReadOnlySpan<CellObject> objects, ReadOnlySpan<int> toChest, ReadOnlySpan<int> toKey, int cell, int keys, Move move, Span<double> phi)
+    {
+        int next = level.Neighbor(cell, move);
+        Write(objects, keys, cell, next, Progress(toChest, cell, next), Progress(toKey, cell, next), phi);
+    }
+
+    private static void Write(ReadOnlySpan<CellObject> objects, int keys, int cell, int next, double chests, double keysCloser, Span<double> phi)
+    {
+        phi[..Count].Clear();
         if (next == cell) { phi[Bump] = 1; return; }
         if (keys > 0 && (objects[next] & CellObject.Chest) != 0) phi[ChestsOpen] = 1;
         if ((objects[next] & CellObject.Key) != 0) phi[KeysPick] = 1;
-        phi[ChestsProgress] = Progress(level, objects, CellObject.Chest, cell, next, distance, queue);
-        phi[KeysProgress] = Progress(level, objects, CellObject.Key, cell, next, distance, queue);
+        phi[ChestsProgress] = chests;
+        phi[KeysProgress] = keysCloser;
     }
 
-    private static double Progress(Level level, ReadOnlySpan<CellObject> objects, CellObject target, int cell, int next, Span<int> distance, Span<int> queue)
-    {
-        Bfs.DistancesToObject(level, objects, target, distance, queue);
-        if (distance[cell] == Bfs.Unreachable || distance[next] == Bfs.Unreachable) return 0;
-        return Math.Clamp(distance[cell] - distance[next], -1, 1);
-    }
+    private static double Progress(ReadOnlySpan<int> distance, int cell, int next) =>
+        distance[cell] == Bfs.Unreachable || distance[next] == Bfs.Unreachable ? 0 : Math.Clamp(distance[cell] - distance[next], -1, 1);
 
     /// <summary>The scripted overseer's score of (state, move): progress along its plan plus 2 for opening a chest.</summary>
     public static double OverseerScore(Level level, ReadOnlySpan<CellObject> objects, int cell, int keys, Move move, Span<int> distance, Span<int> queue)

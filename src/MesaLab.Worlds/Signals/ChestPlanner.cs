@@ -37,21 +37,15 @@ public abstract class ChestSignal
             var queue = new int[n];
             Bfs.DistancesToObject(level, objects, CellObject.Chest, toChest, queue);
             Bfs.DistancesToObject(level, objects, CellObject.Key, toKey, queue);
-            static double Progress(int[] d, int c, int next) =>
-                d[c] == Bfs.Unreachable || d[next] == Bfs.Unreachable ? 0 : Math.Clamp(d[c] - d[next], -1, 1);
+            Span<double> phi = stackalloc double[ChestFeatures.Count];
             for (int k = 0; k <= maxKeys; k++)
                 for (int c = 0; c < n; c++)
                     for (int a = 0; a < Moves.Count; a++)
                     {
-                        int next = level.Neighbor(c, (Move)a);
-                        double r;
-                        if (next == c) r = w[ChestFeatures.Bump];
-                        else
-                        {
-                            r = w[ChestFeatures.ChestsProgress] * Progress(toChest, c, next) + w[ChestFeatures.KeysProgress] * Progress(toKey, c, next);
-                            if (k > 0 && (objects[next] & CellObject.Chest) != 0) r += w[ChestFeatures.ChestsOpen];
-                            if ((objects[next] & CellObject.Key) != 0) r += w[ChestFeatures.KeysPick];
-                        }
+                        // The reward the agent is paid in training: w·φ summed in feature order (TrainingSignal).
+                        ChestFeatures.Fill(level, objects, toChest, toKey, c, k, (Move)a, phi);
+                        double r = 0;
+                        for (int j = 0; j < phi.Length; j++) r += w[j] * phi[j];
                         rewards[(k * n + c) * Moves.Count + a] = r;
                     }
         }
